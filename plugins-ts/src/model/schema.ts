@@ -1,0 +1,191 @@
+/**
+ * The data model, named once. Solution XML, form script, PCF controls, flows, emulators and tests
+ * all take table, column, choice and variable names from here (or are checked against it), so a
+ * rename is one edit and a typo is a compile error. Names follow ../shared/ARCHITECTURE.md.
+ */
+
+export const PUBLISHER = {
+  uniqueName: "cosellconnectors",
+  displayName: "Co-sell Connectors",
+  prefix: "pcs",
+  /** Choice values are prefix × 10000 + n, as Dataverse assigns them for this publisher. */
+  optionValuePrefix: 61930,
+} as const;
+
+export const SOLUTION = {
+  uniqueName: "PartnerCenterReferralsSync",
+  displayName: "Partner Center Referrals Synchronization for Dynamics 365",
+} as const;
+
+/** The value Dataverse gives the n-th option of a choice defined by our publisher. */
+export const optionValue = (n: number): number => PUBLISHER.optionValuePrefix * 10000 + n;
+
+/** Columns the solution adds to opportunity (logical names). */
+export const OPPORTUNITY = {
+  logicalName: "opportunity",
+  entitySetName: "opportunities",
+  primaryId: "opportunityid",
+  syncWithPartnerCenter: "pcs_syncwithpartnercenter",
+  referralIdentifier: "pcs_referralidentifier",
+  referralLink: "pcs_referrallink",
+  microsoftHelp: "pcs_microsofthelp",
+  referralVisibility: "pcs_referralvisibility",
+  microsoftCrmIdentifier: "pcs_microsoftcrmidentifier",
+  syncAudit: "pcs_syncaudit",
+  syncStatus: "pcs_syncstatus",
+  lastSyncedOn: "pcs_lastsyncedon",
+  referralStatus: "pcs_referralstatus",
+  referralEtag: "pcs_referraletag",
+  syncHash: "pcs_synchash",
+  /** Alternate key on pcs_referralidentifier: the upsert target that makes duplicates impossible. */
+  referralKey: "pcs_referralidentifier_key",
+} as const;
+
+/** Sync columns the solution adds to lead; same logical names as on opportunity. */
+export const LEAD = {
+  logicalName: "lead",
+  entitySetName: "leads",
+  primaryId: "leadid",
+  syncWithPartnerCenter: "pcs_syncwithpartnercenter",
+  referralIdentifier: "pcs_referralidentifier",
+  referralLink: "pcs_referrallink",
+  referralStatus: "pcs_referralstatus",
+  syncStatus: "pcs_syncstatus",
+  syncAudit: "pcs_syncaudit",
+  referralEtag: "pcs_referraletag",
+  syncHash: "pcs_synchash",
+  referralKey: "pcs_lead_referralidentifier_key",
+} as const;
+
+/** Lead columns carried to the opportunity when a lead is qualified (the solution's entity map). */
+export const LEAD_TO_OPPORTUNITY_MAP: ReadonlyArray<readonly [string, string]> = [
+  [LEAD.syncWithPartnerCenter, OPPORTUNITY.syncWithPartnerCenter],
+  [LEAD.referralIdentifier, OPPORTUNITY.referralIdentifier],
+  [LEAD.referralLink, OPPORTUNITY.referralLink],
+  [LEAD.referralStatus, OPPORTUNITY.referralStatus],
+  [LEAD.syncStatus, OPPORTUNITY.syncStatus],
+  [LEAD.syncAudit, OPPORTUNITY.syncAudit],
+  [LEAD.referralEtag, OPPORTUNITY.referralEtag],
+  [LEAD.syncHash, OPPORTUNITY.syncHash],
+];
+
+/** "Microsoft Solution Details": the catalogue of co-sell ready and Microsoft solutions. */
+export const SOLUTION_DETAIL = {
+  logicalName: "pcs_microsoftsolutiondetail",
+  schemaName: "pcs_MicrosoftSolutionDetail",
+  entitySetName: "pcs_microsoftsolutiondetails",
+  primaryId: "pcs_microsoftsolutiondetailid",
+  name: "pcs_name",
+  /** Partner Center id such as SOL-12345-ABC; alternate key. */
+  solutionId: "pcs_solutionid",
+  publisherName: "pcs_publishername",
+  solutionType: "pcs_solutiontype",
+  solutionIdKey: "pcs_solutionid_key",
+} as const;
+
+/** "Microsoft Partner Center Solutions": one row per opportunity and solution. */
+export const PARTNER_CENTER_SOLUTION = {
+  logicalName: "pcs_partnercentersolution",
+  schemaName: "pcs_PartnerCenterSolution",
+  entitySetName: "pcs_partnercentersolutions",
+  primaryId: "pcs_partnercentersolutionid",
+  name: "pcs_name",
+  /** Lookup to opportunity; navigation property (for @odata.bind) is the schema name. */
+  opportunity: "pcs_opportunityid",
+  opportunityNavigation: "pcs_OpportunityId",
+  /** Lookup to pcs_microsoftsolutiondetail. */
+  solutionDetail: "pcs_solutiondetailid",
+  solutionDetailNavigation: "pcs_SolutionDetailId",
+  opportunityRelationship: "pcs_opportunity_pcs_partnercentersolution",
+  solutionDetailRelationship: "pcs_microsoftsolutiondetail_pcs_partnercentersolution",
+} as const;
+
+/** pcs_syncstatus choice (opportunity and lead). */
+export const SyncStatus = {
+  NotSynced: optionValue(0),
+  Pending: optionValue(1),
+  Synced: optionValue(2),
+  Error: optionValue(3),
+} as const;
+export type SyncStatusValue = (typeof SyncStatus)[keyof typeof SyncStatus];
+export const SYNC_STATUS_LABELS: Record<SyncStatusValue, string> = {
+  [SyncStatus.NotSynced]: "Not synced",
+  [SyncStatus.Pending]: "Pending",
+  [SyncStatus.Synced]: "Synced",
+  [SyncStatus.Error]: "Error",
+};
+
+/**
+ * pcs_microsofthelp choice ("How can Microsoft help?"), 1:1 with inviteContext.assistanceRequestCode.
+ * Order follows Partner Center's own numbering (bulk-operations CSV: 1 … 6).
+ */
+export const MICROSOFT_HELP_OPTIONS = [
+  { value: optionValue(0), label: "Workload-specific value proposition", code: "WorkloadSpecificValueProposition" },
+  { value: optionValue(1), label: "Customer technical architecture", code: "CustomerTechnicalArchitecture" },
+  { value: optionValue(2), label: "Proof of concept or demo", code: "ProofOfConceptOrDemo" },
+  { value: optionValue(3), label: "Quotes or licensing", code: "QuotesOrLicensing" },
+  { value: optionValue(4), label: "Post-sales customer success", code: "PostSalesCustomerSuccess" },
+  { value: optionValue(5), label: "General or other", code: "GeneralOrOther" },
+] as const;
+
+/** pcs_solutiontype choice on the solution catalogue; values are Partner Center's solutionType. */
+export const SOLUTION_TYPE_OPTIONS = [
+  { value: optionValue(0), label: "Partner solution (co-sell ready)", code: "3P" },
+  { value: optionValue(1), label: "Microsoft solution", code: "1P" },
+] as const;
+
+/** Environment variable definitions (schema names), their types and defaults. */
+export const ENVIRONMENT_VARIABLES = {
+  displayCheckMark: {
+    schemaName: "pcs_DisplayCheckMark",
+    displayName: "Display check mark in the opportunity name",
+    type: "Boolean",
+    defaultValue: "yes",
+  },
+  dealValueField: {
+    schemaName: "pcs_DealValueField",
+    displayName: "Deal value",
+    type: "String",
+    defaultValue: "estimatedvalue",
+  },
+  customerCountryCodeField: {
+    schemaName: "pcs_CustomerCountryCodeField",
+    displayName: "Customer Account Country Code",
+    type: "String",
+    defaultValue: "address1_country",
+  },
+} as const;
+
+/** Connection references shipped in the solution, keyed by the connector they bind. */
+export const CONNECTION_REFERENCES = {
+  partnerCenterReferrals: {
+    logicalName: "pcs_sharedpartnercenterref_referrals",
+    displayName: "Partner Center Referrals (Partner Center Referrals Sync)",
+    apiName: "shared_partnercenterref",
+  },
+  /** "HTTP with Microsoft Entra ID (preauthorized)" bound to https://api.partnercenter.microsoft.com: webhook registration API. */
+  partnerCenterWebhooks: {
+    logicalName: "pcs_sharedwebcontents_partnercenterevents",
+    displayName: "Partner Center Events API (Partner Center Referrals Sync)",
+    apiName: "shared_webcontents",
+  },
+  dataverse: {
+    logicalName: "pcs_sharedcommondataserviceforapps_dataverse",
+    displayName: "Dataverse (Partner Center Referrals Sync)",
+    apiName: "shared_commondataserviceforapps",
+  },
+} as const;
+
+export const connectorId = (apiName: string): string => `/providers/Microsoft.PowerApps/apis/${apiName}`;
+
+/** Web resource and namespace of the opportunity form script. */
+export const FORM_SCRIPT = {
+  webResourceName: "pcs_/scripts/opportunity.js",
+  namespace: "PartnerCenterSync",
+} as const;
+
+/** PCF controls: <prefix>_<namespace>.<constructor>. */
+export const PCF_CONTROLS = {
+  syncStatus: { namespace: "PartnerCenterSync", constructor: "SyncStatus", name: "pcs_PartnerCenterSync.SyncStatus" },
+  auditTimeline: { namespace: "PartnerCenterSync", constructor: "AuditTimeline", name: "pcs_PartnerCenterSync.AuditTimeline" },
+} as const;

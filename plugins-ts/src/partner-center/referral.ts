@@ -1,0 +1,212 @@
+/**
+ * The Partner Center Referral resource as it travels on the wire (camelCase JSON), per
+ * ../shared/reference/partner-center-api.md §1 (connector swagger 2023 + REST docs).
+ * Shared by the client, the emulator, the rulebook mappings and the tests.
+ */
+
+export type ReferralStatus = "None" | "New" | "Active" | "Closed";
+export type ReferralSubstatus = "None" | "Pending" | "Received" | "Accepted" | "Won" | "Lost" | "Declined" | "Expired";
+export type ReferralType = "Independent" | "Shared";
+export type ReferralQualification = "None" | "Direct" | "MarketingQualified" | "SalesQualified";
+export type ReferralDirection = "Incoming" | "Outgoing";
+export type SalesStage = "Qualify" | "Develop" | "Propose" | "Close";
+export type AssistanceRequestCode =
+  | "Unknown"
+  | "GeneralOrOther"
+  | "CustomerTechnicalArchitecture"
+  | "ProofOfConceptOrDemo"
+  | "QuotesOrLicensing"
+  | "PostSalesCustomerSuccess"
+  | "WorkloadSpecificValueProposition";
+
+export const REFERRAL_STATUSES: readonly ReferralStatus[] = ["None", "New", "Active", "Closed"];
+export const REFERRAL_SUBSTATUSES: readonly ReferralSubstatus[] = [
+  "None", "Pending", "Received", "Accepted", "Won", "Lost", "Declined", "Expired",
+];
+
+/** Status → allowed next statuses, and the substatuses each status allows (§1.3). */
+export const STATUS_TRANSITIONS: Readonly<Record<ReferralStatus, readonly ReferralStatus[]>> = {
+  None: ["New", "Active", "Closed"],
+  New: ["New", "Active", "Closed"],
+  Active: ["Active", "Closed"],
+  Closed: ["Closed"],
+};
+export const SUBSTATUSES_OF: Readonly<Record<ReferralStatus, readonly ReferralSubstatus[]>> = {
+  None: ["None"],
+  New: ["Pending", "Received"],
+  Active: ["Accepted"],
+  Closed: ["Won", "Lost", "Declined", "Expired"],
+};
+
+export interface Member {
+  firstName?: string;
+  lastName?: string;
+  phoneNumber?: string;
+  email?: string;
+  contactPreference?: { locale?: string; disableNotifications?: boolean };
+}
+
+export interface Address {
+  addressLine1?: string;
+  addressLine2?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  /** ISO 3166 alpha-2. */
+  country?: string;
+  region?: string;
+}
+
+export interface CustomerProfile {
+  name?: string;
+  address?: Address;
+  size?: string;
+  team?: Member[];
+  ids?: Array<{ profileType: string; id: string }> | Record<string, never>;
+}
+
+export interface Consent {
+  consentToContact?: boolean;
+  /** The double "To" is the real wire name. */
+  consentToToShareInfoWithOthers?: boolean;
+  consentToShareReferralWithMicrosoftSellers?: boolean;
+}
+
+export interface ReferralSolution {
+  id: string;
+  name?: string;
+  type?: "None" | "Category" | "Name";
+  solutionType?: string;
+  publisherName?: string;
+}
+
+export interface ReferralDetails {
+  notes?: string;
+  dealValue?: number;
+  /** ISO 4217. */
+  currency?: string;
+  /** UTC ISO-8601. */
+  closingDateTime?: string;
+  customerAction?: string;
+  customerRequestedContact?: boolean;
+  requirements?: {
+    industries?: Array<{ id: string }>;
+    products?: Array<{ id: string }>;
+    services?: Array<{ id: string }>;
+    solutions?: ReferralSolution[];
+    offers?: unknown[];
+    additionalRequirements?: Record<string, unknown>;
+  };
+}
+
+export interface InviteContext {
+  notes?: string;
+  invitedBy?: { organizationId?: string; organizationName?: string };
+  assistanceRequestCode?: AssistanceRequestCode;
+}
+
+export interface Referral {
+  id?: string;
+  engagementId?: string;
+  name?: string;
+  externalReferenceId?: string;
+  organizationId?: string;
+  organizationName?: string;
+  createdDateTime?: string;
+  updatedDateTime?: string;
+  expirationDateTime?: string;
+  acceptedDateTime?: string;
+  closedDateTime?: string;
+  status?: ReferralStatus;
+  substatus?: ReferralSubstatus;
+  statusReason?: string;
+  type?: ReferralType;
+  qualification?: ReferralQualification;
+  referralProgram?: string;
+  campaignId?: string;
+  salesStage?: SalesStage;
+  direction?: ReferralDirection;
+  customerProfile?: CustomerProfile;
+  consent?: Consent;
+  details?: ReferralDetails;
+  team?: Member[];
+  inviteContext?: InviteContext;
+  target?: Array<{ id: string; type: "None" | "BusinessProfileLocation" | "SolutionProfile" }>;
+  links?: { self?: { uri: string; method: string }; relatedReferrals?: { uri: string; method: string } };
+  /** Quoted, e.g. "\"2500ec5a-0000-0000-0000-5bf4967d0000\"". */
+  eTag?: string;
+  trackingInfo?: { microsoftMsxId?: string };
+  "@odata.context"?: string;
+}
+
+/** RFC 6902 operation as the PATCH endpoint accepts it: only replace and add. */
+export interface JsonPatchOperation {
+  op: "replace" | "add";
+  path: PatchablePath;
+  value?: unknown;
+}
+
+/** The paths the certified connector allows in PatchReferralById (§2). */
+export const PATCHABLE_PATHS = [
+  "/campaignId",
+  "/consent/consentToShareReferralWithMicrosoftSellers",
+  "/customerProfile/team",
+  "/customerProfile/team/-",
+  "/details/closingDateTime",
+  "/details/currency",
+  "/details/dealValue",
+  "/details/notes",
+  "/details/requirements/solutions",
+  "/details/requirements/solutions/-",
+  "/externalReferenceId",
+  "/referralProgram",
+  "/salesStage",
+  "/status",
+  "/substatus",
+  "/statusReason",
+  "/team",
+  "/team/-",
+] as const;
+export type PatchablePath = (typeof PATCHABLE_PATHS)[number];
+
+/** Documented error body (§2 "Concurrency and errors"). */
+export interface PartnerCenterErrorBody {
+  error: {
+    code: PartnerCenterErrorCode | string;
+    message: string;
+    target?: string;
+    innerError?: { code?: string; message?: string; [k: string]: unknown };
+  };
+}
+export type PartnerCenterErrorCode =
+  | "accessDenied"
+  | "generalException"
+  | "invalidRequest"
+  | "itemNotFound"
+  | "preconditionFailed"
+  | "resourceModified"
+  | "serviceNotAvailable"
+  | "unauthenticated";
+
+/** Webhook events (§3). */
+export type WebhookEventName =
+  | "referral-created"
+  | "referral-updated"
+  | "related-referral-created"
+  | "related-referral-updated"
+  | "test-created";
+
+export interface WebhookEvent {
+  EventName: WebhookEventName | string;
+  ResourceUri: string;
+  ResourceName: string;
+  AuditUri: string | null;
+  ResourceChangeUtcDate: string;
+}
+
+export interface WebhookRegistration {
+  SubscriberId?: string;
+  WebhookUrl: string;
+  WebhookEvents: string[];
+  SignatureTokenToMsSignatureHeader?: boolean;
+}
