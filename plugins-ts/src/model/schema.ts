@@ -156,18 +156,33 @@ export const ENVIRONMENT_VARIABLES = {
   },
 } as const;
 
-/** Connection references shipped in the solution, keyed by the connector they bind. */
+/**
+ * Connection references shipped in the solution, keyed by purpose.
+ * The certified Partner Center Referrals connector (shared_partnercenterref) has no If-Match on
+ * PatchReferralById (only the deprecated full PUT takes one), so the one call that needs optimistic
+ * concurrency, the changed-fields JSON Patch, goes through "HTTP with Microsoft Entra ID
+ * (preauthorized)" (shared_webcontents, InvokeHttp) bound to the Referrals API host. The webhook
+ * registration API (a different host and Entra resource) gets its own connection of that connector.
+ */
 export const CONNECTION_REFERENCES = {
   partnerCenterReferrals: {
     logicalName: "pcs_sharedpartnercenterref_referrals",
     displayName: "Partner Center Referrals (Partner Center Referrals Sync)",
     apiName: "shared_partnercenterref",
   },
-  /** "HTTP with Microsoft Entra ID (preauthorized)" bound to https://api.partnercenter.microsoft.com: webhook registration API. */
+  /** HTTP with Microsoft Entra ID bound to https://api.partner.microsoft.com (Referrals API, App+User). */
+  partnerCenterReferralsApi: {
+    logicalName: "pcs_sharedwebcontents_referralsapi",
+    displayName: "Partner Center Referrals API with If-Match (Partner Center Referrals Sync)",
+    apiName: "shared_webcontents",
+    baseResourceUrl: "https://api.partner.microsoft.com",
+  },
+  /** HTTP with Microsoft Entra ID bound to https://api.partnercenter.microsoft.com (webhook registration API). */
   partnerCenterWebhooks: {
     logicalName: "pcs_sharedwebcontents_partnercenterevents",
     displayName: "Partner Center Events API (Partner Center Referrals Sync)",
     apiName: "shared_webcontents",
+    baseResourceUrl: "https://api.partnercenter.microsoft.com",
   },
   dataverse: {
     logicalName: "pcs_sharedcommondataserviceforapps_dataverse",
@@ -178,14 +193,48 @@ export const CONNECTION_REFERENCES = {
 
 export const connectorId = (apiName: string): string => `/providers/Microsoft.PowerApps/apis/${apiName}`;
 
-/** Web resource and namespace of the opportunity form script. */
+/**
+ * Web resource of the opportunity form script and the handler names the packed FormXml registers
+ * (each passes the execution context). A test resolves every name in the built bundle.
+ */
 export const FORM_SCRIPT = {
   webResourceName: "pcs_/scripts/opportunity.js",
   namespace: "PartnerCenterSync",
+  handlers: {
+    onLoad: "PartnerCenterSync.Opportunity.onLoad",
+    onSave: "PartnerCenterSync.Opportunity.onSave",
+    onChange: {
+      pcs_syncwithpartnercenter: "PartnerCenterSync.Opportunity.onSyncChange",
+      pcs_microsofthelp: "PartnerCenterSync.Opportunity.onMicrosoftHelpChange",
+      customerid: "PartnerCenterSync.Opportunity.onCustomerChange",
+      pcs_referralvisibility: "PartnerCenterSync.Opportunity.onVisibilityChange",
+    },
+  },
 } as const;
 
-/** PCF controls: <prefix>_<namespace>.<constructor>. */
+/**
+ * PCF controls: <prefix>_<namespace>.<constructor>, and the manifest properties the form binds.
+ * Every property is usage="bound"; the form's controlDescription maps each to a column.
+ */
 export const PCF_CONTROLS = {
-  syncStatus: { namespace: "PartnerCenterSync", constructor: "SyncStatus", name: "pcs_PartnerCenterSync.SyncStatus" },
-  auditTimeline: { namespace: "PartnerCenterSync", constructor: "AuditTimeline", name: "pcs_PartnerCenterSync.AuditTimeline" },
+  syncStatus: {
+    namespace: "PartnerCenterSync",
+    constructor: "SyncStatus",
+    name: "pcs_PartnerCenterSync.SyncStatus",
+    properties: {
+      value: { ofType: "OptionSet", column: OPPORTUNITY.syncStatus },
+      lastSyncedOn: { ofType: "DateAndTime.DateAndTime", column: OPPORTUNITY.lastSyncedOn },
+      referralLink: { ofType: "SingleLine.URL", column: OPPORTUNITY.referralLink },
+      referralStatus: { ofType: "SingleLine.Text", column: OPPORTUNITY.referralStatus },
+      audit: { ofType: "Multiple", column: OPPORTUNITY.syncAudit },
+    },
+  },
+  auditTimeline: {
+    namespace: "PartnerCenterSync",
+    constructor: "AuditTimeline",
+    name: "pcs_PartnerCenterSync.AuditTimeline",
+    properties: {
+      value: { ofType: "Multiple", column: OPPORTUNITY.syncAudit },
+    },
+  },
 } as const;
