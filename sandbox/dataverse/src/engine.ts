@@ -363,7 +363,7 @@ export class Engine {
           throw new DataverseError(
             412,
             ErrorCodes.DuplicateRecordEntityKey,
-            `Entity Key ${key.displayName || key.logicalName} violated. A record with the same value for ${key.attributes.join(",")} already exists. A duplicate record cannot be created. Select one or more unique values and try again. (${values})`,
+            `Entity Key ${key.schemaName || key.logicalName} violated. A record with the same value for ${key.attributes.join(",")} already exists. A duplicate record cannot be created. Select one or more unique values and try again. (${values})`,
           );
         }
       }

@@ -16,7 +16,7 @@
  *            same as existing values");
  *   filterexpression     an OData $filter that must be true for the row after the change is saved
  *            (for a delete, the row before it).
- * Registrations with statecode 1 (Inactive) are skipped.
+ * The table has no statecode: Power Automate deletes a flow's registration when the flow is turned off.
  */
 import type { ChangeEvent } from "./engine";
 import { compileFilter } from "./odata/filter";
@@ -74,7 +74,6 @@ export function notificationBody(ev: ChangeEvent, registration: Row, view: DataV
 }
 
 export function registrationMatches(reg: Row, ev: ChangeEvent, view: DataView, log: (l: string) => void): boolean {
-  if (Number(reg.statecode ?? 0) !== 0) return false;
   if (String(reg.entityname ?? "").toLowerCase() !== ev.entity) return false;
   if (!MESSAGES[ev.message].includes(Number(reg.message))) return false;
   const row = ev.message === "Delete" ? ev.pre : ev.post;

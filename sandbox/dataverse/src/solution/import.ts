@@ -383,7 +383,7 @@ export class SolutionImporter {
       addComponent(COMPONENT.Entity, meta.metadataId, e.logicalName, rc?.behavior ?? 0);
       for (const a of e.attributes) {
         const am = meta.attributes[a.logicalName];
-        if (am && (am.isCustom || !registry.entity(e.logicalName))) addComponent(COMPONENT.Attribute, am.metadataId, `${e.logicalName}.${a.logicalName}`);
+        if (am && (am.isCustom || meta.isCustom)) addComponent(COMPONENT.Attribute, am.metadataId, `${e.logicalName}.${a.logicalName}`);
       }
       for (const k of meta.keys.filter((k) => e.keys.some((x) => x.logicalName === k.logicalName))) addComponent(COMPONENT.EntityKey, k.metadataId, `${e.logicalName}.${k.logicalName}`);
     }
