@@ -79,6 +79,14 @@ function pointerGet(referral: Referral, path: string): unknown {
   return node;
 }
 
+/** An address compared as the sync sees it: trimmed, country in upper case, empty parts left out. */
+function addressText(a: unknown): string {
+  const o = (a ?? {}) as Record<string, unknown>;
+  return ["addressLine1", "addressLine2", "city", "state", "postalCode", "country"]
+    .map((k) => (k === "country" ? clean(o[k]).toUpperCase() : clean(o[k])))
+    .join("\n");
+}
+
 /** Scalar paths and how two values are compared. */
 const SCALARS: ReadonlyArray<readonly [PatchablePath, (a: unknown, b: unknown) => boolean]> = [
   ["/campaignId", (a, b) => clean(a) === clean(b)],
@@ -96,7 +104,7 @@ const NOT_PATCHABLE: ReadonlyArray<readonly [string, (a: unknown, b: unknown) =>
   ["/name", (a, b) => clean(a) === clean(b)],
   ["/type", (a, b) => a === b],
   ["/customerProfile/name", (a, b) => clean(a) === clean(b)],
-  ["/customerProfile/address", (a, b) => JSON.stringify(a ?? {}) === JSON.stringify(b ?? {})],
+  ["/customerProfile/address", (a, b) => addressText(a) === addressText(b)],
   ["/inviteContext/assistanceRequestCode", (a, b) => (a ?? "Unknown") === (b ?? "Unknown")],
   ["/consent/consentToContact", (a, b) => (a === true) === (b === true)],
 ];
