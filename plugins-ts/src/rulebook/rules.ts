@@ -18,7 +18,7 @@ import { OPPORTUNITY } from "../model/schema";
 import { COUNTRY_ALIASES, COUNTRY_ALIAS_STRIP, ISO3166_ALPHA2 } from "./countries";
 import { ISO4217 } from "./currencies";
 import type { MessageId } from "./messages";
-import { COLUMNS, formattedValue, lookupTable, lookupValue, RulebookConfig } from "./snapshot";
+import { CONTACT_COLUMNS, CURRENCY_COLUMNS, formattedValue, lookupTable, lookupValue, OPPORTUNITY_COLUMNS, RulebookConfig } from "./snapshot";
 
 /** Named lists a fact can be checked against (contains). */
 export const LISTS = {
@@ -45,112 +45,104 @@ export type FactSource =
   | { fact: string };
 
 export interface FactSpec {
-  type: "string" | "number" | "boolean" | "count";
+  /** How the raw value is read; "string" when absent. */
+  type?: "string" | "number" | "boolean" | "count";
   from: FactSource;
   transforms?: readonly Transform[];
-  description: string;
 }
 
 export const FACTS = {
   sync: {
     type: "boolean",
     from: { row: "opportunity", column: OPPORTUNITY.syncWithPartnerCenter },
-    description: "Sync with Partner Center (Yes/No).",
   },
   visibility: {
     type: "boolean",
     from: { row: "opportunity", column: OPPORTUNITY.referralVisibility },
-    description: "Microsoft Partner Center Referral Visibility (Yes/No).",
   },
   previousVisibility: {
     type: "boolean",
     from: { row: "previous", column: OPPORTUNITY.referralVisibility },
-    description: "The visibility before this change (form: as loaded; flow: the referral's consentToShareReferralWithMicrosoftSellers).",
   },
   help: {
     type: "number",
     from: { row: "opportunity", column: OPPORTUNITY.microsoftHelp },
-    description: "How can Microsoft help? (choice value, empty when no help is asked).",
   },
   customerId: {
-    type: "string",
-    from: { row: "opportunity", column: lookupValue(COLUMNS.opportunity.customer) },
-    description: "Potential Customer (id).",
+    from: { row: "opportunity", column: lookupValue(OPPORTUNITY_COLUMNS.customer) },
   },
   customerTable: {
-    type: "string",
-    from: { row: "opportunity", column: lookupTable(COLUMNS.opportunity.customer) },
-    description: "The table Potential Customer points to: account or contact.",
+    from: { row: "opportunity", column: lookupTable(OPPORTUNITY_COLUMNS.customer) },
   },
   countryValue: {
-    type: "string",
     from: { row: "account", column: { config: "customerCountryCodeField" } },
     transforms: ["trim"],
-    description: "The customer account's country as entered, in the column named by pcs_CustomerCountryCodeField.",
   },
   country: {
-    type: "string",
     from: { fact: "countryValue" },
     transforms: ["trim", "removeSpaces", "upper"],
-    description: "The country normalised: trimmed, spaces removed, upper case.",
   },
   countryHint: {
-    type: "string",
     from: { fact: "country" },
     transforms: [{ strip: COUNTRY_ALIAS_STRIP }, { lookup: "COUNTRY_ALIASES" }],
-    description: "The alpha-2 code a mistaken country most likely means (USA → US), or empty.",
   },
   solutionCount: {
     type: "count",
     from: { count: "solutions" },
-    description: "How many Microsoft solutions the opportunity has.",
   },
   contactId: {
-    type: "string",
-    from: { row: "opportunity", column: lookupValue(COLUMNS.opportunity.contact) },
-    description: "The opportunity's Contact (the customer contact), id.",
+    from: { row: "opportunity", column: lookupValue(OPPORTUNITY_COLUMNS.contact) },
   },
   contactName: {
-    type: "string",
-    from: { row: "contact", column: "fullname" },
+    from: { row: "contact", column: CONTACT_COLUMNS.fullName },
     transforms: ["trim"],
-    description: "The customer contact's full name.",
   },
   contactEmail: {
-    type: "string",
-    from: { row: "contact", column: COLUMNS.contact.email },
+    from: { row: "contact", column: CONTACT_COLUMNS.email },
     transforms: ["trim"],
-    description: "The customer contact's email address.",
   },
   dealValue: {
     type: "number",
     from: { row: "opportunity", column: { config: "dealValueField" } },
-    description: "The deal value, in the column named by pcs_DealValueField.",
   },
   currencyId: {
-    type: "string",
-    from: { row: "opportunity", column: lookupValue(COLUMNS.opportunity.currency) },
-    description: "Currency (id).",
+    from: { row: "opportunity", column: lookupValue(OPPORTUNITY_COLUMNS.currency) },
   },
   currencyName: {
-    type: "string",
-    from: { row: "opportunity", column: formattedValue(lookupValue(COLUMNS.opportunity.currency)) },
-    description: "Currency (name).",
+    from: { row: "opportunity", column: formattedValue(lookupValue(OPPORTUNITY_COLUMNS.currency)) },
   },
   currencyCode: {
-    type: "string",
-    from: { row: "currency", column: COLUMNS.currency.isoCode },
+    from: { row: "currency", column: CURRENCY_COLUMNS.isoCode },
     transforms: ["trim", "upper"],
-    description: "The currency's ISO code, trimmed, upper case.",
   },
   closeDate: {
-    type: "string",
-    from: { row: "opportunity", column: COLUMNS.opportunity.estimatedCloseDate },
-    description: "Est. Close Date.",
+    from: { row: "opportunity", column: OPPORTUNITY_COLUMNS.estimatedCloseDate },
   },
 } as const satisfies Record<string, FactSpec>;
 
 export type FactName = keyof typeof FACTS;
+
+/** What each fact means, for people and generators (kept apart so the form script does not carry it). */
+export const FACT_DESCRIPTIONS: Readonly<Record<FactName, string>> = {
+  sync: "Sync with Partner Center (Yes/No).",
+  visibility: "Microsoft Partner Center Referral Visibility (Yes/No).",
+  previousVisibility: "The visibility before this change (form: as loaded; flow: the referral's consentToShareReferralWithMicrosoftSellers).",
+  help: "How can Microsoft help? (choice value, empty when no help is asked).",
+  customerId: "Potential Customer (id).",
+  customerTable: "The table Potential Customer points to: account or contact.",
+  countryValue: "The customer account's country as entered, in the column named by pcs_CustomerCountryCodeField.",
+  country: "The country normalised: trimmed, spaces removed, upper case.",
+  countryHint: "The alpha-2 code a mistaken country most likely means (USA → US), or empty.",
+  solutionCount: "How many Microsoft solutions the opportunity has.",
+  contactId: "The opportunity's Contact (the customer contact), id.",
+  contactName: "The customer contact's full name.",
+  contactEmail: "The customer contact's email address.",
+  dealValue: "The deal value, in the column named by pcs_DealValueField.",
+  currencyId: "Currency (id).",
+  currencyName: "Currency (name).",
+  currencyCode: "The currency's ISO code, trimmed, upper case.",
+  closeDate: "Est. Close Date.",
+};
 
 export type Check =
   | { fact: FactName; is: "empty" | "notEmpty" | "true" | "notTrue" }
@@ -162,9 +154,8 @@ export type Check =
 export type ParamSource = { fact: FactName } | { config: keyof RulebookConfig };
 
 export interface RuleSpec {
-  /** Stable id, "<topic>.<failure>". */
+  /** Stable id, "<topic>.<failure>": rules of one topic exclude each other (topicOf). */
   id: string;
-  topic: string;
   message: MessageId;
   /** The column the message belongs to on the form (null: the form as a whole). */
   field: string | { config: keyof RulebookConfig } | null;
@@ -186,16 +177,14 @@ const dealValueField = { config: "dealValueField" } as const;
 export const RULES = [
   {
     id: "customer.missing",
-    topic: "customer",
     message: "customerMissing",
-    field: COLUMNS.opportunity.customer,
+    field: OPPORTUNITY_COLUMNS.customer,
     when: [{ fact: "customerId", is: "empty" }],
   },
   {
     id: "customer.notAccount",
-    topic: "customer",
     message: "customerNotAccount",
-    field: COLUMNS.opportunity.customer,
+    field: OPPORTUNITY_COLUMNS.customer,
     when: [
       { fact: "customerId", is: "notEmpty" },
       { fact: "customerTable", is: "equals", value: "contact" },
@@ -203,17 +192,15 @@ export const RULES = [
   },
   {
     id: "country.missing",
-    topic: "country",
     message: "countryMissing",
-    field: COLUMNS.opportunity.customer,
+    field: OPPORTUNITY_COLUMNS.customer,
     when: [...customerIsAccount, { fact: "country", is: "empty" }],
     params: { field: countryField },
   },
   {
     id: "country.alias",
-    topic: "country",
     message: "countryAlias",
-    field: COLUMNS.opportunity.customer,
+    field: OPPORTUNITY_COLUMNS.customer,
     when: [
       ...customerIsAccount,
       { fact: "country", is: "notEmpty" },
@@ -224,9 +211,8 @@ export const RULES = [
   },
   {
     id: "country.invalid",
-    topic: "country",
     message: "countryInvalid",
-    field: COLUMNS.opportunity.customer,
+    field: OPPORTUNITY_COLUMNS.customer,
     when: [
       ...customerIsAccount,
       { fact: "country", is: "notEmpty" },
@@ -237,7 +223,6 @@ export const RULES = [
   },
   {
     id: "solutions.missing",
-    topic: "solutions",
     message: "solutionsMissing",
     field: null,
     when: [
@@ -247,9 +232,8 @@ export const RULES = [
   },
   {
     id: "contact.missing",
-    topic: "contact",
     message: "contactMissing",
-    field: COLUMNS.opportunity.contact,
+    field: OPPORTUNITY_COLUMNS.contact,
     when: [
       { fact: "help", is: "notEmpty" },
       { fact: "contactId", is: "empty" },
@@ -257,9 +241,8 @@ export const RULES = [
   },
   {
     id: "contact.noEmail",
-    topic: "contact",
     message: "contactEmailMissing",
-    field: COLUMNS.opportunity.contact,
+    field: OPPORTUNITY_COLUMNS.contact,
     when: [
       { fact: "help", is: "notEmpty" },
       { fact: "contactId", is: "notEmpty" },
@@ -269,7 +252,6 @@ export const RULES = [
   },
   {
     id: "dealValue.missing",
-    topic: "dealValue",
     message: "dealValueMissing",
     field: dealValueField,
     when: [{ fact: "dealValue", is: "empty" }],
@@ -277,7 +259,6 @@ export const RULES = [
   },
   {
     id: "dealValue.negative",
-    topic: "dealValue",
     message: "dealValueNegative",
     field: dealValueField,
     when: [
@@ -288,16 +269,14 @@ export const RULES = [
   },
   {
     id: "currency.missing",
-    topic: "currency",
     message: "currencyMissing",
-    field: COLUMNS.opportunity.currency,
+    field: OPPORTUNITY_COLUMNS.currency,
     when: [{ fact: "currencyId", is: "empty" }],
   },
   {
     id: "currency.unknown",
-    topic: "currency",
     message: "currencyUnknown",
-    field: COLUMNS.opportunity.currency,
+    field: OPPORTUNITY_COLUMNS.currency,
     when: [
       { fact: "currencyId", is: "notEmpty" },
       { fact: "currencyCode", is: "notIn", list: "ISO4217" },
@@ -306,14 +285,12 @@ export const RULES = [
   },
   {
     id: "closeDate.missing",
-    topic: "closeDate",
     message: "closeDateMissing",
-    field: COLUMNS.opportunity.estimatedCloseDate,
+    field: OPPORTUNITY_COLUMNS.estimatedCloseDate,
     when: [{ fact: "closeDate", is: "empty" }],
   },
   {
     id: "visibility.reverted",
-    topic: "visibility",
     message: "visibilityReverted",
     field: OPPORTUNITY.referralVisibility,
     when: [
@@ -323,7 +300,6 @@ export const RULES = [
   },
   {
     id: "visibility.neededForHelp",
-    topic: "visibility",
     message: "helpNeedsVisibility",
     field: OPPORTUNITY.referralVisibility,
     when: [
@@ -335,4 +311,7 @@ export const RULES = [
 ] as const satisfies readonly RuleSpec[];
 
 export type RuleId = (typeof RULES)[number]["id"];
+
+/** The topic of a rule: the part of its id before the dot. */
+export const topicOf = (id: string): string => id.slice(0, id.indexOf("."));
 export const RULE_IDS: readonly RuleId[] = RULES.map((r) => r.id);

@@ -58,45 +58,53 @@ export interface OpportunitySnapshot {
   previous?: { [OPPORTUNITY.referralVisibility]?: boolean | null };
 }
 
-/** Standard Dataverse columns the rulebook reads and writes (logical names). */
+/** Standard opportunity columns the rulebook reads and writes (logical names). */
+export const OPPORTUNITY_COLUMNS = {
+  id: "opportunityid",
+  name: "name",
+  description: "description",
+  estimatedCloseDate: "estimatedclosedate",
+  stateCode: "statecode",
+  statusCode: "statuscode",
+  salesStage: "salesstage",
+  customer: "customerid",
+  contact: "parentcontactid",
+  currency: "transactioncurrencyid",
+  owner: "ownerid",
+} as const;
+export const ACCOUNT_COLUMNS = {
+  id: "accountid",
+  name: "name",
+  line1: "address1_line1",
+  line2: "address1_line2",
+  city: "address1_city",
+  state: "address1_stateorprovince",
+  postalCode: "address1_postalcode",
+} as const;
+export const CONTACT_COLUMNS = {
+  id: "contactid",
+  fullName: "fullname",
+  firstName: "firstname",
+  lastName: "lastname",
+  email: "emailaddress1",
+  phone: "telephone1",
+} as const;
+export const SYSTEM_USER_COLUMNS = {
+  id: "systemuserid",
+  firstName: "firstname",
+  lastName: "lastname",
+  email: "internalemailaddress",
+  phone: "address1_telephone1",
+} as const;
+export const CURRENCY_COLUMNS = { id: "transactioncurrencyid", isoCode: "isocurrencycode" } as const;
+
+/** All of the above by table. */
 export const COLUMNS = {
-  opportunity: {
-    id: "opportunityid",
-    name: "name",
-    description: "description",
-    estimatedCloseDate: "estimatedclosedate",
-    stateCode: "statecode",
-    statusCode: "statuscode",
-    salesStage: "salesstage",
-    customer: "customerid",
-    contact: "parentcontactid",
-    currency: "transactioncurrencyid",
-    owner: "ownerid",
-  },
-  account: {
-    id: "accountid",
-    name: "name",
-    line1: "address1_line1",
-    line2: "address1_line2",
-    city: "address1_city",
-    state: "address1_stateorprovince",
-    postalCode: "address1_postalcode",
-  },
-  contact: {
-    id: "contactid",
-    firstName: "firstname",
-    lastName: "lastname",
-    email: "emailaddress1",
-    phone: "telephone1",
-  },
-  systemUser: {
-    id: "systemuserid",
-    firstName: "firstname",
-    lastName: "lastname",
-    email: "internalemailaddress",
-    phone: "address1_telephone1",
-  },
-  currency: { id: "transactioncurrencyid", isoCode: "isocurrencycode" },
+  opportunity: OPPORTUNITY_COLUMNS,
+  account: ACCOUNT_COLUMNS,
+  contact: CONTACT_COLUMNS,
+  systemUser: SYSTEM_USER_COLUMNS,
+  currency: CURRENCY_COLUMNS,
 } as const;
 
 /** The Web API property of a lookup column: customerid → _customerid_value. */

@@ -15,6 +15,7 @@ import {
   RuleId,
   RULES,
   RuleSpec,
+  topicOf,
   Transform,
 } from "./rules";
 import { configOf, OpportunitySnapshot, RulebookConfig, WebApiRow } from "./snapshot";
@@ -208,7 +209,7 @@ export function validate(snapshot: OpportunitySnapshot, options: ValidateOptions
     for (const [name, source] of Object.entries(rule.params ?? {})) params[name] = paramValue(source, facts, config);
     result.failures.push({
       rule: rule.id,
-      topic: rule.topic,
+      topic: topicOf(rule.id),
       messageId: rule.message,
       field: ruleField(rule, config),
       params,
