@@ -82,8 +82,10 @@ export async function readRemote(form: Xrm.FormContext): Promise<Remote> {
   return remote;
 }
 
-function dateOnly(v: unknown): string | null {
-  if (!(v instanceof Date) || Number.isNaN(v.getTime())) return null;
+/** A date column's value as "yyyy-MM-dd" in the user's calendar (duck-typed: the form's Date may come from another realm). */
+function dateOnly(value: unknown): string | null {
+  const v = value as Date | null;
+  if (typeof v?.getTime !== "function" || Number.isNaN(v.getTime())) return null;
   const pad = (n: number): string => String(n).padStart(2, "0");
   return `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}`;
 }

@@ -15,7 +15,7 @@ import { evaluate, Outcome, readRemote, Remote, resetConfig } from "./check";
 import { attribute, controlsOf, requiredColumns, value } from "./columns";
 import { FetchError } from "./data";
 import { clearAll, formNotice, Level, NOTICE, showRules } from "./notify";
-import { newPage, page, track } from "./state";
+import { newPage, page, SAVE_CHECK_TIMEOUT_MS, track } from "./state";
 import { text, userLanguage } from "./strings";
 import {
   COUNTRY_VARIABLE,
@@ -31,9 +31,6 @@ import {
   SYNC_STATUS,
   VISIBILITY,
 } from "./names";
-
-/** How long a save waits for the reads before it goes ahead with a warning. */
-export const SAVE_CHECK_TIMEOUT_MS = 10000;
 
 const SAVE_AND_CLOSE = 2;
 const SAVE_AND_NEW = 59;

@@ -17,12 +17,17 @@ export interface PageState {
   resaving: boolean;
 }
 
-export let page: PageState = newPage();
+const fresh = (initialVisibility: boolean | null): PageState => ({ initialVisibility, originalRequired: new Map(), generation: 0, resaving: false });
+
+export let page: PageState = fresh(null);
 
 export function newPage(initialVisibility: boolean | null = null): PageState {
-  page = { initialVisibility, originalRequired: new Map(), generation: 0, resaving: false };
+  page = fresh(initialVisibility);
   return page;
 }
+
+/** How long a save waits for the reads before it goes ahead with a warning. */
+export const SAVE_CHECK_TIMEOUT_MS = 10000;
 
 let pending: Promise<unknown> = Promise.resolve();
 
