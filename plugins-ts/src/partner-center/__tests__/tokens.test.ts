@@ -10,7 +10,7 @@ function fakeApp(accounts: AccountInfo[] = [account]) {
   const app: MsalApplicationLike = {
     acquireTokenSilent: async (r) => (calls.push({ method: "silent", scopes: r.scopes ?? [], extra: r.forceRefresh }), result("user-token")),
     acquireTokenByClientCredential: async (r) => (calls.push({ method: "clientCredential", scopes: r.scopes }), result("app-token")),
-    acquireTokenByRefreshToken: async (r) => (calls.push({ method: "refreshToken", scopes: r.scopes, extra: r.refreshToken }), result("rt-token")),
+    acquireTokenByRefreshToken: async (r) => (calls.push({ method: "refreshToken", scopes: r.scopes ?? [], extra: r.refreshToken }), result("rt-token")),
     getTokenCache: () => ({ getAllAccounts: async () => accounts }),
   };
   return { app, calls };
