@@ -9,7 +9,7 @@ function fakeApp(accounts: AccountInfo[] = [account]) {
   const calls: Array<{ method: string; scopes: string[]; extra?: unknown }> = [];
   const app: MsalApplicationLike = {
     acquireTokenSilent: async (r) => (calls.push({ method: "silent", scopes: r.scopes ?? [], extra: r.forceRefresh }), result("user-token")),
-    acquireTokenByClientCredential: async (r) => (calls.push({ method: "clientCredential", scopes: r.scopes }), result("app-token")),
+    acquireTokenByClientCredential: async (r) => (calls.push({ method: "clientCredential", scopes: r.scopes ?? [] }), result("app-token")),
     acquireTokenByRefreshToken: async (r) => (calls.push({ method: "refreshToken", scopes: r.scopes ?? [], extra: r.refreshToken }), result("rt-token")),
     getTokenCache: () => ({ getAllAccounts: async () => accounts }),
   };
