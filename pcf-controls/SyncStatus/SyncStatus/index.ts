@@ -3,8 +3,8 @@
  * ago the record last synced, the latest error from the Audit column when in error, the referral
  * status and a link to the referral in Partner Center. Plain DOM, read-only, no network calls.
  */
-import { resolveLocale } from "../../shared/src/locale";
-import { createTranslate } from "../../shared/src/strings";
+import { phraseLocale, resolveLocale } from "../../shared/src/locale";
+import { createTranslate, stringsLanguage } from "../../shared/src/strings";
 import { userDateTimeFormatter } from "../../shared/src/time";
 import type { IInputs, IOutputs } from "./inputs";
 import { modelKey, readModel, type SyncStatusModel } from "./model";
@@ -73,9 +73,10 @@ export class SyncStatus implements ComponentFramework.StandardControl<IInputs, I
     const locale = resolveLocale(settings?.languageId);
     const key = `${locale}|${settings?.languageId ?? ""}|`;
     if (!this.env || key !== this.envKey) {
+      const t = createTranslate(context?.resources);
       this.env = {
-        t: createTranslate(context?.resources),
-        locale,
+        t,
+        locale: phraseLocale(locale, stringsLanguage(t)),
         now: () => Date.now(),
         formatDateTime: userDateTimeFormatter(locale, settings),
       };

@@ -12,8 +12,10 @@ export type StatusKind = "notSynced" | "pending" | "synced" | "error" | "unknown
 
 export interface SyncStatusModel {
   kind: StatusKind;
-  /** The choice value as received, for the "unknown" badge. */
+  /** The choice value as a number, when it is one. */
   value: number | null;
+  /** How the "unknown" badge names a value this version cannot read. */
+  unknownText?: string;
   lastSyncedOn?: Date;
   /** The platform's own formatting of lastSyncedOn (user's format and time zone), when given. */
   lastSyncedOnFormatted?: string;
@@ -61,9 +63,13 @@ export function choiceValue(value: unknown): number | null {
 }
 
 export function readModel(parameters: Partial<IInputs> | undefined): SyncStatusModel {
-  const value = choiceValue(raw(parameters, "value"));
-  // No value means the row has never been through the sync: show it as Not synced.
-  const kind: StatusKind = value === null ? "notSynced" : (KIND_BY_VALUE.get(value) ?? "unknown");
+  const rawValue = raw(parameters, "value");
+  const value = choiceValue(rawValue);
+  // No value means the row has never been through the sync: show it as Not synced. Anything else
+  // that is not one of the four choices is shown as unknown, never silently as another state.
+  const empty = rawValue === null || rawValue === undefined || (typeof rawValue === "string" && rawValue.trim() === "");
+  const kind: StatusKind = empty ? "notSynced" : value === null ? "unknown" : (KIND_BY_VALUE.get(value) ?? "unknown");
+  const unknownText = kind !== "unknown" ? undefined : value !== null ? String(value) : typeof rawValue === "string" ? rawValue.trim().slice(0, 40) : "?";
   const lastSyncedOn = toDate(raw(parameters, "lastSyncedOn"));
   const audit = raw(parameters, "audit");
   let error: AuditEntry | undefined;
@@ -77,6 +83,7 @@ export function readModel(parameters: Partial<IInputs> | undefined): SyncStatusM
   return {
     kind,
     value,
+    unknownText,
     lastSyncedOn,
     lastSyncedOnFormatted: lastSyncedOn ? formatted(parameters, "lastSyncedOn") : undefined,
     referralUrl: safeHttpUrl(raw(parameters, "referralLink")),
@@ -90,6 +97,7 @@ export function modelKey(model: SyncStatusModel): string {
   return JSON.stringify([
     model.kind,
     model.value,
+    model.unknownText ?? null,
     model.lastSyncedOn?.getTime() ?? null,
     model.lastSyncedOnFormatted ?? null,
     model.referralUrl ?? null,

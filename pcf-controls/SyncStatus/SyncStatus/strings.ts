@@ -1,5 +1,6 @@
 /** Every resx key the control reads (a unit test checks each one is in strings/SyncStatus.1033.resx). */
 export const STRING_KEYS = [
+  "Language",
   "Status_NotSynced",
   "Status_Pending",
   "Status_Synced",

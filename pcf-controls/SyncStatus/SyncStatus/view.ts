@@ -1,24 +1,25 @@
 /**
  * Renders a SyncStatusModel into plain DOM. Layout:
  *   [icon Synced]  Last synced 5 minutes ago
- *   ┌ Last error ───────────────────────────┐   (Error state only)
+ *   ┌ Last error ────────────────────────────┐   (Error state only)
  *   │ message                                │
  *   │ CRM → Partner Center · create · 10:15  │
  *   └────────────────────────────────────────┘
  *   Referral status: Active / Accepted · Open in Partner Center ↗
- * The badge and the error sit in a role=status region (announced when they change, reachable with
- * Tab); the ticking "5 minutes ago" sits outside it so screen readers are not interrupted each minute.
+ * The badge, the last-synced time and the error sit in one role=status region (announced when they
+ * change, reachable with Tab); the ticking "5 minutes ago" is aria-hidden and screen readers get
+ * the static date instead, so they are not interrupted every minute.
  */
 import type { AuditDirection } from "../../../plugins-ts/src/rulebook/audit";
 import { el, icon } from "../../shared/src/dom";
 import { ICONS } from "../../shared/src/icons";
-import type { Translate } from "../../shared/src/strings";
 import { formatRelative, type DateTimeFormatter } from "../../shared/src/time";
 import type { StatusKind, SyncStatusModel } from "./model";
 import type { StringKey } from "./strings";
 
 export interface ViewEnv {
   t: (key: StringKey, ...args: Array<string | number>) => string;
+  /** Locale of the words put into the resx sentences ("5 minutes ago"): see phraseLocale. */
   locale: string;
   now: () => number;
   formatDateTime: DateTimeFormatter;
@@ -39,7 +40,7 @@ const DIRECTION: Record<AuditDirection, StringKey> = {
 
 export function statusLabel(model: SyncStatusModel, t: ViewEnv["t"]): string {
   const badge = BADGE[model.kind];
-  return model.kind === "unknown" ? t(badge.key, model.value ?? "") : t(badge.key);
+  return model.kind === "unknown" ? t(badge.key, model.unknownText ?? "?") : t(badge.key);
 }
 
 /** "Last synced 5 minutes ago" (or just now / on <date> / never); undefined when nothing to say. */
@@ -63,6 +64,8 @@ export function render(root: HTMLElement, model: SyncStatusModel, env: ViewEnv):
   root.setAttribute("role", "group");
   root.setAttribute("aria-label", t("RegionLabel"));
 
+  // One polite live region: badge, when, error. Its spoken text changes only when the model does:
+  // the ticking "5 minutes ago" is hidden from screen readers, which read the static date instead.
   const status = el("div", "pcs-ss__status");
   status.setAttribute("role", "status");
   status.setAttribute("aria-live", "polite");
@@ -75,38 +78,33 @@ export function render(root: HTMLElement, model: SyncStatusModel, env: ViewEnv):
   badge.appendChild(el("span", "pcs-ss__label", statusLabel(model, t)));
   status.appendChild(badge);
 
+  let clock: HTMLElement | undefined;
+  const synced = lastSyncedText(model, env);
+  if (synced !== undefined && model.lastSyncedOn) {
+    clock = el("span", "pcs-ss__when");
+    clock.setAttribute("aria-hidden", "true");
+    const time = el("time", undefined, synced);
+    time.dateTime = model.lastSyncedOn.toISOString();
+    time.title = absolute(model, env);
+    clock.appendChild(time);
+    status.append(clock, el("span", "pcs-sr-only", t("LastSyncedOn", absolute(model, env))));
+  } else if (synced !== undefined) {
+    status.appendChild(el("span", "pcs-ss__when", synced));
+  }
+
   if (model.kind === "error") {
     const panel = el("div", "pcs-ss__error");
     panel.appendChild(el("span", "pcs-ss__error-heading", t("ErrorHeading")));
     if (model.error) {
       panel.appendChild(el("span", "pcs-ss__error-message", model.error.message || t("ErrorNoDetail")));
-      const when = new Date(model.error.timestamp);
-      const parts = [t(DIRECTION[model.error.direction]), model.error.operation, env.formatDateTime(when)];
-      const meta = el("span", "pcs-ss__error-meta", parts.join(" · "));
-      panel.appendChild(meta);
+      const parts = [t(DIRECTION[model.error.direction]), model.error.operation, env.formatDateTime(new Date(model.error.timestamp))];
+      panel.appendChild(el("span", "pcs-ss__error-meta", parts.join(" · ")));
     } else {
       panel.appendChild(el("span", "pcs-ss__error-message", t("ErrorNoDetail")));
     }
     status.appendChild(panel);
   }
-
-  const top = el("div", "pcs-ss__top");
-  top.appendChild(status);
-  let clock: HTMLElement | undefined;
-  const synced = lastSyncedText(model, env);
-  if (synced !== undefined) {
-    clock = el("span", "pcs-ss__when");
-    if (model.lastSyncedOn) {
-      const time = el("time", undefined, synced);
-      time.dateTime = model.lastSyncedOn.toISOString();
-      time.title = absolute(model, env);
-      clock.appendChild(time);
-    } else {
-      clock.textContent = synced;
-    }
-    top.appendChild(clock);
-  }
-  root.appendChild(top);
+  root.appendChild(status);
 
   if (model.referralStatus || model.referralUrl) {
     const meta = el("div", "pcs-ss__meta");
@@ -134,5 +132,3 @@ export function refreshClock(clock: HTMLElement | undefined, model: SyncStatusMo
   const time = clock.firstElementChild;
   if (time && text !== undefined && time.textContent !== text) time.textContent = text;
 }
-
-export type { Translate };

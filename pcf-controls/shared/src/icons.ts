@@ -13,3 +13,15 @@ export const ICONS = {
   copy: ["M5.5 5.5h7v8h-7z", "M3.5 10.5v-8h7"],
   chevron: ["M4.5 6.25L8 9.75l3.5-3.5"],
 } as const;
+
+/**
+ * The icon as a CSS url() of an SVG data URI, for use as a mask (drawn in currentColor by CSS with
+ * background-color). Lets a long list show icons without any SVG nodes per row.
+ */
+export function iconMaskUrl(paths: readonly string[]): string {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16" fill="none" stroke="#000" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round">` +
+    paths.map((d) => `<path d="${d}"/>`).join("") +
+    `</svg>`;
+  return `url("data:image/svg+xml,${encodeURIComponent(svg)}")`;
+}

@@ -37,3 +37,16 @@ export function resolveLocale(languageId: unknown, browserLanguage?: string): st
     "en-US"
   );
 }
+
+/**
+ * The locale for words that sit inside a resx sentence ("Last synced {0}", "{0} entries"): the
+ * user's locale when the strings are in the user's language, otherwise the strings' own language,
+ * so a German user served the English resx never reads "Last synced vor 5 Minuten". Dates and
+ * numbers on their own still follow the user's locale.
+ */
+export function phraseLocale(userLocale: string, stringsLanguage: string | undefined): string {
+  const language = (stringsLanguage ?? "").trim();
+  if (!language || !supported(language)) return userLocale;
+  const base = (tag: string): string => tag.split("-")[0].toLowerCase();
+  return base(userLocale) === base(language) ? userLocale : language;
+}

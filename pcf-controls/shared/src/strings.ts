@@ -21,3 +21,9 @@ export function createTranslate(resources: { getString(id: string): string } | u
     return args.length === 0 ? text : text.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
   };
 }
+
+/** The language the resx declares for itself (its "Language" entry), if it has one. */
+export function stringsLanguage(t: Translate): string | undefined {
+  const value = t("Language");
+  return value && value !== "Language" ? value : undefined;
+}

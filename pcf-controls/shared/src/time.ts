@@ -71,5 +71,18 @@ export function userDateTimeFormatter(locale: string, zone: TimeZoneSource | und
   } catch {
     format = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   }
-  return (date) => format.format(new Date(date.getTime() + userOffsetMinutes(zone, date) * 60000));
+  // The offset can only change at a time-zone transition, and those fall on quarter hours: ask the
+  // platform once per quarter hour of UTC time, not once per date (a long audit repeats hours).
+  const offsets = new Map<number, number>();
+  return (date) => {
+    const quarter = Math.floor(date.getTime() / QUARTER_HOUR_MS);
+    let offset = offsets.get(quarter);
+    if (offset === undefined) {
+      offset = userOffsetMinutes(zone, date);
+      offsets.set(quarter, offset);
+    }
+    return format.format(new Date(date.getTime() + offset * 60000));
+  };
 }
+
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
