@@ -236,7 +236,7 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
       const t = since === null ? undefined : /^\d+$/.test(since) ? Number(since) : Date.parse(since);
       if (t !== undefined && !Number.isFinite(t)) return ok(400, { error: { code: "", message: `'since' must be an ISO date-time or epoch milliseconds, not '${since}'.` } });
       const list = callsSince(t, after === null ? undefined : Number(after));
-      return ok(200, { value: list, count: list.length });
+      return ok(200, { value: list, count: list.length, lastSeq: callSeq });
     }
     if (path === "/_emulator/calls" && req.method === "DELETE") {
       calls.length = 0;
