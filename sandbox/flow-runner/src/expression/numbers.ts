@@ -28,7 +28,17 @@ const CURRENCIES: Record<string, NumberCulture["currency"]> = {
   "invariant": { symbol: "¤", prefix: true, space: false },
 };
 
+const cultures = new Map<string, NumberCulture>();
+
 export function numberCulture(locale = "en-US"): NumberCulture {
+  const hit = cultures.get(locale.toLowerCase());
+  if (hit) return hit;
+  const c = makeNumberCulture(locale);
+  cultures.set(locale.toLowerCase(), c);
+  return c;
+}
+
+function makeNumberCulture(locale: string): NumberCulture {
   let canonical: string;
   try {
     canonical = Intl.getCanonicalLocales(locale)[0];

@@ -902,7 +902,7 @@ export function normalizeNotification(body: Value, headers: Record<string, strin
     if (isObject(body.row ?? null)) row = body.row;
     else if (isObject(body.entity ?? null)) row = body.entity;
     else if (isObject(body.Target ?? null)) row = body.Target;
-    const message = body.SdkMessage ?? body.MessageName ?? body.message ?? header(headers, "x-ms-dynamics-msg-name") ?? header(headers, "x-ms-sdk-message");
+    const message = body.SdkMessage ?? body.MessageName ?? header(headers, "x-ms-dynamics-msg-name") ?? header(headers, "x-ms-sdk-message");
     if (isObject(row) && message !== undefined && row.SdkMessage === undefined) row = { ...row, SdkMessage: stringify(message as Value) };
   }
   return row;
