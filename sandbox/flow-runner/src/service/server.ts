@@ -44,6 +44,8 @@ export interface FlowRunnerHandle {
   url: string;
   port: number;
   runner: FlowRunner;
+  /** Point the runner at the Dataverse environment (when it starts after the runner). */
+  setDataverse(url: string, token?: string): void;
   /** Create a connection (same as POST /connections); returns its id. */
   createConnection(req: { apiName: string; displayName?: string; parameters: Record<string, unknown>; id?: string }): string;
   /** Run a manual (Button) flow with inputs and wait for the run to finish. */
@@ -246,6 +248,7 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
     url,
     port: addr.port,
     runner,
+    setDataverse: (u, token) => runner.setDataverse(u, token),
     createConnection: (req) => runner.createConnection(req).id,
     runManual: async (workflowId, inputs = {}) => settle(await runner.runManual(workflowId, inputs)),
     getRun: (id) => runner.runs.get(id),
