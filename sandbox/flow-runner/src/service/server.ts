@@ -107,7 +107,8 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 function requestHeaders(req: http.IncomingMessage): Record<string, string> {
   const h: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== "authorization") h[k] = Array.isArray(v) ? v.join(", ") : v;
+  // Authorization stays: a webhook receiver may verify a signature sent in it (Partner Center does).
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(", ") : v;
   return h;
 }
 
