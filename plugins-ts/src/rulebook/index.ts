@@ -17,3 +17,4 @@ export * from "./mapping-inbound";
 export * from "./patch";
 export * from "./sync-hash";
 export * from "./audit";
+export * from "./wdl";
