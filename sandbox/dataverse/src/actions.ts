@@ -81,14 +81,11 @@ function closeOpportunity(state: 1 | 2): ActionHandler {
       if (!values.has("subject")) values.set("subject", `${state === 1 ? "Won" : "Lost"}: ${String(oppRow.name ?? "")}`.slice(0, 200));
       const closeRow = engine.create(s, closeEntity, values);
       engine.platformPut(s, "opportunityclose", String(closeRow.activityid), { statecode: 1, statuscode: 2 });
-      engine.closeOpportunity(s, opp.id, state, status);
-      const oppEntity = s.tx.registry.entity("opportunity") as EntityMeta;
       const actual: Record<string, Value> = {
         actualclosedate: (values.get("actualend") as string | undefined) ?? isoSeconds(s.now()).slice(0, 10),
       };
       if (values.has("actualrevenue")) actual.actualvalue = values.get("actualrevenue") as Value;
-      engine.platformPut(s, "opportunity", opp.id, actual);
-      void oppEntity;
+      engine.closeOpportunity(s, opp.id, state, status, actual);
     });
     return empty(204);
   };
