@@ -1,0 +1,27 @@
+/** Every resx key the control reads (a unit test checks each one is in strings/AuditTimeline.1033.resx). */
+export const STRING_KEYS = [
+  "Language",
+  "ListLabel",
+  "Empty",
+  "NoErrors",
+  "ErrorsOnly",
+  "EntryCount_One",
+  "EntryCount_Other",
+  "ErrorCount_One",
+  "ErrorCount_Other",
+  "Showing",
+  "Outcome_Success",
+  "Outcome_Error",
+  "Outcome_Skipped",
+  "Outcome_Info",
+  "Unrecognised",
+  "Direction_CrmToPc",
+  "Direction_PcToCrm",
+  "ShowMore",
+  "ShowLess",
+  "Copy",
+  "CopyEntry",
+  "Copied",
+  "CopyFailed",
+] as const;
+export type StringKey = (typeof STRING_KEYS)[number];
