@@ -3,7 +3,7 @@
  *
  * 1. Builds every build output whose project exists: the form script (webpack, when
  *    plugins-ts/webpack.config.js exists) and each PCF control (every pcf-controls/<Ctrl> holding a
- *    ControlManifest.Input.xml). The two kinds run side by side; flows need no build.
+ *    ControlManifest.Input.xml). The steps run side by side; flows need no build.
  * 2. Packs solution/src with solution/map.xml into dist/<UniqueName>_<version>.zip and
  *    dist/<UniqueName>_<version>_managed.zip. The check runs first; with any problem nothing is written.
  * The version comes from Other/Solution.xml <Version>; --version overrides it (four-part).
@@ -65,26 +65,19 @@ function runStep(root: string, step: BuildStep, io: Io): Promise<{ ok: boolean; 
   });
 }
 
-/** Runs the steps: webpack alongside the PCF builds (the PCF builds one after another, they share pcf-scripts caches). */
+/** Runs every step at once (webpack and each pcf-scripts build are separate processes) and reports each. */
 async function runSteps(root: string, steps: BuildStep[], io: Io): Promise<boolean> {
-  const lanes: BuildStep[][] = [steps.filter((s) => !s.name.startsWith("PCF")), steps.filter((s) => s.name.startsWith("PCF"))];
-  const results = await Promise.all(
-    lanes.map(async (lane) => {
-      let ok = true;
-      for (const step of lane) {
-        const r = await runStep(root, step, io);
-        if (r.ok) io.out(`  built ${step.name} in ${(r.ms / 1000).toFixed(1)} s`);
-        else {
-          ok = false;
-          io.err(`  ${step.name} FAILED (${step.command} ${step.args.join(" ")}):`);
-          io.err(r.output.trim().split("\n").slice(-40).map((l) => "    " + l).join("\n"));
-          break;
-        }
-      }
-      return ok;
-    }),
-  );
-  return results.every(Boolean);
+  const results = await Promise.all(steps.map((step) => runStep(root, step, io).then((r) => ({ step, r }))));
+  let ok = true;
+  for (const { step, r } of results) {
+    if (r.ok) io.out(`  built ${step.name} in ${(r.ms / 1000).toFixed(1)} s`);
+    else {
+      ok = false;
+      io.err(`  ${step.name} FAILED (${step.command} ${step.args.join(" ")}):`);
+      io.err(r.output.trim().split("\n").slice(-40).map((l) => "    " + l).join("\n"));
+    }
+  }
+  return ok;
 }
 
 export async function main(argv: string[], io: Io = processIo, root = repoRoot()): Promise<number> {

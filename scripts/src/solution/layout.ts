@@ -17,7 +17,6 @@
  * packs to the same bytes, and packing what `unpack` wrote gives the zip back byte for byte.
  */
 import * as path from "node:path";
-import type { Problem } from "../check/types";
 import { SourceTree, type Mapping } from "./mapfile";
 import { CUSTOMIZATIONS_XML, SOLUTION_XML, type MissingPart, type SolutionPackage } from "./package";
 import {
@@ -80,7 +79,16 @@ const ci = (a: string, b: string): number => {
 };
 
 /** Folders the layout understands; everything else is copied as is. */
-const KNOWN_TOP = new Set(["Other", "Entities", "Roles", "Workflows", "WebResources", "Controls", "OptionSets"]);
+const KNOWN_TOP = new Set(["Other", "Entities", "Roles", "Workflows", "WebResources", "Controls", "OptionSets", "AppModules", "AppModuleSiteMaps", "SdkMessageProcessingSteps", "PluginAssemblies"]);
+
+/**
+ * Component kinds SolutionPackager keeps one folder per component for, merged into a section of
+ * customizations.xml: `<Folder>/<name>/<File>` (with an optional `<File minus .xml>_managed.xml`).
+ */
+const FOLDER_KINDS: Array<{ folder: string; file: string; section: string; key: (e: XmlElement) => string }> = [
+  { folder: "AppModuleSiteMaps", file: "AppModuleSiteMap.xml", section: "AppModuleSiteMaps", key: (e) => childText(e, "SiteMapUniqueName") ?? "" },
+  { folder: "AppModules", file: "AppModule.xml", section: "AppModules", key: (e) => childText(e, "UniqueName") ?? "" },
+];
 
 export interface LoadOptions {
   /** SolutionPackager mapping file (see ./mapfile.ts). */
@@ -350,6 +358,46 @@ export function loadSolutionFolder(folder: string, opts: LoadOptions = {}): Solu
   controls.sort((a, b) => ci(childText(a, "Name") ?? "", childText(b, "Name") ?? ""));
   setSection(root, "CustomControls", controls);
 
+  // Model-driven apps and their site maps: <Folder>/<name>/<File>, managed variant preferred when packing managed.
+  for (const kind of FOLDER_KINDS) {
+    const items: XmlElement[] = [];
+    const dirs = [...new Set(inDir(kind.folder).map((f) => f.split("/")[1]))].sort(ci);
+    for (const d of dirs) {
+      const plain = `${kind.folder}/${d}/${kind.file}`;
+      const managedFile = plain.replace(/\.xml$/, "_managed.xml");
+      inDir(`${kind.folder}/${d}`).forEach((f) => consumed.add(f));
+      const use = opts.managed && all.includes(managedFile) ? managedFile : all.includes(plain) ? plain : managedFile;
+      const doc = readXml(use);
+      if (doc) items.push(stripXsi(doc.root));
+    }
+    items.sort((a, b) => ci(kind.key(a), kind.key(b)));
+    setSection(root, kind.section, items);
+  }
+
+  // Plug-in steps: SdkMessageProcessingSteps/{id}.xml
+  const steps: XmlElement[] = [];
+  for (const f of inDir("SdkMessageProcessingSteps").filter((x) => x.endsWith(".xml"))) {
+    consumed.add(f);
+    const d = readXml(f);
+    if (d) steps.push(stripXsi(d.root));
+  }
+  steps.sort((a, b) => ci(attr(a, "SdkMessageProcessingStepId") ?? "", attr(b, "SdkMessageProcessingStepId") ?? ""));
+  setSection(root, "SdkMessageProcessingSteps", steps);
+
+  // Plug-in assemblies: PluginAssemblies/<dir>/<file>.dll.data.xml next to the assembly
+  const assemblies: XmlElement[] = [];
+  for (const f of inDir("PluginAssemblies").filter((x) => x.endsWith(".data.xml"))) {
+    consumed.add(f);
+    const d = readXml(f);
+    if (!d) continue;
+    const pa = stripXsi(d.root);
+    assemblies.push(pa);
+    const fileName = childText(pa, "FileName");
+    if (fileName) addPart(fileName.replace(/^\/+/, ""), f.replace(/\.data\.xml$/, ""), `PluginAssembly ${attr(pa, "FullName") ?? ""}`, shown(f));
+  }
+  assemblies.sort((a, b) => ci(attr(a, "FullName") ?? "", attr(b, "FullName") ?? ""));
+  setSection(root, "SolutionPluginAssemblies", assemblies);
+
   // Everything else is carried as is (environmentvariabledefinitions/…, CanvasApps/…, …) ----------------------
   for (const f of all) {
     if (consumed.has(f)) continue;
@@ -479,6 +527,16 @@ export function packageToFolder(pkg: SolutionPackage): Map<string, Uint8Array> {
     const zipDir = manifestPart.slice(0, manifestPart.lastIndexOf("/"));
     put(`Controls/${name}/ControlManifest.xml.data.xml`, withXsi(cc));
     for (const part of pkg.files.keys()) if (part.startsWith(zipDir + "/")) copyPart(part, `Controls/${name}/${part.slice(zipDir.length + 1)}`);
+  }
+  for (const kind of FOLDER_KINDS) {
+    for (const item of take(kind.section)) put(`${kind.folder}/${safe(kind.key(item) || "item")}/${kind.file}`, withXsi(item));
+  }
+  for (const step of take("SdkMessageProcessingSteps")) put(`SdkMessageProcessingSteps/${safe(attr(step, "SdkMessageProcessingStepId") ?? "step")}.xml`, withXsi(step));
+  for (const pa of take("SolutionPluginAssemblies")) {
+    const fileName = (childText(pa, "FileName") ?? "").replace(/^\/+/, "");
+    const rel = fileName || `PluginAssemblies/${safe(attr(pa, "FullName") ?? "assembly")}.dll`;
+    put(`${rel}.data.xml`, withXsi(pa));
+    if (fileName) copyPart(fileName, rel);
   }
   put("Other/Customizations.xml", { root: custom, prolog: [], bom: true, declaration: true });
   for (const [part, data] of pkg.files) if (!consumedParts.has(part)) out.set(part, data);

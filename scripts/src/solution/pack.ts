@@ -3,15 +3,51 @@
  * any solution zip (ours or a real export) back into the package shape.
  *
  * Zip shape (reference §1.1): flat, everything inline in customizations.xml; entries in a fixed order
- * (solution.xml, customizations.xml, the other parts sorted by path, then [Content_Types].xml);
- * solution.xml and customizations.xml written as Dataverse writes them (no BOM, no declaration, CRLF).
+ * (solution.xml, customizations.xml, the other parts sorted by path, then [Content_Types].xml), all
+ * stamped 1980-01-01 00:00, no directory entries; solution.xml and customizations.xml written as a
+ * 2025 Dataverse export writes them (no BOM, no declaration, CRLF, two-space indentation).
  *
- * Managed vs unmanaged: the two zips differ only in solution.xml <Managed> (0 / 1), plus any
- * `{formid}_managed.xml` form variant the source holds (ours holds none, so the form XML is the same
- * bytes). Reasons: SolutionPackager itself "can't convert one type to another" and both pac and
- * Dataverse keep the same element vocabulary in both (reference §9); the managed properties
- * (IsCustomizable, CanModify…, IsRenameable) are identical in both because they only take effect once
- * the solution is managed, and the values we ship are the ones we want enforced there.
+ * MANAGED VS UNMANAGED. The two zips differ only in solution.xml <Managed> (0 / 1), plus any
+ * `{formid}_managed.xml` (or AppModule_managed.xml …) variant the source holds; ours holds none, so
+ * everything else is the same bytes. Reasons: SolutionPackager "can't convert one type to another"
+ * and pac/Dataverse use the same vocabulary for both (reference §9, [C]); the managed properties
+ * (IsCustomizable, IsRenameable, CanModify…) only take effect once a solution is managed, and the
+ * values we ship (1, as exports carry) are the ones we want there: admins may extend our forms and
+ * views. Flows ship off (StateCode 0) in both; turning them on is an admin step.
+ *
+ * OPPORTUNITY FORM: an added main form ("Partner Center Opportunity", its own formid, full FormXml),
+ * not a diff of the out-of-the-box form (solutionaction). The OOB opportunity form ids and layouts
+ * differ across Sales versions and apps, and the reference could not confirm how much ancestor path a
+ * diff must repeat (§11), so a diff risks failed imports; an added form always imports and stays out
+ * of Microsoft's layer. Admins make it the default through form order. The lead form is added the
+ * same way ("Partner Center Lead"). No DisplayConditions: the form is available to every role.
+ *
+ * FACTS THE REFERENCE MARKS UNKNOWN, AND WHAT WE DO (each chosen as a real export does it):
+ * - Import requirements of a brand-new table [?]: we ship everything a 2025 managed export carries
+ *   for a user-owned table: primary key, primary name, the 16 system columns, the six system
+ *   relationships (business_unit_, lk_…_createdby/modifiedby, owner_, team_, user_), seven views
+ *   (active, inactive, my, quick find, advanced find, associated, lookup), card + main + quick forms
+ *   and the empty RibbonDiffXml skeleton.
+ * - Environment variable root components [I]: type 380 RootComponents are written (third-party
+ *   reports say a definition without one imports but is not linked to the solution; CoE's export
+ *   omits them, so the checker does not demand them). Definitions travel in the folder form
+ *   environmentvariabledefinitions/<schema>/environmentvariabledefinition.xml, never inline.
+ * - Connection references: no RootComponent (real exports list none, [C]); inline in customizations.
+ * - Web resource file names with "/" [?]: the part is /WebResources/<name without "." and "/">
+ *   <ID in upper case> (the export convention for dots, extended to slashes as third-party exports do),
+ *   with a content-types Override because it has no extension.
+ * - [Content_Types].xml without Overrides or with directory entries [?]: not tested; we write what
+ *   the export writes (Default per extension, Override per extension-less part, no directories).
+ * - FormXml formFactor 0/1/2 meaning [?]: every PCF binding is written for all three.
+ * - Alternate keys: <EntityKeys> right after <attributes> in <entity>, each EntityKey with Name,
+ *   LogicalName, IntroducedVersion, IsCustomizable, EntityKeyAttributes, displaynames ([I], the
+ *   SDK XSD's element set).
+ * - Parental cascade (including CascadeArchive = Cascade) from opportunity to its solution rows; a
+ *   catalogue row in use cannot be deleted (Restrict) [I].
+ * - Privilege depth names Basic/Local/Deep/Global and prvReadEnvironmentVariableValue [I].
+ * - The source folder says <Managed>2</Managed> (both), as a SolutionPackager "Both" unpack does [C].
+ * - Source files are UTF-8 with BOM and declaration (SolutionPackager) but LF line ends (git).
+ * - Zip names keep the version's dots: PartnerCenterReferralsSync_1.0.0.0_managed.zip.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

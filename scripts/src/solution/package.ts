@@ -7,7 +7,7 @@
  * Every element carries `origin`, the file it came from, so problems name the file to fix.
  */
 import type { Problem } from "../check/types";
-import { attr, child, childText, elements, text, type XmlDocument, type XmlElement } from "./xml";
+import { attr, child, childText, elements, type XmlDocument, type XmlElement } from "./xml";
 
 export const SOLUTION_XML = "solution.xml";
 export const CUSTOMIZATIONS_XML = "customizations.xml";
@@ -122,4 +122,3 @@ export function publisherPrefix(pkg: SolutionPackage): string | undefined {
 /** Normalised GUID: lower case, no braces. */
 export const normGuid = (g: string | undefined): string => (g ?? "").trim().replace(/^\{|\}$/g, "").toLowerCase();
 
-export const textOf = text;

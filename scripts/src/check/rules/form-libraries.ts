@@ -53,22 +53,22 @@ export const formLibraries: CheckRule = {
         if (src) registered.add(src.toLowerCase());
       }
       for (const ev of descendants(f, "event")) {
-        for (const h of descendants(ev, "Handler")) {
-          const lib = attr(h, "libraryName") ?? "";
-          const fn = attr(h, "functionName") ?? "";
-          const element = `${tag(h, "functionName", "libraryName")} on event ${attr(ev, "name") ?? "?"}${attr(ev, "attribute") ? ` of ${attr(ev, "attribute")}` : ""} in ${where}`;
-          if (!lib) {
-            out.push({ rule: "form-libraries", file, element, message: "event handler names no library", fix: 'set libraryName to the web resource that defines the function, e.g. libraryName="pcs_/scripts/opportunity.js"' });
-            continue;
+        // InternalHandlers are the platform's own; only user handlers are ours to check.
+        for (const handlers of elements(ev, "Handlers")) {
+          for (const h of elements(handlers, "Handler")) {
+            const lib = attr(h, "libraryName") ?? "";
+            const fn = attr(h, "functionName") ?? "";
+            const element = `${tag(h, "functionName", "libraryName")} on event ${attr(ev, "name") ?? "?"}${attr(ev, "attribute") ? ` of ${attr(ev, "attribute")}` : ""} in ${where}`;
+            if (!lib) {
+              out.push({ rule: "form-libraries", file, element, message: "event handler names no library", fix: 'set libraryName to the web resource that defines the function, e.g. libraryName="pcs_/scripts/opportunity.js"' });
+              continue;
+            }
+            if (!FUNCTION_NAME.test(fn)) out.push({ rule: "form-libraries", file, element, message: `functionName "${fn}" is not a dotted JavaScript name`, fix: "use the namespaced function the library exports, e.g. PartnerCenterSync.Opportunity.onLoad" });
+            if (!prefixOf(lib)) continue; // a platform script, loaded by the platform
+            if (!registered.has(lib.toLowerCase()))
+              out.push({ rule: "form-libraries", file, element, message: `event handler's library "${lib}" is not registered on the form`, fix: `add <Library name="${lib}" libraryUniqueId="{…}" /> to the form's <formLibraries>` });
+            // A registered library is judged (once) where it is registered.
           }
-          if (!registered.has(lib.toLowerCase()))
-            out.push({ rule: "form-libraries", file, element, message: `event handler's library "${lib}" is not registered on the form`, fix: `add <Library name="${lib}" libraryUniqueId="{…}" /> to the form's <formLibraries>` });
-          else {
-            const r = resolves(lib);
-            if (!r.ok && !shipped.has(lib.toLowerCase()) && !(libs && elements(libs, "Library").some((l) => (attr(l, "name") ?? "").toLowerCase() === lib.toLowerCase())))
-              out.push({ rule: "form-libraries", file, element, message: `event handler names a missing web resource: ${r.why}`, fix: `ship "${lib}" as a JavaScript web resource` });
-          }
-          if (!FUNCTION_NAME.test(fn)) out.push({ rule: "form-libraries", file, element, message: `functionName "${fn}" is not a dotted JavaScript name`, fix: "use the namespaced function the library exports, e.g. PartnerCenterSync.Opportunity.onLoad" });
         }
       }
     }

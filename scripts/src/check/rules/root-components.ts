@@ -38,6 +38,12 @@ const RESOLVERS: Record<string, Resolver> = {
   "60": { what: "form (systemform)", by: "id", keys: (pkg) => allForms(pkg).map((f) => normGuid(childText(f.form, "formid"))), fix: "add the form under Entities/<entity>/FormXml/<type>/" },
   "61": { what: "web resource", by: "schemaName", keys: (pkg) => webResources(pkg).map((w) => lower(childText(w, "Name"))), fix: "add WebResources/<name>.data.xml and its content (ours are mapped from build outputs in solution/map.xml)" },
   "66": { what: "custom control (PCF)", by: "schemaName", keys: (pkg) => customControls(pkg).map((c) => lower(childText(c, "Name"))), fix: "add Controls/<name>/ControlManifest.xml.data.xml and map the built control in solution/map.xml" },
+  "62": {
+    what: "site map",
+    by: "schemaName",
+    keys: (pkg) => sectionItems(pkg, "AppModuleSiteMaps", "AppModuleSiteMap").map((a) => lower(childText(a, "SiteMapUniqueName"))),
+    fix: "add the site map (AppModuleSiteMaps/<name>/AppModuleSiteMap.xml)",
+  },
   "80": {
     what: "model-driven app",
     by: "schemaName",

@@ -6,7 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { FORM_SCRIPT, PCF_CONTROLS } from "../../../../plugins-ts/src/model/schema";
 import { main as unpackCli } from "../../cli/unpack";
-import { packSolutionFolder, unpackZipToFiles, unpackZipToFolder } from "../pack";
+import { checkPackage } from "../../check";
+import { setSection } from "../layout";
+import { packageToZip, packSolutionFolder, readSolutionZip, stampPackage, unpackZipToFiles, unpackZipToFolder } from "../pack";
+import { child, el, textEl } from "../xml";
 import { CHILD_FLOW_FILE, makeFixture, PARENT_FLOW_FILE, type Fixture } from "./fixture";
 
 let fx: Fixture;
@@ -66,6 +69,39 @@ it("unpacks our zip into the source layout: every source file byte for byte, bui
   ];
   for (const [rel, source] of mapped) expect([rel, same(files.get(rel)!, fs.readFileSync(fx.at(source)))]).toEqual([rel, true]);
   expect([...files.keys()].sort()).toEqual([...walk(fx.src), ...mapped.map(([r]) => r)].sort());
+});
+
+it("splits and re-merges the other per-component folders a SolutionPackager layout has (apps, site maps, plug-ins)", () => {
+  // An export-like zip: ours plus a model-driven app, its site map, a plug-in assembly and a step.
+  const pkg = readSolutionZip(unmanaged);
+  const root = pkg.customizations!.root;
+  const asmId = "6634254a-889b-4bba-a20c-271dc9589d10";
+  setSection(root, "AppModuleSiteMaps", [el("AppModuleSiteMap", {}, [textEl("SiteMapUniqueName", "pcs_PartnerCenter"), el("SiteMap")])]);
+  setSection(root, "AppModules", [el("AppModule", {}, [textEl("UniqueName", "pcs_PartnerCenter"), textEl("IntroducedVersion", "1.0.0.0")])]);
+  setSection(root, "SolutionPluginAssemblies", [el("PluginAssembly", { FullName: "Pcs.Plugins, Version=1.0.0.0", PluginAssemblyId: asmId }, [textEl("FileName", "/PluginAssemblies/PcsPlugins-ABC/PcsPlugins.dll")])]);
+  setSection(root, "SdkMessageProcessingSteps", [el("SdkMessageProcessingStep", { Name: "step", SdkMessageProcessingStepId: "{1779098b-5735-ee11-bdf4-000d3aaae53e}" }, [textEl("PluginTypeName", "Pcs.Plugins.Step")])]);
+  pkg.files.set("PluginAssemblies/PcsPlugins-ABC/PcsPlugins.dll", new Uint8Array([77, 90, 0, 1]));
+  const rc = child(child(pkg.solution!.root, "SolutionManifest")!, "RootComponents")!;
+  rc.children.push(
+    el("RootComponent", { type: 62, schemaName: "pcs_PartnerCenter", behavior: 0 }),
+    el("RootComponent", { type: 80, schemaName: "pcs_PartnerCenter", behavior: 0 }),
+    el("RootComponent", { type: 91, id: `{${asmId}}`, schemaName: "Pcs.Plugins, Version=1.0.0.0", behavior: 0 }),
+    el("RootComponent", { type: 92, id: "{1779098b-5735-ee11-bdf4-000d3aaae53e}", behavior: 0 }),
+  );
+  const zip = packageToZip(stampPackage(pkg, { managed: false }));
+  expect(checkPackage(readSolutionZip(zip))).toEqual([]);
+  const folder = path.join(fx.root, "unpacked-export");
+  const written = unpackZipToFolder(zip, folder);
+  expect(written).toEqual(
+    expect.arrayContaining([
+      "AppModules/pcs_PartnerCenter/AppModule.xml",
+      "AppModuleSiteMaps/pcs_PartnerCenter/AppModuleSiteMap.xml",
+      "SdkMessageProcessingSteps/{1779098b-5735-ee11-bdf4-000d3aaae53e}.xml",
+      "PluginAssemblies/PcsPlugins-ABC/PcsPlugins.dll",
+      "PluginAssemblies/PcsPlugins-ABC/PcsPlugins.dll.data.xml",
+    ]),
+  );
+  expect(same(packSolutionFolder({ folder, managed: false }), zip)).toBe(true);
 });
 
 describe("npm run unpack", () => {
