@@ -115,7 +115,7 @@ describe("referenced-files", () => {
   it("rejects a flow whose definition file is missing", () => {
     const fx = fresh(true);
     fx.remove(`flows/${CHILD_FLOW_FILE}`);
-    expectProblem(problems(fx), "referenced-files", /Workflow Fixture child: its file "Workflows\/FixtureChild-.*\.json" is missing/);
+    expectProblem(problems(fx), "referenced-files", /Workflow Fixture child: its file "Workflows\/Fixturechild-.*\.json" is missing/);
   });
 });
 
@@ -187,7 +187,7 @@ describe("flow-references", () => {
     editFlow(fx, PARENT_FLOW_FILE, (j) => {
       for (const v of Object.values<any>(j.properties.connectionReferences)) v.connection.connectionReferenceLogicalName = "pcs_sharedcommondataserviceforapps_gone";
     });
-    expectProblem(problems(fx), "flow-references", /properties\.connectionReferences\.shared_commondataserviceforapps in flow "Fixture parent": names connection reference "pcs_sharedcommondataserviceforapps_gone"/, /flows\/FixtureParent-.*\.json$/);
+    expectProblem(problems(fx), "flow-references", /properties\.connectionReferences\.shared_commondataserviceforapps in flow "Fixture parent": names connection reference "pcs_sharedcommondataserviceforapps_gone"/, /flows\/Fixtureparent-.*\.json$/);
   });
   it("rejects a child-flow call to a flow the solution does not ship", () => {
     const fx = fresh(true);

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, FORM_SCRIPT, PCF_CONTROLS } from "../../../../plugins-ts/src/model/schema";
-import { child, el, parseXml, serializeXml, SOURCE_STYLE, textEl, type XmlElement } from "../xml";
+import { flowFileName, flowMetadataXml } from "../flows";
+import { child, el, parseXml, serializeXml, SOURCE_STYLE, type XmlElement } from "../xml";
 
 export const REPO = path.resolve(__dirname, "../../../..");
 
@@ -28,8 +29,8 @@ export interface Fixture {
 
 export const CHILD_FLOW_ID = "3f1d1c2a-5b6e-4d7f-8a9b-0c1d2e3f4a5b";
 export const PARENT_FLOW_ID = "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
-export const CHILD_FLOW_FILE = `FixtureChild-${CHILD_FLOW_ID.toUpperCase()}.json`;
-export const PARENT_FLOW_FILE = `FixtureParent-${PARENT_FLOW_ID.toUpperCase()}.json`;
+export const CHILD_FLOW_FILE = flowFileName("Fixture child", CHILD_FLOW_ID);
+export const PARENT_FLOW_FILE = flowFileName("Fixture parent", PARENT_FLOW_ID);
 
 /** The fake form script: defines every handler FORM_SCRIPT names. */
 export const FAKE_FORM_SCRIPT = `var PartnerCenterSync=function(){var n=function(){};return{Opportunity:{${[
@@ -83,37 +84,11 @@ function flowJson(opts: { childCall?: string; envVar?: string }): string {
   );
 }
 
-function workflowXml(id: string, name: string, file: string): string {
-  const t = textEl;
-  const wf = el("Workflow", { WorkflowId: `{${id}}`, Name: name, "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance" }, [
-    t("JsonFileName", `/Workflows/${file}`),
-    ...(
-      [
-        ["Type", 1],
-        ["Subprocess", 0],
-        ["Category", 5],
-        ["Mode", 0],
-        ["Scope", 4],
-        ["OnDemand", 0],
-        ["TriggerOnCreate", 0],
-        ["TriggerOnDelete", 0],
-        ["AsyncAutodelete", 0],
-        ["SyncWorkflowLogOnFailure", 0],
-        ["StateCode", 0],
-        ["StatusCode", 1],
-        ["RunAs", 1],
-        ["IsTransacted", 1],
-        ["IntroducedVersion", "1.0.0.0"],
-        ["IsCustomizable", 1],
-        ["BusinessProcessType", 0],
-        ["IsCustomProcessingStepAllowedForOtherPublishers", 1],
-        ["PrimaryEntity", "none"],
-      ] as Array<[string, string | number]>
-    ).map(([k, v]) => t(k, v)),
-    el("LocalizedNames", {}, [el("LocalizedName", { languagecode: 1033, description: name })]),
-  ]);
-  return serializeXml(wf, SOURCE_STYLE);
-}
+const workflowXml = (id: string, name: string, file: string): string => {
+  const xml = flowMetadataXml({ id, name });
+  if (!xml.includes(`/Workflows/${file}<`)) throw new Error(`flow file name ${file} does not follow flowFileName`);
+  return xml;
+};
 
 function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
