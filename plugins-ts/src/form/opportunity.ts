@@ -1,10 +1,229 @@
 /**
- * Handlers of the opportunity main form (each registered with "pass execution context").
- * First landing: the names exist so the solution build can register them; behaviour follows.
+ * Handlers of the opportunity main form, each registered with "pass execution context as first
+ * parameter" under PartnerCenterSync.Opportunity (names: ../model/schema.ts FORM_SCRIPT.handlers).
+ *
+ * - onLoad: lock the columns only the sync writes, reflect the sync state, set required levels while
+ *   Sync with Partner Center is Yes, and show what would stop the sync.
+ * - onSyncChange / onMicrosoftHelpChange / onCustomerChange / onVisibilityChange: run the rulebook
+ *   and show what to fix, on the column and on the form.
+ * - onSave: while sync is Yes, check with fresh reads; a failing rule stops the save and says why.
+ *   While sync is No, never get in the way. A read that fails never blocks a save: it warns.
  */
-export function onLoad(_context: Xrm.Events.EventContext): void {}
-export function onSave(_context: Xrm.Events.SaveEventContext): void {}
-export function onSyncChange(_context: Xrm.Events.EventContext): void {}
-export function onMicrosoftHelpChange(_context: Xrm.Events.EventContext): void {}
-export function onCustomerChange(_context: Xrm.Events.EventContext): void {}
-export function onVisibilityChange(_context: Xrm.Events.EventContext): void {}
+import { latestError } from "../rulebook/audit";
+import { DEFAULT_CONFIG, RulebookConfig } from "../rulebook/snapshot";
+import { evaluate, Outcome, readRemote, Remote, resetConfig } from "./check";
+import { attribute, controlsOf, requiredColumns, value } from "./columns";
+import { FetchError } from "./data";
+import { clearAll, formNotice, Level, NOTICE, showRules } from "./notify";
+import { newPage, page, SAVE_CHECK_TIMEOUT_MS, track } from "./state";
+import { text, userLanguage } from "./strings";
+import {
+  COUNTRY_VARIABLE,
+  DEAL_VALUE_VARIABLE,
+  HELP,
+  LOCKED_COLUMNS,
+  OPPORTUNITY_TABLE,
+  SOLUTIONS_TABLE,
+  STATUS_ERROR,
+  STATUS_PENDING,
+  SYNC,
+  SYNC_AUDIT,
+  SYNC_STATUS,
+  VISIBILITY,
+} from "./names";
+
+const SAVE_AND_CLOSE = 2;
+const SAVE_AND_NEW = 59;
+
+const syncOn = (form: Xrm.FormContext): boolean => value(form, SYNC) === true;
+const helpAsked = (form: Xrm.FormContext): boolean => value(form, HELP) !== null;
+
+function lock(form: Xrm.FormContext, column: string): void {
+  for (const c of controlsOf(form, column)) c.setDisabled?.(true);
+}
+
+/** Required while sync is Yes; the form's own levels come back when sync is No. */
+function applyRequired(form: Xrm.FormContext, config: RulebookConfig): void {
+  const want = new Set(syncOn(form) ? requiredColumns(config, helpAsked(form)) : []);
+  for (const [name, level] of [...page.originalRequired]) {
+    if (!want.has(name)) {
+      attribute(form, name)?.setRequiredLevel(level);
+      page.originalRequired.delete(name);
+    }
+  }
+  for (const name of want) {
+    const att = attribute(form, name);
+    if (!att) continue;
+    if (!page.originalRequired.has(name)) page.originalRequired.set(name, att.getRequiredLevel());
+    att.setRequiredLevel("required");
+  }
+}
+
+/** The sync status as a form notification: the latest audit error, or that a sync is pending. */
+function reflectSyncState(form: Xrm.FormContext): void {
+  const status = value(form, SYNC_STATUS);
+  let message: string | null = null;
+  let level: Level = "INFO";
+  if (syncOn(form) && status === STATUS_ERROR) {
+    const error = latestError(value(form, SYNC_AUDIT) as string | null);
+    message = error ? text("formSyncError", { message: error.message }) : text("formSyncErrorNoDetail");
+    level = "WARNING";
+  } else if (syncOn(form) && status === STATUS_PENDING) {
+    message = text("formSyncPending");
+  }
+  formNotice(form, NOTICE.syncState, message, level);
+}
+
+/** A read failure as the warning the seller sees (a misconfigured column is named as such). */
+function readWarning(errors: readonly FetchError[], config: RulebookConfig | undefined): string | null {
+  if (errors.length === 0) return null;
+  for (const e of errors) {
+    const c = config ?? DEFAULT_CONFIG;
+    if (e.what === "account" && e.detail.includes(c.customerCountryCodeField)) {
+      return text("formConfigFieldInvalid", {
+        variable: COUNTRY_VARIABLE,
+        field: c.customerCountryCodeField,
+        table: "account",
+      });
+    }
+    if (e.what === "opportunity" && e.detail.includes(c.dealValueField)) {
+      return text("formConfigFieldInvalid", { variable: DEAL_VALUE_VARIABLE, field: c.dealValueField, table: "opportunity" });
+    }
+  }
+  return text("formCheckFailed", { detail: errors.map((e) => e.message).join("; ") });
+}
+
+/** Shows an outcome: rule failures at `level`, read warnings, the solutions hint for a new record. */
+function render(form: Xrm.FormContext, outcome: Outcome, level: Level): void {
+  applyRequired(form, outcome.remote.config ?? DEFAULT_CONFIG);
+  if (!outcome.result.applies) {
+    clearAll(form);
+    return;
+  }
+  showRules(form, outcome.result, level);
+  formNotice(form, NOTICE.checkFailed, readWarning(outcome.remote.errors, outcome.remote.config));
+  const shared = value(form, VISIBILITY) === true || helpAsked(form);
+  formNotice(form, NOTICE.solutionsAfterSave, outcome.isNew && shared ? text("formSolutionsAfterSave") : null, "INFO");
+}
+
+/** Reads, validates and shows the outcome, unless a newer check started meanwhile. */
+async function refresh(form: Xrm.FormContext): Promise<Outcome | undefined> {
+  const generation = ++page.generation;
+  const remote = await readRemote(form);
+  if (generation !== page.generation) return undefined;
+  page.remote = remote;
+  const outcome = evaluate(form, remote, page.initialVisibility, userLanguage());
+  render(form, outcome, "WARNING");
+  return outcome;
+}
+
+/** A change of one of the four columns: required levels, sync state, and the rules while sync is Yes. */
+function changed(context: Xrm.Events.EventContext): void {
+  const form = context.getFormContext();
+  applyRequired(form, page.remote?.config ?? DEFAULT_CONFIG);
+  reflectSyncState(form);
+  if (!syncOn(form)) {
+    ++page.generation;
+    clearAll(form);
+    return;
+  }
+  track(refresh(form));
+}
+
+const watchedGrids = new WeakSet<object>();
+
+/** Re-checks when the Microsoft Solutions subgrid reloads (a solution added or removed). */
+function watchSolutionsGrid(form: Xrm.FormContext): void {
+  form.ui?.controls?.forEach((control) => {
+    const grid = control as Xrm.Controls.GridControl;
+    if (control.getControlType() !== "subgrid" || grid.getEntityName?.() !== SOLUTIONS_TABLE || watchedGrids.has(grid)) return;
+    watchedGrids.add(grid);
+    grid.addOnLoad(() => {
+      if (syncOn(form)) track(refresh(form));
+    });
+  });
+}
+
+export function onLoad(context: Xrm.Events.EventContext): void {
+  const form = context.getFormContext();
+  const visibility = value(form, VISIBILITY);
+  newPage(visibility === null ? null : visibility === true);
+  resetConfig();
+  for (const column of LOCKED_COLUMNS) lock(form, column);
+  if (visibility === true) lock(form, VISIBILITY);
+  reflectSyncState(form);
+  applyRequired(form, DEFAULT_CONFIG);
+  watchSolutionsGrid(form);
+  if (syncOn(form)) track(refresh(form));
+}
+
+export function onSyncChange(context: Xrm.Events.EventContext): void {
+  changed(context);
+}
+
+export function onMicrosoftHelpChange(context: Xrm.Events.EventContext): void {
+  changed(context);
+}
+
+export function onCustomerChange(context: Xrm.Events.EventContext): void {
+  changed(context);
+}
+
+export function onVisibilityChange(context: Xrm.Events.EventContext): void {
+  changed(context);
+}
+
+function timedRead(form: Xrm.FormContext): Promise<Remote> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<Remote>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ key: "", errors: [new FetchError("Partner Center rules", `no answer within ${SAVE_CHECK_TIMEOUT_MS / 1000} s`)] }),
+      SAVE_CHECK_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([readRemote(form), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Checks with fresh reads, then saves again (and closes or opens a new form as asked) or says why not. */
+async function checkThenSave(form: Xrm.FormContext, saveMode: number | undefined): Promise<void> {
+  const generation = ++page.generation;
+  let outcome: Outcome;
+  try {
+    const remote = await timedRead(form);
+    page.remote = remote.config ? remote : { ...remote, config: page.remote?.config };
+    outcome = evaluate(form, remote, page.initialVisibility, userLanguage());
+  } catch (error) {
+    formNotice(form, NOTICE.checkFailed, text("formCheckFailed", { detail: String(error) }));
+    outcome = { result: { applies: true, ok: true, failures: [], unchecked: [] }, remote: { key: "", errors: [] }, isNew: false };
+  }
+  if (generation === page.generation) render(form, outcome, outcome.result.ok ? "WARNING" : "ERROR");
+  if (!outcome.result.ok) {
+    formNotice(form, NOTICE.saveBlocked, text("formSaveBlocked"), "ERROR");
+    return;
+  }
+  page.resaving = true;
+  try {
+    await form.data.save();
+  } catch {
+    return; // the form shows why its save failed
+  } finally {
+    page.resaving = false;
+  }
+  if (saveMode === SAVE_AND_CLOSE) form.ui.close();
+  else if (saveMode === SAVE_AND_NEW) Xrm.Navigation.openForm({ entityName: OPPORTUNITY_TABLE });
+}
+
+export function onSave(context: Xrm.Events.SaveEventContext): void {
+  const form = context.getFormContext();
+  if (page.resaving) return; // the save this script started after a passing check
+  form.ui.clearFormNotification(NOTICE.saveBlocked);
+  if (!syncOn(form)) {
+    ++page.generation;
+    clearAll(form);
+    return;
+  }
+  const args = context.getEventArgs();
+  const saveMode = args.getSaveMode?.();
+  args.preventDefault();
+  track(checkThenSave(form, saveMode));
+}

@@ -210,3 +210,44 @@ export interface WebhookRegistration {
   WebhookEvents: string[];
   SignatureTokenToMsSignatureHeader?: boolean;
 }
+
+/** Emitted by the webhook API's GET /registration (PascalCase on the wire, as in §3.1). */
+export interface WebhookRegistrationResponse extends WebhookRegistration {
+  SubscriberId: string;
+}
+
+/** One delivery attempt of a test event, GET /webhooks/v1/registration/validationEvents/{id} (§3.1). */
+export interface WebhookValidationResult {
+  /** The receiver's HTTP status as .NET names it ("OK", "NotFound", …); empty when no answer. */
+  responseCode: string;
+  responseMessage: string;
+  /** True when no HTTP answer was received (connection refused, timeout, TLS). */
+  systemError: boolean;
+  dateTimeUtc: string;
+}
+
+export interface WebhookValidationEvent {
+  correlationId: string;
+  partnerId: string;
+  /** "pending" while attempts remain, then "completed". */
+  status: string;
+  callbackUrl: string;
+  results: WebhookValidationResult[];
+}
+
+/** One page of GET /v1.0/engagements/referrals (§2 "Filtering and paging"). */
+export interface ReferralListPage {
+  "@odata.context"?: string;
+  "@odata.count"?: number;
+  /** Absolute URL of the next page (carries $skiptoken); absent on the last page. */
+  "@odata.nextLink"?: string;
+  value: Referral[];
+}
+
+/** Webhook event names relevant to referrals (§3.2). */
+export const REFERRAL_EVENT_NAMES = [
+  "referral-created",
+  "referral-updated",
+  "related-referral-created",
+  "related-referral-updated",
+] as const;

@@ -1,11 +1,83 @@
+/**
+ * The BUILT web resource, exactly as the solution ships it, in a fresh JavaScript context:
+ * - every handler the packed opportunity FormXml registers resolves to a function under the name the
+ *   FormXml spells (read from solution/src/Entities/Opportunity/FormXml, so a renamed export fails);
+ * - the minified code behaves: a failing rule stops a save with its message, a passing one saves.
+ */
+import * as fs from "fs";
+import * as path from "path";
 import * as vm from "vm";
-import { builtBundle } from "./built-bundle";
+import { XMLParser } from "fast-xml-parser";
 import { FORM_SCRIPT } from "../../model/schema";
+import { builtBundle } from "./built-bundle";
+import { goodStore, IDS, makeForm } from "./harness";
 
-/** Every handler name the form registers (schema.ts until the packed FormXml is read). */
-function handlerNames(): string[] {
-  return [FORM_SCRIPT.handlers.onLoad, FORM_SCRIPT.handlers.onSave, ...Object.values(FORM_SCRIPT.handlers.onChange)];
+const REPO = path.resolve(__dirname, "../../../..");
+const FORM_XML_DIR = path.join(REPO, "solution/src/Entities/Opportunity/FormXml");
+
+interface RegisteredHandler {
+  functionName: string;
+  event: string;
+  attribute?: string;
+  passExecutionContext: boolean;
+  file: string;
 }
+
+function xmlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? xmlFiles(path.join(dir, e.name)) : e.name.endsWith(".xml") ? [path.join(dir, e.name)] : [],
+  );
+}
+
+/** Every Handler of our library in the opportunity forms, as the FormXml spells it. */
+function formXmlHandlers(): RegisteredHandler[] {
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["event", "Handler"].includes(name) });
+  const out: RegisteredHandler[] = [];
+  const visit = (node: unknown, file: string): void => {
+    if (!node || typeof node !== "object") return;
+    const events = (node as { events?: { event?: Array<Record<string, unknown>> } }).events?.event;
+    for (const event of events ?? []) {
+      for (const h of (event.Handlers as { Handler?: Array<Record<string, string>> } | undefined)?.Handler ?? []) {
+        if (h.libraryName !== FORM_SCRIPT.webResourceName) continue;
+        out.push({
+          functionName: h.functionName,
+          event: String(event.name),
+          attribute: event.attribute as string | undefined,
+          passExecutionContext: h.passExecutionContext === "true",
+          file: path.relative(REPO, file),
+        });
+      }
+    }
+    for (const child of Object.values(node)) visit(child, file);
+  };
+  for (const file of xmlFiles(FORM_XML_DIR)) visit(parser.parse(fs.readFileSync(file, "utf8")), file);
+  return out;
+}
+
+const registered = formXmlHandlers();
+/** Until the packed FormXml exists, the names the packer is to register (schema.ts). */
+const names: string[] = registered.length
+  ? [...new Set(registered.map((h) => h.functionName))]
+  : [FORM_SCRIPT.handlers.onLoad, FORM_SCRIPT.handlers.onSave, ...Object.values(FORM_SCRIPT.handlers.onChange)];
+
+function load(code: string, globals: Record<string, unknown> = {}): Record<string, unknown> {
+  const sandbox: Record<string, unknown> = { setTimeout, clearTimeout, ...globals };
+  vm.createContext(sandbox);
+  try {
+    vm.runInContext(code, sandbox, { filename: FORM_SCRIPT.webResourceName });
+  } catch (error) {
+    throw new Error(`the bundle throws while loading: ${(error as Error).stack?.split("\n").slice(0, 3).join(" | ")}`);
+  }
+  return sandbox;
+}
+
+const resolve = (root: unknown, name: string): unknown =>
+  name.split(".").reduce<unknown>((o, key) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[key] : undefined), root);
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
 
 describe("built web resource pcs_/scripts/opportunity.js", () => {
   let code = "";
@@ -13,11 +85,66 @@ describe("built web resource pcs_/scripts/opportunity.js", () => {
     code = await builtBundle();
   }, 120_000);
 
-  it.each(handlerNames())("resolves %s to a function in a fresh context", (name) => {
-    const sandbox: Record<string, unknown> = {};
-    vm.createContext(sandbox);
-    vm.runInContext(code, sandbox);
-    const fn = name.split(".").reduce<unknown>((o, key) => (o as Record<string, unknown> | undefined)?.[key], sandbox);
-    expect(typeof fn).toBe("function");
+  it.each(names)("resolves %s to a function in a fresh context", (name) => {
+    expect(typeof resolve(load(code), name)).toBe("function");
+  });
+
+  const packed = registered.length ? it : it.skip;
+  packed("the packed FormXml registers every handler of schema.ts, on the right events, with the execution context", () => {
+    const byName = new Map(registered.map((h) => [h.functionName, h]));
+    expect(byName.get(FORM_SCRIPT.handlers.onLoad)?.event).toBe("onload");
+    expect(byName.get(FORM_SCRIPT.handlers.onSave)?.event).toBe("onsave");
+    for (const [attribute, name] of Object.entries(FORM_SCRIPT.handlers.onChange)) {
+      expect(registered.filter((h) => h.functionName === name).map((h) => [h.event, h.attribute])).toContainEqual(["onchange", attribute]);
+    }
+    for (const h of registered) expect([h.functionName, h.passExecutionContext]).toEqual([h.functionName, true]);
+  });
+
+  it("keeps an existing PartnerCenterSync namespace (assign-properties) instead of replacing it", () => {
+    const other = { Lead: { onLoad: () => undefined } };
+    const sandbox = load(code, { PartnerCenterSync: other });
+    expect(sandbox.PartnerCenterSync).toBe(other);
+    expect(typeof resolve(sandbox, FORM_SCRIPT.handlers.onLoad)).toBe("function");
+  });
+
+  describe("the minified handlers behave like the source", () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it("onLoad shows the country hint for USA", async () => {
+      const store = goodStore();
+      store.account[IDS.account].address1_country = "USA";
+      const h = makeForm({}, store);
+      const onLoad = resolve(load(code, { Xrm }), FORM_SCRIPT.handlers.onLoad) as (c: Xrm.Events.EventContext) => void;
+      onLoad(h.context);
+      await settle();
+      expect(h.fieldNotifications("customerid")).toEqual([
+        'Country on the customer account (address1_country) is "USA": use the two-letter ISO 3166 code US instead.',
+      ]);
+    });
+
+    it("onSave stops a failing save and lets a passing one through", async () => {
+      const sandbox = load(code, { Xrm });
+      const onLoad = resolve(sandbox, FORM_SCRIPT.handlers.onLoad) as (c: Xrm.Events.EventContext) => void;
+      const onSave = resolve(sandbox, FORM_SCRIPT.handlers.onSave) as (c: Xrm.Events.SaveEventContext) => void;
+      const h = makeForm({ estimatedclosedate: null });
+      const dataSave = jest.spyOn(h.form.data, "save").mockImplementation(() => {
+        onSave(h.saveContext());
+        return Promise.resolve() as never;
+      });
+      onLoad(h.context);
+      await settle();
+      const blocked = h.saveContext();
+      onSave(blocked);
+      await settle();
+      expect(blocked.getEventArgs().isDefaultPrevented()).toBe(true);
+      expect(dataSave).not.toHaveBeenCalled();
+      expect(h.formNotifications().find((n) => n.uniqueId === "pcs.save")?.level).toBe("ERROR");
+
+      h.set("estimatedclosedate", new Date(2026, 11, 31));
+      onSave(h.saveContext());
+      await settle();
+      expect(dataSave).toHaveBeenCalledTimes(1);
+      expect(h.formNotifications().filter((n) => n.uniqueId.startsWith("pcs.rule."))).toEqual([]);
+    });
   });
 });

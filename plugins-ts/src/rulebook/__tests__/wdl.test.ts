@@ -1,0 +1,192 @@
+/**
+ * The generated WDL expressions, evaluated by a small interpreter of the functions they use (with
+ * Power Automate's documented semantics), over every validation vector: the flows' checks must give
+ * exactly the failures and messages validate() gives.
+ */
+import vectors from "../../../test-vectors/validation.json";
+import { RULES } from "../rules";
+import { OpportunitySnapshot } from "../snapshot";
+import { validate } from "../validate";
+import { appliesExpression, failuresTextExpression, listLiteral, lookupLiteral, ruleExpressions, wdlString, WdlSources } from "../wdl";
+
+type Value = unknown;
+
+/** A recursive-descent interpreter for the WDL subset the generator emits. */
+function evaluate(expression: string, vars: Record<string, Value>, params: Record<string, Value>): Value {
+  let i = 0;
+  const s = expression;
+  const ws = (): void => {
+    while (/\s/.test(s[i] ?? "")) i++;
+  };
+  const expect = (ch: string): void => {
+    ws();
+    if (s[i] !== ch) throw new Error(`expected ${ch} at ${i}: ${s.slice(i, i + 30)}`);
+    i++;
+  };
+  const fns: Record<string, (...a: Value[]) => Value> = {
+    and: (...a) => a.every((x) => x === true),
+    or: (...a) => a.some((x) => x === true),
+    not: (a) => a !== true,
+    equals: (a, b) => (a ?? null) === (b ?? null),
+    less: (a, b) => (a as number) < (b as number),
+    if: (c, a, b) => (c === true ? a : b),
+    empty: (a) => a === null || a === undefined || ((typeof a === "string" || Array.isArray(a)) && a.length === 0),
+    contains: (c, v) => (Array.isArray(c) ? c.includes(v) : typeof c === "string" ? c.includes(String(v)) : Object.prototype.hasOwnProperty.call(c, String(v))),
+    coalesce: (...a) => a.find((x) => x !== null && x !== undefined) ?? null,
+    concat: (...a) => a.map((x) => (x === null || x === undefined ? "" : String(x))).join(""),
+    replace: (t, a, b) => {
+      if (typeof t !== "string") throw new Error("replace() needs a string");
+      return t.split(a as string).join(b as string);
+    },
+    trim: (t) => {
+      if (typeof t !== "string") throw new Error("trim() needs a string");
+      return t.trim();
+    },
+    toUpper: (t) => {
+      if (typeof t !== "string") throw new Error("toUpper() needs a string");
+      return t.toUpperCase();
+    },
+    string: (v) => (typeof v === "string" ? v : JSON.stringify(v)),
+    length: (v) => (v as unknown[]).length,
+    split: (t, sep) => (t as string).split(sep as string),
+    json: (t) => JSON.parse(t as string),
+    join: (a, sep) => (a as unknown[]).join(sep as string),
+    createArray: (...a) => a,
+    variables: (name) => vars[name as string],
+    parameters: (name) => params[name as string],
+  };
+  const primary = (): Value => {
+    ws();
+    const c = s[i];
+    let value: Value;
+    if (c === "'") {
+      let out = "";
+      i++;
+      for (;;) {
+        if (s[i] === "'" && s[i + 1] === "'") {
+          out += "'";
+          i += 2;
+        } else if (s[i] === "'") {
+          i++;
+          break;
+        } else out += s[i++];
+      }
+      value = out;
+    } else if (/[-0-9]/.test(c)) {
+      const m = /^-?\d+(\.\d+)?/.exec(s.slice(i))!;
+      i += m[0].length;
+      value = Number(m[0]);
+    } else {
+      const m = /^[A-Za-z]+/.exec(s.slice(i));
+      if (!m) throw new Error(`unexpected ${s.slice(i, i + 20)}`);
+      i += m[0].length;
+      if (m[0] === "true" || m[0] === "false" || m[0] === "null") value = m[0] === "true" ? true : m[0] === "false" ? false : null;
+      else {
+        expect("(");
+        const args: Value[] = [];
+        ws();
+        if (s[i] !== ")") {
+          args.push(expr());
+          for (ws(); s[i] === ","; ws()) {
+            i++;
+            args.push(expr());
+          }
+        }
+        expect(")");
+        const fn = fns[m[0]];
+        if (!fn) throw new Error(`unknown function ${m[0]}`);
+        value = fn(...args);
+      }
+    }
+    for (ws(); s[i] === "?" && s[i + 1] === "["; ws()) {
+      i += 2;
+      const key = expr();
+      expect("]");
+      value = value === null || value === undefined ? null : ((value as Record<string, Value>)[String(key)] ?? null);
+    }
+    return value;
+  };
+  const expr = (): Value => primary();
+  const result = expr();
+  ws();
+  if (i !== s.length) throw new Error(`trailing input at ${i}`);
+  return result;
+}
+
+const sources: WdlSources = {
+  rows: {
+    opportunity: "variables('opportunity')",
+    account: "variables('account')",
+    contact: "variables('contact')",
+    currency: "variables('currency')",
+    previous: "variables('previous')",
+  },
+  lists: { solutions: "variables('solutions')", contacts: "variables('contacts')" },
+  config: {
+    dealValueField: "parameters('Deal value (pcs_DealValueField)')",
+    customerCountryCodeField: "parameters('Customer Account Country Code (pcs_CustomerCountryCodeField)')",
+  },
+};
+
+const complete = (vectors.cases as unknown as Array<{ name: string; snapshot: OpportunitySnapshot }>).filter(
+  (c) => c.snapshot.account !== undefined && c.snapshot.contacts && c.snapshot.solutions && c.snapshot.currency !== undefined,
+);
+
+function bind(snapshot: OpportunitySnapshot): [Record<string, Value>, Record<string, Value>] {
+  const config = { dealValueField: "estimatedvalue", customerCountryCodeField: "address1_country", ...snapshot.config };
+  const pick = (v: string | undefined, d: string): string => (v && v.trim() ? v.trim() : d);
+  return [
+    {
+      opportunity: snapshot.opportunity,
+      account: snapshot.account,
+      contact: snapshot.contacts?.[0] ?? null,
+      currency: snapshot.currency,
+      previous: snapshot.previous ?? null,
+      solutions: snapshot.solutions,
+      contacts: snapshot.contacts,
+    },
+    {
+      "Deal value (pcs_DealValueField)": pick(config.dealValueField, "estimatedvalue"),
+      "Customer Account Country Code (pcs_CustomerCountryCodeField)": pick(config.customerCountryCodeField, "address1_country"),
+    },
+  ];
+}
+
+describe("WDL expressions generated from the rule table", () => {
+  const rules = ruleExpressions(sources);
+
+  it.each(complete.map((c) => [c.name, c] as const))("give validate()'s failures and messages: %s", (_name, c) => {
+    const [vars, params] = bind(c.snapshot);
+    const expected = validate(c.snapshot);
+    expect(evaluate(appliesExpression(sources), vars, params)).toBe(expected.applies);
+    const failures = rules.filter((r) => evaluate(r.condition, vars, params) === true).map((r) => ({ rule: r.id, message: evaluate(r.message, vars, params) }));
+    expect(failures).toEqual(expected.failures.map((f) => ({ rule: f.rule, message: f.message })));
+    expect(evaluate(failuresTextExpression(sources, "\n"), vars, params)).toBe(expected.failures.map((f) => `${f.message}\n`).join(""));
+  });
+
+  it("covers every rule with at least one vector the expressions are run on", () => {
+    const failed = new Set(complete.flatMap((c) => validate(c.snapshot).failures.map((f) => f.rule)));
+    expect(RULES.map((r) => r.id).filter((id) => !failed.has(id))).toEqual([]);
+  });
+
+  it("uses named Compose outputs for the lists and lookups when given", () => {
+    const named = ruleExpressions({ ...sources, listExpressions: { ISO3166_ALPHA2: "outputs('ISO_3166')" }, lookupExpressions: { COUNTRY_ALIASES: "outputs('Country_aliases')" } });
+    const country = named.find((r) => r.id === "country.alias")!;
+    expect(country.condition).toContain("contains(outputs('ISO_3166'), ");
+    expect(country.condition).toContain("outputs('Country_aliases')?[");
+    expect(country.condition).not.toContain("split('AD,");
+  });
+
+  it("quotes literals the WDL way and builds list and lookup literals", () => {
+    expect(wdlString("customer's")).toBe("'customer''s'");
+    expect(evaluate(listLiteral("ISO4217"), {}, {})).toContain("USD");
+    expect((evaluate(lookupLiteral("COUNTRY_ALIASES"), {}, {}) as Record<string, string>).UNITEDSTATES).toBe("US");
+  });
+
+  it("gives the configured column through its environment variable, in the condition and the message", () => {
+    const deal = rules.find((r) => r.id === "dealValue.missing")!;
+    expect(deal.field).toBe("parameters('Deal value (pcs_DealValueField)')");
+    expect(deal.condition).toContain("variables('opportunity')?[parameters('Deal value (pcs_DealValueField)')]");
+    expect(deal.message).toBe("concat('Deal value (', parameters('Deal value (pcs_DealValueField)'), ') is empty: enter the expected revenue, 0 or more.')");
+  });
+});

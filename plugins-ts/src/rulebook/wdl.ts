@@ -1,0 +1,178 @@
+/**
+ * Workflow Definition Language (Power Automate expression) pieces generated from the rule table, so
+ * the cloud flows check exactly what validate() checks and say exactly the same messages.
+ *
+ * A flow says where its data is (WdlSources: an expression for each snapshot row, list and
+ * environment variable), and gets for each rule a condition expression (true = the rule fails) and
+ * a message expression (concat of the template's pieces), plus one expression that joins every
+ * failing rule's message. Only functions Power Automate documents are used: and, or, not, equals,
+ * less, if, empty, contains, coalesce, concat, replace, trim, toUpper, string, length, split, json,
+ * join, createArray. Expressions are returned without the leading "@"; wrap them as "@{…}" or "@…".
+ *
+ * Semantics match validate() for complete data (a flow reads every part; "unchecked" does not exist):
+ * string facts are coalesced to '' before they are transformed, numbers stay null when empty.
+ */
+import { MessageId, messageTemplate, templatePieces, DEFAULT_LANGUAGE } from "./messages";
+import {
+  APPLIES_WHEN,
+  Check,
+  FactName,
+  FACTS,
+  FactSpec,
+  LISTS,
+  ListName,
+  LOOKUPS,
+  LookupName,
+  ParamSource,
+  RuleId,
+  RULES,
+  RuleSpec,
+  Transform,
+} from "./rules";
+import type { RulebookConfig } from "./snapshot";
+
+export type WdlRow = "opportunity" | "account" | "contact" | "currency" | "previous";
+
+export interface WdlSources {
+  /** An expression for each row object, e.g. opportunity: "triggerOutputs()?['body']", account: "body('Get_account')". */
+  rows: Readonly<Record<WdlRow, string>>;
+  /** An expression for each list (array) whose length is counted, e.g. solutions: "body('List_solutions')?['value']". */
+  lists: Readonly<Record<"solutions" | "contacts", string>>;
+  /** An expression for each environment variable value, e.g. "parameters('Deal value (pcs_DealValueField)')". */
+  config: Readonly<Record<keyof RulebookConfig, string>>;
+  /** Expressions for the named lists and lookups (e.g. outputs of Compose actions); inlined when absent. */
+  listExpressions?: Partial<Readonly<Record<ListName, string>>>;
+  lookupExpressions?: Partial<Readonly<Record<LookupName, string>>>;
+}
+
+/** A WDL string literal: single quotes, a quote doubled. */
+export const wdlString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+/** A named list as an array expression: split('AD,AE,…', ','). */
+export function listLiteral(name: ListName): string {
+  return `split(${wdlString(LISTS[name].join(","))}, ',')`;
+}
+
+/** A named lookup table as an object expression: json('{"USA":"US",…}'). */
+export function lookupLiteral(name: LookupName): string {
+  return `json(${wdlString(JSON.stringify(LOOKUPS[name]))})`;
+}
+
+const call = (fn: string, ...args: string[]): string => `${fn}(${args.join(", ")})`;
+
+function typeOf(spec: FactSpec): NonNullable<FactSpec["type"]> {
+  return spec.type ?? "string";
+}
+
+function transform(expr: string, t: Transform, src: WdlSources): string {
+  if (t === "trim") return call("trim", expr);
+  if (t === "removeSpaces") return call("replace", expr, "' '", "''");
+  if (t === "upper") return call("toUpper", expr);
+  if ("strip" in t) return t.strip.reduce((e, ch) => call("replace", e, wdlString(ch), "''"), expr);
+  const table = src.lookupExpressions?.[t.lookup] ?? lookupLiteral(t.lookup);
+  return call("coalesce", `${table}?[${expr}]`, "''");
+}
+
+/** The expression of a fact's value (a string fact is never null: '' stands for empty). */
+export function factExpression(name: FactName, src: WdlSources): string {
+  const spec: FactSpec = FACTS[name];
+  const from = spec.from;
+  let expr: string;
+  if ("row" in from) {
+    const key = typeof from.column === "string" ? wdlString(from.column) : src.config[from.column.config];
+    expr = `${src.rows[from.row]}?[${key}]`;
+  } else if ("count" in from) {
+    expr = call("length", call("coalesce", src.lists[from.count], "createArray()"));
+  } else {
+    expr = factExpression(from.fact as FactName, src);
+  }
+  const type = typeOf(spec);
+  if (type === "string" && !("fact" in from)) expr = call("coalesce", expr, "''");
+  for (const t of spec.transforms ?? []) expr = transform(expr, t, src);
+  return expr;
+}
+
+/** A check as a boolean expression. */
+export function checkExpression(check: Check, src: WdlSources): string {
+  if ("any" in check) return check.any.length === 1 ? checkExpression(check.any[0], src) : call("or", ...check.any.map((c) => checkExpression(c, src)));
+  const f = factExpression(check.fact, src);
+  const type = typeOf(FACTS[check.fact]);
+  const empty = type === "string" ? call("empty", call("trim", f)) : call("equals", f, "null");
+  const literal = (v: string | number | boolean): string => (typeof v === "string" ? wdlString(v) : String(v));
+  switch (check.is) {
+    case "empty":
+      return empty;
+    case "notEmpty":
+      return call("not", empty);
+    case "true":
+      return call("equals", f, "true");
+    case "notTrue":
+      return call("not", call("equals", f, "true"));
+    case "in":
+      return call("contains", src.listExpressions?.[check.list] ?? listLiteral(check.list), f);
+    case "notIn":
+      return call("not", call("contains", src.listExpressions?.[check.list] ?? listLiteral(check.list), f));
+    case "less":
+      return call("less", call("if", call("equals", f, "null"), String(check.than), f), String(check.than));
+    case "equals":
+      return call("equals", f, literal(check.value));
+    case "notEquals":
+      return call("not", call("equals", f, literal(check.value)));
+  }
+}
+
+const all = (parts: string[]): string => (parts.length === 1 ? parts[0] : call("and", ...parts));
+
+/** True when the rule table applies (Sync with Partner Center = Yes). */
+export function appliesExpression(src: WdlSources): string {
+  return all(APPLIES_WHEN.map((c) => checkExpression(c, src)));
+}
+
+/** True when the rule fails (the table's gate included). */
+export function ruleConditionExpression(rule: RuleSpec, src: WdlSources): string {
+  return all([...APPLIES_WHEN, ...rule.when].map((c) => checkExpression(c, src)));
+}
+
+function paramExpression(source: ParamSource, src: WdlSources): string {
+  if ("config" in source) return src.config[source.config];
+  const type = typeOf(FACTS[source.fact]);
+  const f = factExpression(source.fact, src);
+  return type === "string" ? f : call("if", call("equals", f, "null"), "''", call("string", f));
+}
+
+/** The rule's message: concat of the template's literal pieces and its placeholder values. */
+export function messageExpression(rule: RuleSpec, src: WdlSources, language: number = DEFAULT_LANGUAGE): string {
+  const params = (rule.params ?? {}) as Readonly<Record<string, ParamSource>>;
+  const pieces = templatePieces(messageTemplate(rule.message as MessageId, language)).map((p) =>
+    typeof p === "string" ? wdlString(p) : params[p.placeholder] ? paramExpression(params[p.placeholder], src) : "''",
+  );
+  return pieces.length === 1 ? pieces[0] : call("concat", ...pieces);
+}
+
+export interface RuleExpressions {
+  id: RuleId;
+  /** The form column the message belongs to (a configured one as its environment variable's expression). */
+  field: string | null;
+  condition: string;
+  message: string;
+}
+
+/** Condition and message expressions of every rule, in rule order. */
+export function ruleExpressions(src: WdlSources, language: number = DEFAULT_LANGUAGE): RuleExpressions[] {
+  return (RULES as readonly (RuleSpec & { id: RuleId })[]).map((rule) => ({
+    id: rule.id,
+    field: rule.field === null || typeof rule.field === "string" ? rule.field : src.config[rule.field.config],
+    condition: ruleConditionExpression(rule, src),
+    message: messageExpression(rule, src, language),
+  }));
+}
+
+/**
+ * One expression: the messages of every failing rule, in rule order, each followed by `separator`
+ * ('' when the opportunity passes). Suits a Compose action whose output decides the flow's path and
+ * goes into the Audit line.
+ */
+export function failuresTextExpression(src: WdlSources, separator = " ", language: number = DEFAULT_LANGUAGE): string {
+  const parts = ruleExpressions(src, language).map((r) => call("if", r.condition, call("concat", r.message, wdlString(separator)), "''"));
+  return call("join", call("createArray", ...parts), "''");
+}

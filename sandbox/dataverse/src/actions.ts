@@ -1,0 +1,380 @@
+/**
+ * Functions and actions: WhoAmI, WinOpportunity, LoseOpportunity, QualifyLead (bound to lead),
+ * ImportSolution, ImportSolutionAsync, PublishXml / PublishAllXml (accepted, nothing to publish).
+ * Parameters and responses follow the Web API reference
+ * (learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/*).
+ */
+import type { HandlerEnv } from "./api";
+import { parseBody } from "./api";
+import type { InternalResponse } from "./context";
+import type { Session } from "./engine";
+import { DataverseError, ErrorCodes, notFound, payloadError } from "./errors";
+import { empty, json } from "./http-util";
+import type { EntityMeta } from "./metadata/types";
+import { parsePayload } from "./odata/payload";
+import type { PathSegment } from "./odata/query";
+import { openSolutionZip, parseSolution } from "./solution/parse";
+import type { ImportOptions, ImportResult } from "./solution/import";
+import { isLookupValue, type LookupValue, type Row, type Value } from "./store/store";
+import { isGuid, isoSeconds, isPlainObject, newGuid, normGuid } from "./util";
+
+type ActionHandler = (env: HandlerEnv, seg: PathSegment) => Promise<InternalResponse> | InternalResponse;
+type BoundActionHandler = (env: HandlerEnv, entity: EntityMeta, id: string) => Promise<InternalResponse>;
+
+const requirePost = (env: HandlerEnv, name: string): void => {
+  if (env.req.method !== "POST") {
+    throw new DataverseError(404, "", `No HTTP resource was found that matches the request URI '${env.ctx.apiUrl()}${name}'.`);
+  }
+};
+
+/** An entity-typed action parameter: {"@odata.type": "Microsoft.Dynamics.CRM.account", "accountid": "…"}. */
+function entityParameter(env: HandlerEnv, s: Session, value: unknown, name: string): LookupValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return env.ctx.engine.resolveReference(s.tx, value, env.contentIds ?? s.contentIds);
+  if (!isPlainObject(value)) throw new DataverseError(400, ErrorCodes.InvalidArgument, `The parameter '${name}' must be an entity reference.`);
+  const type = String(value["@odata.type"] ?? "").replace(/^#?Microsoft\.Dynamics\.CRM\./, "");
+  const entity = s.tx.registry.entity(type);
+  if (!entity) throw new DataverseError(400, ErrorCodes.InvalidArgument, `The parameter '${name}' needs an "@odata.type" naming a table (got '${String(value["@odata.type"])}').`);
+  const id = value[entity.primaryIdAttribute];
+  if (typeof id !== "string" || !isGuid(id)) throw new DataverseError(400, ErrorCodes.InvalidArgument, `The parameter '${name}' needs '${entity.primaryIdAttribute}'.`);
+  if (!s.tx.get(entity.logicalName, normGuid(id))) throw notFound(entity.logicalName, normGuid(id));
+  return { entity: entity.logicalName, id: normGuid(id) };
+}
+
+// ---- WhoAmI ------------------------------------------------------------------------------------------
+
+const whoAmI: ActionHandler = (env) => {
+  if (env.req.method !== "GET") throw new DataverseError(404, "", `No HTTP resource was found that matches the request URI '${env.ctx.apiUrl()}WhoAmI'.`);
+  const org = [...env.ctx.store.scan("organization")][0];
+  return json(200, {
+    "@odata.context": `${env.ctx.apiUrl()}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+    BusinessUnitId: env.ctx.caller.businessUnitId,
+    UserId: env.ctx.caller.userId,
+    OrganizationId: org ? String(org.organizationid) : null,
+  });
+};
+
+// ---- WinOpportunity / LoseOpportunity ---------------------------------------------------------------------
+
+function closeOpportunity(state: 1 | 2): ActionHandler {
+  const name = state === 1 ? "WinOpportunity" : "LoseOpportunity";
+  return async (env) => {
+    requirePost(env, name);
+    const body = parseBody(env, name) as Record<string, unknown>;
+    const status = body.Status;
+    if (typeof status !== "number" || !Number.isInteger(status)) {
+      throw new DataverseError(400, ErrorCodes.InvalidArgument, `${name}: the parameter 'Status' (Edm.Int32) is required.`);
+    }
+    const close = body.OpportunityClose;
+    if (!isPlainObject(close)) throw new DataverseError(400, ErrorCodes.InvalidArgument, `${name}: the parameter 'OpportunityClose' is required.`);
+    await env.run((s) => {
+      const closeEntity = s.tx.registry.entity("opportunityclose") as EntityMeta;
+      const fields = { ...close };
+      delete fields["@odata.type"];
+      const payload = parsePayload(s.tx, closeEntity, fields, (t) => env.ctx.engine.resolveReference(s.tx, t, env.contentIds ?? s.contentIds));
+      const opp = payload.values.get("opportunityid");
+      if (!isLookupValue(opp)) throw new DataverseError(400, ErrorCodes.InvalidArgument, `${name}: OpportunityClose needs "opportunityid@odata.bind".`);
+      const oppRow = s.tx.get("opportunity", opp.id);
+      if (!oppRow) throw notFound("opportunity", opp.id);
+      const engine = env.ctx.engine;
+      const values = new Map(payload.values);
+      if (!values.has("subject")) values.set("subject", `${state === 1 ? "Won" : "Lost"}: ${String(oppRow.name ?? "")}`.slice(0, 200));
+      const closeRow = engine.create(s, closeEntity, values);
+      engine.platformPut(s, "opportunityclose", String(closeRow.activityid), { statecode: 1, statuscode: 2 });
+      engine.closeOpportunity(s, opp.id, state, status);
+      const oppEntity = s.tx.registry.entity("opportunity") as EntityMeta;
+      const actual: Record<string, Value> = {
+        actualclosedate: (values.get("actualend") as string | undefined) ?? isoSeconds(s.now()).slice(0, 10),
+      };
+      if (values.has("actualrevenue")) actual.actualvalue = values.get("actualrevenue") as Value;
+      engine.platformPut(s, "opportunity", opp.id, actual);
+      void oppEntity;
+    });
+    return empty(204);
+  };
+}
+
+// ---- QualifyLead ---------------------------------------------------------------------------------------
+
+const qualifyLead: BoundActionHandler = async (env, entity, leadId) => {
+  if (entity.logicalName !== "lead") throw new DataverseError(404, ErrorCodes.ResourceNotFoundForSegment, "Resource not found for the segment 'Microsoft.Dynamics.CRM.QualifyLead'.");
+  const body = parseBody(env, "QualifyLead") as Record<string, unknown>;
+  for (const p of ["CreateAccount", "CreateContact", "CreateOpportunity"]) {
+    if (typeof body[p] !== "boolean") throw new DataverseError(400, ErrorCodes.InvalidArgument, `QualifyLead: the parameter '${p}' (Edm.Boolean) is required.`);
+  }
+  if (typeof body.Status !== "number") throw new DataverseError(400, ErrorCodes.InvalidArgument, "QualifyLead: the parameter 'Status' (Edm.Int32) is required.");
+  const created = await env.run((s) => {
+    const engine = env.ctx.engine;
+    const reg = s.tx.registry;
+    const lead = s.tx.get("lead", leadId);
+    if (!lead) throw notFound("lead", leadId);
+    if (lead.statecode !== 0) throw new DataverseError(400, ErrorCodes.LeadAlreadyInClosedState, "The lead is already closed.");
+    const leadMeta = reg.entity("lead") as EntityMeta;
+    const status = Number(body.Status);
+    const st = leadMeta.attributes.statuscode.options?.find((o) => o.value === status);
+    if (!st || st.state !== 1) throw new DataverseError(400, ErrorCodes.InvalidArgument, `${status} is not a valid status code for state code LeadState.Qualified on lead with Id ${leadId}.`);
+    const currency = entityParameter(env, s, body.OpportunityCurrencyId ?? body["OpportunityCurrencyId@odata.bind"], "OpportunityCurrencyId");
+    const customer = entityParameter(env, s, body.OpportunityCustomerId ?? body["OpportunityCustomerId@odata.bind"], "OpportunityCustomerId");
+    const out: Array<{ entity: EntityMeta; row: Row }> = [];
+    const leadRef: LookupValue = { id: leadId, entity: "lead" };
+    const pick = (fields: Record<string, Value | undefined>): Map<string, Value> => {
+      const m = new Map<string, Value>();
+      for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null) m.set(k, v);
+      return m;
+    };
+    /** Apply the lead → <target> column mapping (built-in defaults plus the imported entity map). */
+    const mapped = (target: string, base: Map<string, Value>): Map<string, Value> => {
+      const targetMeta = reg.entity(target) as EntityMeta;
+      for (const map of reg.model.entityMaps.filter((m) => m.source === "lead" && m.target === target)) {
+        for (const a of map.attributes) {
+          const v = lead[a.source];
+          if (v !== undefined && v !== null && targetMeta.attributes[a.target]) base.set(a.target, v);
+        }
+      }
+      return base;
+    };
+    let account: Row | undefined;
+    let contact: Row | undefined;
+    if (body.CreateAccount) {
+      if (!lead.companyname) throw new DataverseError(400, ErrorCodes.InvalidArgument, "QualifyLead: the lead has no Company Name, so no account can be created from it.");
+      const accountMeta = reg.entity("account") as EntityMeta;
+      account = engine.create(
+        s,
+        accountMeta,
+        mapped(
+          "account",
+          pick({
+            name: lead.companyname,
+            telephone1: lead.telephone1,
+            websiteurl: lead.websiteurl,
+            address1_line1: lead.address1_line1,
+            address1_city: lead.address1_city,
+            address1_stateorprovince: lead.address1_stateorprovince,
+            address1_postalcode: lead.address1_postalcode,
+            address1_country: lead.address1_country,
+            originatingleadid: leadRef,
+            transactioncurrencyid: lead.transactioncurrencyid,
+          }),
+        ),
+      );
+      out.push({ entity: accountMeta, row: account });
+    }
+    if (body.CreateContact) {
+      const contactMeta = reg.entity("contact") as EntityMeta;
+      const parent = account ? { id: String(account.accountid), entity: "account" } : isLookupValue(lead.parentaccountid) ? lead.parentaccountid : undefined;
+      contact = engine.create(
+        s,
+        contactMeta,
+        mapped(
+          "contact",
+          pick({
+            firstname: lead.firstname,
+            lastname: lead.lastname,
+            jobtitle: lead.jobtitle,
+            emailaddress1: lead.emailaddress1,
+            telephone1: lead.telephone1,
+            address1_city: lead.address1_city,
+            address1_postalcode: lead.address1_postalcode,
+            address1_country: lead.address1_country,
+            parentcustomerid: parent,
+            originatingleadid: leadRef,
+            transactioncurrencyid: lead.transactioncurrencyid,
+          }),
+        ),
+      );
+      out.push({ entity: contactMeta, row: contact });
+    }
+    let opportunity: Row | undefined;
+    if (body.CreateOpportunity) {
+      const oppMeta = reg.entity("opportunity") as EntityMeta;
+      const accountRef = account ? { id: String(account.accountid), entity: "account" } : isLookupValue(lead.parentaccountid) ? lead.parentaccountid : undefined;
+      const contactRef = contact ? { id: String(contact.contactid), entity: "contact" } : isLookupValue(lead.parentcontactid) ? lead.parentcontactid : undefined;
+      opportunity = engine.create(
+        s,
+        oppMeta,
+        mapped(
+          "opportunity",
+          pick({
+            name: (lead.subject as Value) ?? lead.fullname ?? "Opportunity",
+            customerid: customer ?? accountRef ?? contactRef,
+            parentaccountid: accountRef,
+            parentcontactid: contactRef,
+            originatingleadid: leadRef,
+            transactioncurrencyid: currency ?? lead.transactioncurrencyid,
+            estimatedvalue: lead.estimatedamount,
+            estimatedclosedate: lead.estimatedclosedate,
+            description: lead.description,
+          }),
+        ),
+      );
+      out.push({ entity: oppMeta, row: opportunity });
+    }
+    const leadUpdate: Record<string, Value> = { statecode: 1, statuscode: status };
+    if (opportunity) leadUpdate.qualifyingopportunityid = { id: String(opportunity.opportunityid), entity: "opportunity" };
+    if (account) leadUpdate.parentaccountid = { id: String(account.accountid), entity: "account" };
+    if (contact) leadUpdate.parentcontactid = { id: String(contact.contactid), entity: "contact" };
+    engine.systemUpdate(s, leadMeta, leadId, leadUpdate);
+    return out;
+  });
+  return json(200, {
+    "@odata.context": `${env.ctx.apiUrl()}$metadata#Collection(Microsoft.Dynamics.CRM.crmbaseentity)`,
+    value: created.map((c) => ({ "@odata.type": `#Microsoft.Dynamics.CRM.${c.entity.logicalName}`, [c.entity.primaryIdAttribute]: c.row[c.entity.primaryIdAttribute] })),
+  });
+};
+
+// ---- ImportSolution / ImportSolutionAsync ------------------------------------------------------------------
+
+interface ImportRequest {
+  bytes: Uint8Array;
+  options: ImportOptions;
+}
+
+function importRequest(body: Record<string, unknown>): ImportRequest {
+  const file = body.CustomizationFile;
+  if (typeof file !== "string" || file.length === 0) {
+    throw new DataverseError(400, ErrorCodes.InvalidArgument, "ImportSolution: the parameter 'CustomizationFile' (Edm.Binary, base64) is required.");
+  }
+  if (!/^[A-Za-z0-9+/=\r\n]+$/.test(file)) throw new DataverseError(400, ErrorCodes.InvalidArgument, "ImportSolution: 'CustomizationFile' is not base64.");
+  const jobId = body.ImportJobId;
+  return {
+    bytes: new Uint8Array(Buffer.from(file, "base64")),
+    options: {
+      overwriteUnmanagedCustomizations: body.OverwriteUnmanagedCustomizations === true,
+      publishWorkflows: body.PublishWorkflows === true,
+      importJobId: typeof jobId === "string" && isGuid(jobId) ? normGuid(jobId) : undefined,
+    },
+  };
+}
+
+/** Import, then turn on the flows that shipped on (through the flow service when configured). */
+export async function runImport(env: HandlerEnv, request: ImportRequest): Promise<ImportResult> {
+  const ctx = env.ctx;
+  const jobId = request.options.importJobId ?? newGuid();
+  const started = isoSeconds(ctx.clock());
+  let result: ImportResult;
+  try {
+    const files = openSolutionZip(request.bytes);
+    const parsed = parseSolution(files);
+    result = await ctx.write((s) => {
+      const r = ctx.importer.install(s, parsed, request.options);
+      ctx.engine.platformPut(s, "importjob", jobId, {
+        name: "Customizations",
+        solutionname: parsed.uniqueName,
+        solutionid: r.solutionId,
+        progress: 100,
+        startedon: started,
+        completedon: isoSeconds(s.now()),
+        data: importJobData(parsed.uniqueName, "success", r.warnings, `${r.action}: ${r.components} components`),
+      });
+      return r;
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await ctx
+      .write((s) => {
+        ctx.engine.platformPut(s, "importjob", jobId, {
+          name: "Customizations",
+          progress: 100,
+          startedon: started,
+          completedon: isoSeconds(s.now()),
+          data: importJobData("", "failure", [], message),
+        });
+      })
+      .catch(() => undefined);
+    throw e;
+  }
+  for (const id of result.flowsToActivate) {
+    try {
+      await ctx.write((s) => {
+        const wf = s.tx.registry.entity("workflow") as EntityMeta;
+        ctx.engine.update(s, wf, id, new Map<string, Value>([["statecode", 1], ["statuscode", 2]]));
+      });
+    } catch (e) {
+      result.warnings.push(`Flow ${id} was imported but could not be turned on: ${(e as Error).message}`);
+    }
+  }
+  if (result.warnings.length) ctx.options.log(`ImportSolution warnings: ${result.warnings.join(" | ")}`);
+  return result;
+}
+
+function importJobData(solution: string, result: string, warnings: string[], detail: string): string {
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
+  return `<importexportxml><solutionManifests><solutionManifest><UniqueName>${esc(solution)}</UniqueName><result result="${result}" errortext="${esc(result === "failure" ? detail : "")}" /></solutionManifest></solutionManifests><detail>${esc(detail)}</detail>${warnings.map((w) => `<warning>${esc(w)}</warning>`).join("")}</importexportxml>`;
+}
+
+const importSolution: ActionHandler = async (env) => {
+  requirePost(env, "ImportSolution");
+  const body = parseBody(env, "ImportSolution");
+  if (!isPlainObject(body)) throw payloadError("ImportSolution", "The request body must be a JSON object.");
+  await runImport(env, importRequest(body));
+  return empty(204);
+};
+
+const importSolutionAsync: ActionHandler = async (env) => {
+  requirePost(env, "ImportSolutionAsync");
+  const body = parseBody(env, "ImportSolutionAsync");
+  if (!isPlainObject(body)) throw payloadError("ImportSolutionAsync", "The request body must be a JSON object.");
+  const request = importRequest(body);
+  const ctx = env.ctx;
+  const asyncId = newGuid();
+  const jobKey = newGuid();
+  request.options.importJobId = request.options.importJobId ?? jobKey;
+  await ctx.write((s) => {
+    ctx.engine.platformPut(s, "asyncoperation", asyncId, {
+      name: "ImportSolutionAsync",
+      operationtype: 201,
+      statecode: 0,
+      statuscode: 0,
+      correlationid: jobKey,
+    });
+  });
+  const job = (async () => {
+    await ctx.write((s) => {
+      ctx.engine.platformPut(s, "asyncoperation", asyncId, { statecode: 2, statuscode: 20, startedon: isoSeconds(s.now()) });
+    });
+    let ok = true;
+    let message = "";
+    try {
+      const r = await runImport({ ...env, run: (fn) => ctx.write(fn) }, request);
+      message = r.warnings.join("\n");
+    } catch (e) {
+      ok = false;
+      const de = e instanceof DataverseError ? e : undefined;
+      message = de ? `${de.code} ${de.message}` : String(e);
+    }
+    await ctx.write((s) => {
+      ctx.engine.platformPut(s, "asyncoperation", asyncId, {
+        statecode: 3,
+        statuscode: ok ? 30 : 31,
+        message: message || null,
+        friendlymessage: ok ? null : message,
+        completedon: isoSeconds(s.now()),
+      });
+    });
+  })();
+  ctx.track(job);
+  return json(200, {
+    "@odata.context": `${ctx.apiUrl()}$metadata#Microsoft.Dynamics.CRM.ImportSolutionAsyncResponse`,
+    AsyncOperationId: asyncId,
+    ImportJobKey: jobKey,
+  });
+};
+
+const publish: ActionHandler = (env) => {
+  requirePost(env, "PublishXml");
+  return empty(204);
+};
+
+export const actionHandlers: Record<string, ActionHandler> = {
+  WhoAmI: whoAmI,
+  WinOpportunity: closeOpportunity(1),
+  LoseOpportunity: closeOpportunity(2),
+  ImportSolution: importSolution,
+  ImportSolutionAsync: importSolutionAsync,
+  PublishXml: publish,
+  PublishAllXml: publish,
+};
+
+export const boundActionHandlers: Record<string, BoundActionHandler> = {
+  QualifyLead: qualifyLead,
+};

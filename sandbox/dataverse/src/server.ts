@@ -1,0 +1,362 @@
+/**
+ * The emulator's HTTP face: node:http on 127.0.0.1, the Web API under /api/data/v9.2 (bearer token
+ * required), and a control API under /_emulator (reset, call log, notification log, state, idle).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dispatch } from "./api";
+import { executeBatch } from "./batch";
+import { Context, type InternalRequest, type InternalResponse } from "./context";
+import { builtinModel } from "./metadata/builtins";
+import type { MetadataModel } from "./metadata/types";
+import { Notifier, type DeliveryRecord } from "./notifications";
+import { SEED_IDS, seedRows } from "./seed";
+import { JsonFilePersistence, MemoryStore, type Row } from "./store/store";
+
+/** The bearer token the emulator accepts when no `tokens` option is given. */
+export const SANDBOX_TOKEN = "dataverse-emulator-sandbox-token";
+
+export interface DataverseEmulatorOptions {
+  /** Port to listen on; 0 (default) lets the OS pick one. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Accepted bearer tokens; default [SANDBOX_TOKEN]. */
+  tokens?: string[];
+  /** Save the store to this JSON file (shortly after each commit and on close) and load it on start. */
+  dataFile?: string;
+  /** Base URL of the cloud-flow service called when a flow is turned on or off (see flow-hook.ts). */
+  flowServiceUrl?: string;
+  /** Timeout for flow-service calls (ms, default 30000). */
+  flowServiceTimeoutMs?: number;
+  /** Clock, for reproducible createdon/modifiedon. */
+  clock?: () => Date;
+  organizationName?: string;
+  user?: { firstName: string; lastName: string; email: string };
+  /** Change-notification delivery: extra attempts after a failure (default 2), delay (ms, default 200), timeout (ms, default 10000). */
+  notificationRetries?: number;
+  notificationRetryDelayMs?: number;
+  notificationTimeoutMs?: number;
+  /** Diagnostic lines (default: silent). */
+  log?: (line: string) => void;
+}
+
+export interface CallRecord {
+  seq: number;
+  time: string;
+  method: string;
+  /** Path and query as received, e.g. /api/data/v9.2/opportunities?$select=name. */
+  path: string;
+  status: number;
+  durationMs: number;
+  /** For a request inside a $batch: the seq of the $batch call. */
+  inBatch?: number;
+}
+
+export interface DataverseEmulator {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** http://127.0.0.1:<port>/api/data/v9.2/ */
+  apiUrl: string;
+  /** http://127.0.0.1:<port>/_emulator */
+  controlUrl: string;
+  /** A token the emulator accepts. */
+  token: string;
+  port: number;
+  userId: string;
+  businessUnitId: string;
+  organizationId: string;
+  /** Ids of the seeded currencies. */
+  currencies: { USD: string; EUR: string; GBP: string };
+  /** Web API calls so far (control API excluded), optionally those after `since`. */
+  calls(since?: Date | number): CallRecord[];
+  /** Change-notification deliveries so far. */
+  deliveries(): DeliveryRecord[];
+  /** Back to a fresh environment; with keepCustomizations, imported solutions stay and business rows go. */
+  reset(opts?: { keepCustomizations?: boolean }): Promise<void>;
+  /** Resolves when queued notifications and background imports are done. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Tables a reset with keepCustomizations keeps (what a solution installs, and the seed). */
+const CUSTOMIZATION_TABLES = new Set([
+  "organization",
+  "businessunit",
+  "systemuser",
+  "transactioncurrency",
+  "publisher",
+  "solution",
+  "solutioncomponent",
+  "workflow",
+  "environmentvariabledefinition",
+  "environmentvariablevalue",
+  "connectionreference",
+  "webresource",
+  "customcontrol",
+  "callbackregistration",
+]);
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new Error("Request body too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, r: InternalResponse): void {
+  const headers: Record<string, string | number> = { ...r.headers };
+  const body = r.body ?? "";
+  headers["Content-Length"] = Buffer.byteLength(body);
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
+export async function startDataverseEmulator(options: DataverseEmulatorOptions = {}): Promise<DataverseEmulator> {
+  const host = options.host ?? "127.0.0.1";
+  const tokens = new Set(options.tokens && options.tokens.length ? options.tokens : [SANDBOX_TOKEN]);
+  const clock = options.clock ?? (() => new Date());
+  const log = options.log ?? (() => undefined);
+  const organizationName = options.organizationName ?? "Dataverse Emulator";
+  const user = options.user ?? { firstName: "Sandbox", lastName: "Admin", email: "admin@sandbox.invalid" };
+
+  const fresh = (): { model: MetadataModel; rows: Map<string, Map<string, Row>> } => ({
+    model: builtinModel(),
+    rows: seedRows({ organizationName, user, now: clock() }),
+  });
+
+  let store: MemoryStore;
+  const snapshot = options.dataFile ? JsonFilePersistence.load(options.dataFile) : undefined;
+  if (snapshot) {
+    store = MemoryStore.fromSnapshot(snapshot);
+  } else {
+    const f = fresh();
+    store = new MemoryStore(f.model);
+    store.replaceAll(f.model, f.rows);
+  }
+  const persistence = options.dataFile ? new JsonFilePersistence(options.dataFile, store) : undefined;
+  if (persistence) {
+    store.onCommit = () => persistence.schedule();
+    persistence.flush();
+  }
+
+  let apiUrl = "";
+  const notifier = new Notifier({
+    apiUrl: () => apiUrl,
+    retries: options.notificationRetries ?? 2,
+    retryDelayMs: options.notificationRetryDelayMs ?? 200,
+    timeoutMs: options.notificationTimeoutMs ?? 10000,
+    log,
+  });
+  const baseCurrency = (): string | undefined => {
+    const org = [...store.scan("organization")][0];
+    const ref = org?.basecurrencyid as { id?: string } | null | undefined;
+    return ref?.id;
+  };
+  const ctx = new Context(
+    store,
+    notifier,
+    { userId: SEED_IDS.userId, businessUnitId: SEED_IDS.businessUnitId },
+    clock,
+    () => apiUrl,
+    { flowServiceUrl: options.flowServiceUrl, flowServiceTimeoutMs: options.flowServiceTimeoutMs ?? 30000, log },
+    baseCurrency,
+  );
+
+  const calls: CallRecord[] = [];
+  let callSeq = 0;
+  const record = (c: Omit<CallRecord, "seq"> & { seq?: number }): CallRecord => {
+    const rec: CallRecord = { ...c, seq: c.seq ?? ++callSeq };
+    calls.push(rec);
+    if (calls.length > 200000) calls.splice(0, calls.length - 200000);
+    return rec;
+  };
+  const callsSince = (since?: Date | number, after?: number): CallRecord[] => {
+    const t = since === undefined ? undefined : typeof since === "number" ? since : since.getTime();
+    return calls
+      .filter((c) => (t === undefined || Date.parse(c.time) > t) && (after === undefined || c.seq > after))
+      .sort((a, b) => a.seq - b.seq);
+  };
+
+  const reset = async (opts: { keepCustomizations?: boolean } = {}): Promise<void> => {
+    await ctx.idle();
+    await ctx.mutex.run(async () => {
+      const f = fresh();
+      if (opts.keepCustomizations) {
+        const model = store.registry.model;
+        const rows = new Map<string, Map<string, Row>>();
+        for (const t of CUSTOMIZATION_TABLES) {
+          const m = new Map<string, Row>();
+          const pk = model.entities[t]?.primaryIdAttribute;
+          if (!pk) continue;
+          for (const r of store.scan(t)) m.set(String(r[pk]), r);
+          rows.set(t, m);
+        }
+        store.replaceAll(model, rows);
+      } else {
+        store.replaceAll(f.model, f.rows);
+      }
+    });
+    calls.length = 0;
+    notifier.clear();
+  };
+
+  const control = async (req: IncomingMessage, path: string, query: URLSearchParams, body: string): Promise<InternalResponse> => {
+    const ok = (status: number, value?: unknown): InternalResponse => ({
+      status,
+      headers: value === undefined ? {} : { "Content-Type": "application/json" },
+      body: value === undefined ? undefined : JSON.stringify(value),
+    });
+    if (path === "/_emulator/reset" && req.method === "POST") {
+      let keep = query.get("keepCustomizations") === "true";
+      if (body.trim()) {
+        try {
+          keep = (JSON.parse(body) as { keepCustomizations?: boolean }).keepCustomizations === true || keep;
+        } catch {
+          return ok(400, { error: { code: "", message: "The reset body must be JSON." } });
+        }
+      }
+      await reset({ keepCustomizations: keep });
+      return ok(204);
+    }
+    if (path === "/_emulator/calls" && req.method === "GET") {
+      const since = query.get("since");
+      const after = query.get("after");
+      const t = since === null ? undefined : /^\d+$/.test(since) ? Number(since) : Date.parse(since);
+      if (t !== undefined && !Number.isFinite(t)) return ok(400, { error: { code: "", message: `'since' must be an ISO date-time or epoch milliseconds, not '${since}'.` } });
+      const list = callsSince(t, after === null ? undefined : Number(after));
+      return ok(200, { value: list, count: list.length, lastSeq: callSeq });
+    }
+    if (path === "/_emulator/calls" && req.method === "DELETE") {
+      calls.length = 0;
+      return ok(204);
+    }
+    if (path === "/_emulator/notifications" && req.method === "GET") return ok(200, { value: notifier.deliveries });
+    if (path === "/_emulator/idle" && req.method === "POST") {
+      await ctx.idle();
+      return ok(204);
+    }
+    if (path === "/_emulator/state" && req.method === "GET") {
+      const tables: Record<string, number> = {};
+      for (const e of store.registry.entities()) tables[e.entitySetName] = store.count(e.logicalName);
+      return ok(200, {
+        apiUrl,
+        userId: SEED_IDS.userId,
+        solutions: [...store.scan("solution")].map((s) => ({ uniquename: s.uniquename, version: s.version, ismanaged: s.ismanaged })),
+        tables,
+      });
+    }
+    return ok(404, { error: { code: "", message: `No control operation ${req.method} ${path}. Available: POST reset, GET/DELETE calls, GET notifications, POST idle, GET state.` } });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = Date.now();
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const pathname = url.pathname;
+    let body: string;
+    try {
+      body = await readBody(req, 256 * 1024 * 1024);
+    } catch (e) {
+      send(res, { status: 413, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ error: { code: "", message: (e as Error).message } }) });
+      return;
+    }
+    if (pathname === "/_emulator" || pathname.startsWith("/_emulator/")) {
+      send(res, await control(req, pathname, url.searchParams, body));
+      return;
+    }
+    const m = /^\/api\/data\/v9\.2(?:\/(.*))?$/.exec(pathname);
+    if (!m) {
+      send(res, { status: 404, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ error: { code: "", message: `The resource ${pathname} is not served here; the Web API is at /api/data/v9.2/.` } }) });
+      return;
+    }
+    const seq = ++callSeq;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k.toLowerCase()] = v;
+    const finish = (r: InternalResponse) => {
+      record({ seq, time: new Date(started).toISOString(), method: req.method ?? "GET", path: req.url ?? pathname, status: r.status, durationMs: Date.now() - started });
+      send(res, r);
+    };
+    const auth = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? "");
+    if (!auth || !tokens.has(auth[1].trim())) {
+      finish({
+        status: 401,
+        headers: {
+          "WWW-Authenticate": `Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=${url.protocol}//${req.headers.host ?? host}/`,
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify({ error: { code: "", message: auth ? "The bearer token is not valid for this environment." : "The request has no bearer token (Authorization: Bearer <token>)." } }),
+      });
+      return;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(m[1] ?? "");
+    } catch {
+      path = m[1] ?? "";
+    }
+    const inner: InternalRequest = { method: req.method ?? "GET", path, query: url.search.replace(/^\?/, ""), headers, body };
+    if (path === "$batch") {
+      const r = await executeBatch(ctx, inner, headers["content-type"], (ir, rr) => {
+        record({ time: new Date().toISOString(), method: ir.method, path: `/api/data/v9.2/${ir.path}${ir.query ? `?${ir.query}` : ""}`, status: rr.status, durationMs: 0, inBatch: seq });
+      });
+      finish(r);
+      return;
+    }
+    finish(await dispatch(ctx, inner));
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
+      if (!res.headersSent) send(res, { status: 500, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ error: { code: "", message: "An unexpected error occurred." } }) });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://${host}:${port}`;
+  apiUrl = `${base}/api/data/v9.2/`;
+
+  let closed = false;
+  return {
+    url: base,
+    apiUrl,
+    controlUrl: `${base}/_emulator`,
+    token: [...tokens][0],
+    port,
+    userId: SEED_IDS.userId,
+    businessUnitId: SEED_IDS.businessUnitId,
+    organizationId: SEED_IDS.organizationId,
+    currencies: { ...SEED_IDS.currencies },
+    calls: (since) => callsSince(since),
+    deliveries: () => [...notifier.deliveries],
+    reset,
+    idle: () => ctx.idle(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await ctx.idle();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      persistence?.flush();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Connections and connectors. A connection is owned by the runner (POST /connections) and holds the
+ * parameters a real connection holds after sign-in: here the service base URL and a bearer token.
+ * A connector turns an OpenApiConnection action (operationId + parameters) into HTTP calls.
+ */
+import type { Value } from "../expression/values";
+import type { HttpClient, HttpResult } from "./http";
+
+export interface Connection {
+  /** Connection name/id, e.g. "shared-commondataser-3f2a…" (what connectionreference.connectionid holds). */
+  id: string;
+  apiName: string;
+  displayName: string;
+  /** baseUrl (or environmentUrl / baseResourceUrl) and token. Never returned by the API. */
+  parameters: Record<string, unknown>;
+  createdTime: string;
+}
+
+export interface ConnectorCall {
+  connection: Connection;
+  operationId: string;
+  /** The action's inputs.parameters, evaluated. */
+  parameters: Record<string, Value>;
+  correlationId: string;
+  http: HttpClient;
+}
+
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+    readonly code = "InvalidOperationParameters",
+  ) {
+    super(message);
+  }
+}
+
+export interface Connector {
+  apiName: string;
+  displayName: string;
+  /** Operation ids this connector implements (actions). */
+  operations: readonly string[];
+  /** Trigger operation ids (OpenApiConnectionWebhook). */
+  triggers: readonly string[];
+  /** Connection parameters that must be present when a connection is created. */
+  requiredParameters: readonly string[];
+  invoke(call: ConnectorCall): Promise<HttpResult>;
+}
+
+export function connectionBaseUrl(c: Connection, ...names: string[]): string {
+  for (const n of [...names, "baseUrl", "url"]) {
+    const v = c.parameters[n];
+    if (typeof v === "string" && v) return v.replace(/\/+$/, "");
+  }
+  throw new ConnectorError(`The connection '${c.id}' has no base URL parameter (${[...names, "baseUrl"].join(" or ")}).`, 400, "InvalidConnection");
+}
+
+export function bearer(c: Connection): Record<string, string> {
+  const t = c.parameters.token;
+  return typeof t === "string" && t ? { Authorization: `Bearer ${t}` } : {};
+}
+
+/**
+ * Power Automate flattens body parameters into "item/name" style keys; rebuild the object.
+ * A key "item" with an object value is merged first; "item/a/b" nests.
+ */
+export function unflatten(parameters: Record<string, Value>, prefix: string): Record<string, Value> | undefined {
+  let out: Record<string, Value> | undefined;
+  const whole = parameters[prefix];
+  if (whole && typeof whole === "object" && !Array.isArray(whole)) out = { ...(whole as Record<string, Value>) };
+  for (const [k, v] of Object.entries(parameters)) {
+    if (!k.startsWith(prefix + "/")) continue;
+    if (v === undefined) continue;
+    out ??= {};
+    const path = k.slice(prefix.length + 1).split("/");
+    let cur: Record<string, Value> = out;
+    for (let i = 0; i < path.length - 1; i++) {
+      const next = cur[path[i]];
+      if (!next || typeof next !== "object" || Array.isArray(next)) cur[path[i]] = {};
+      cur = cur[path[i]] as Record<string, Value>;
+    }
+    cur[path[path.length - 1]] = v;
+  }
+  return out;
+}
+
+export function queryString(params: Record<string, Value>, names: readonly string[]): string {
+  const parts: string[] = [];
+  for (const n of names) {
+    const v = params[n];
+    if (v === undefined || v === null || v === "") continue;
+    parts.push(`${encodeURIComponent(n).replace(/%24/g, "$")}=${encodeURIComponent(typeof v === "string" ? v : JSON.stringify(v))}`);
+  }
+  return parts.length ? "?" + parts.join("&") : "";
+}
+
+export function requireParam(params: Record<string, Value>, name: string, op: string): Value {
+  const v = params[name];
+  if (v === undefined || v === null || v === "") throw new ConnectorError(`The '${op}' operation requires the parameter '${name}'.`);
+  return v;
+}

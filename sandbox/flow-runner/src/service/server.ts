@@ -1,0 +1,272 @@
+/**
+ * The flow runner's HTTP face (node:http on 127.0.0.1, caller-picked port). Routes:
+ *
+ *   GET    /                                              health and counts
+ *   POST   /connections                                   create a connection {apiName, displayName?, parameters:{baseUrl|environmentUrl|baseResourceUrl, token}, id?}
+ *   GET    /connections, /connections/{id}                list / read (tokens are never returned)
+ *   DELETE /connections/{id}
+ *   POST   /workflows/{id}/activate                       turn a flow on; body = the Dataverse workflows row (the emulator calls this)
+ *   POST   /workflows/{id}/deactivate                     turn it off
+ *   GET    /workflows, /workflows/{id}                    active flows (with callback URLs)
+ *   POST   /workflows/{id}/triggers/{t}/listCallbackUrl   {value, method, basePath, queries}
+ *   *      /workflows/{id}/triggers/{t}/paths/invoke[/…]  HTTP request trigger (needs ?sig=…, else 401)
+ *   POST   /workflows/{id}/triggers/{t}/run               webhook callback (Dataverse notifications; needs sig)
+ *   POST   /workflows/{id}/run[?wait=false]               run a manual (Button) flow with the body as inputs
+ *   POST   /workflows/{id}/recurrence                     fire a Recurrence trigger now
+ *   GET    /runs[?workflowId=&status=&top=]               run summaries, newest first
+ *   GET    /runs/{runId}[?format=text]                    one run: trigger, every action's inputs, outputs, status, duration, error
+ *   GET    /workflows/{id}/runs                           that flow's runs
+ *   GET    /triggers/history                              trigger firings (fired / skipped by conditions)
+ */
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import { decodeBody } from "../connectors/http";
+import { toJsonText, Value, ValueObject, isObject } from "../expression/values";
+import { formatRun, summarize } from "../engine/history";
+import { RunRecord } from "../engine/types";
+import { FlowRunner, FlowRunnerOptions, FlowServiceError, StartedRun } from "./runner";
+
+export interface StartFlowRunnerOptions extends FlowRunnerOptions {
+  /** Port to listen on; 0 (default) lets the OS pick. */
+  port?: number;
+  /** Interface; default 127.0.0.1. */
+  host?: string;
+}
+
+export interface ManualRunResult {
+  run: RunRecord;
+  /** What the flow's Response action sent, if it responded. */
+  response?: { statusCode: number; headers: Record<string, string>; body: Value };
+}
+
+export interface FlowRunnerHandle {
+  /** Base URL, e.g. http://127.0.0.1:43117 (the flow-service URL for the Dataverse emulator). */
+  url: string;
+  port: number;
+  runner: FlowRunner;
+  /** Create a connection (same as POST /connections); returns its id. */
+  createConnection(req: { apiName: string; displayName?: string; parameters: Record<string, unknown>; id?: string }): string;
+  /** Run a manual (Button) flow with inputs and wait for the run to finish. */
+  runManual(workflowId: string, inputs?: Value): Promise<ManualRunResult>;
+  /** A run by id, or runs (newest first). */
+  getRun(runId: string): RunRecord | undefined;
+  listRuns(filter?: { workflowId?: string; status?: string; top?: number }): RunRecord[];
+  /** Readable text of a run (for test failures and the CLI). */
+  formatRun(runId: string): string;
+  /** Wait until no run is in progress. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: http.IncomingMessage, limit = 50 * 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HttpError(413, "RequestEntityTooLarge", "The request body is larger than 50 MB."));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  if (body === null || body === undefined) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  if (typeof body === "string" && Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
+    res.writeHead(status, headers);
+    res.end(body);
+    return;
+  }
+  const text = toJsonText(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers });
+  res.end(text);
+}
+
+function requestHeaders(req: http.IncomingMessage): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== "authorization") h[k] = Array.isArray(v) ? v.join(", ") : v;
+  return h;
+}
+
+export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Promise<FlowRunnerHandle> {
+  const runner = new FlowRunner(options);
+  const sockets = new Set<import("node:net").Socket>();
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const method = (req.method ?? "GET").toUpperCase();
+    const raw = await readBody(req);
+    const body = (): Value => decodeBody(raw, req.headers["content-type"] ?? (raw.length ? "application/json" : undefined));
+    const json = (): ValueObject => {
+      const b = body();
+      if (!isObject(b)) throw new HttpError(400, "InvalidRequestContent", "The request body must be a JSON object.");
+      return b;
+    };
+
+    if (parts.length === 0 && method === "GET") {
+      return send(res, 200, { name: "flow-runner", activeFlows: runner.flows.size, connections: runner.connections.size, runs: runner.runs.list().length });
+    }
+
+    // connections
+    if (parts[0] === "connections") {
+      if (parts.length === 1 && method === "POST") {
+        const c = runner.createConnection(json());
+        return send(res, 201, FlowRunner.describeConnection(c));
+      }
+      if (parts.length === 1 && method === "GET") return send(res, 200, { value: [...runner.connections.values()].map(FlowRunner.describeConnection) });
+      if (parts.length === 2) {
+        const c = runner.connections.get(parts[1]);
+        if (method === "GET") {
+          if (!c) throw new HttpError(404, "ConnectionNotFound", `The connection '${parts[1]}' does not exist.`);
+          return send(res, 200, FlowRunner.describeConnection(c));
+        }
+        if (method === "DELETE") {
+          runner.deleteConnection(parts[1]);
+          return send(res, 204, null);
+        }
+      }
+    }
+
+    // runs
+    if (parts[0] === "runs") {
+      if (parts.length === 1 && method === "GET") {
+        const top = url.searchParams.get("top");
+        const list = runner.runs.list({ workflowId: url.searchParams.get("workflowId") ?? undefined, status: url.searchParams.get("status") ?? undefined, top: top ? Number(top) : undefined });
+        return send(res, 200, { value: list.map(summarize) });
+      }
+      if (parts.length === 2 && method === "GET") {
+        const run = runner.runs.get(parts[1]);
+        if (!run) throw new HttpError(404, "RunNotFound", `The run '${parts[1]}' does not exist.`);
+        if (url.searchParams.get("format") === "text") return send(res, 200, formatRun(run), { "Content-Type": "text/plain; charset=utf-8" });
+        return send(res, 200, run);
+      }
+    }
+
+    if (parts[0] === "triggers" && parts[1] === "history" && method === "GET") return send(res, 200, { value: runner.triggerHistory });
+
+    // workflows
+    if (parts[0] === "workflows") {
+      if (parts.length === 1 && method === "GET") {
+        return send(res, 200, {
+          value: [...runner.flows.values()].map((f) => ({ id: f.id, name: f.name, state: "Started", trigger: { name: f.triggerName, type: f.trigger.type, kind: f.trigger.kind, callbackUrl: f.callbackUrl }, activatedAt: f.activatedAt })),
+        });
+      }
+      const id = parts[1];
+      if (parts.length === 2 && method === "GET") {
+        const f = runner.getFlow(id);
+        return send(res, 200, { id: f.id, name: f.name, state: "Started", trigger: { name: f.triggerName, type: f.trigger.type, kind: f.trigger.kind, callbackUrl: f.callbackUrl }, connections: [...f.connections.values()].map((c) => ({ key: c.key, connectionReference: c.logicalName, connection: c.connection.id })) });
+      }
+      if (parts.length === 3 && parts[2] === "activate" && method === "POST") {
+        const f = await runner.activate(id, json());
+        return send(res, 200, { id: f.id, name: f.name, state: "Started", trigger: { name: f.triggerName, type: f.trigger.type, kind: f.trigger.kind, callbackUrl: f.callbackUrl } });
+      }
+      if (parts.length === 3 && parts[2] === "deactivate" && method === "POST") {
+        await runner.deactivate(id);
+        return send(res, 200, { id: id.toLowerCase(), state: "Stopped" });
+      }
+      if (parts.length === 3 && parts[2] === "runs" && method === "GET") return send(res, 200, { value: runner.runs.list({ workflowId: id.toLowerCase() }).map(summarize) });
+      if (parts.length === 3 && parts[2] === "run" && method === "POST") {
+        const started = await runner.runManual(id, raw.length ? body() : {}, requestHeaders(req));
+        if (url.searchParams.get("wait") === "false") return send(res, 202, { runId: started.run.id, status: started.run.status });
+        const result = await settle(started);
+        return send(res, 200, { runId: result.run.id, status: result.run.status, error: result.run.error, response: result.response });
+      }
+      if (parts.length === 3 && parts[2] === "recurrence" && method === "POST") {
+        const started = await runner.fireRecurrence(id);
+        return send(res, 202, { runIds: started.map((s) => s.run.id) });
+      }
+      if (parts[2] === "triggers" && parts.length >= 5) {
+        const flow = runner.getFlow(id);
+        const tname = parts[3];
+        if (tname !== flow.triggerName) throw new HttpError(404, "WorkflowTriggerNotFound", `The workflow '${flow.id}' trigger '${tname}' could not be found.`);
+        if (parts[4] === "listCallbackUrl" && method === "POST") {
+          const cb = new URL(flow.callbackUrl ?? runner.callbackUrl(flow.id, tname, true));
+          return send(res, 200, { value: cb.toString(), method: "POST", basePath: cb.origin + cb.pathname, queries: Object.fromEntries(cb.searchParams) });
+        }
+        if (parts[4] === "paths" && parts[5] === "invoke") {
+          runner.verifySignature(flow.id, tname, url.searchParams);
+          const out = await runner.invokeHttpTrigger(flow, { method, headers: requestHeaders(req), body: body(), query: url.searchParams, relativePath: parts.slice(6).join("/") });
+          return send(res, out.statusCode, out.body, out.headers);
+        }
+        if (parts[4] === "run" && parts.length === 5 && method === "POST") {
+          runner.verifySignature(flow.id, tname, url.searchParams);
+          if (flow.trigger.type.toLowerCase() === "openapiconnectionwebhook") {
+            const started = await runner.handleDataverseNotification(flow, body(), requestHeaders(req));
+            return send(res, 202, null, started[0] ? { "x-ms-workflow-run-id": started[0].run.id } : {});
+          }
+          const out = await runner.invokeHttpTrigger(flow, { method, headers: requestHeaders(req), body: body(), query: url.searchParams });
+          return send(res, out.statusCode, out.body, out.headers);
+        }
+      }
+    }
+    throw new HttpError(404, "NotFound", `No route for ${method} ${url.pathname}.`);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (e instanceof FlowServiceError || e instanceof HttpError) return send(res, e.status, { error: { code: e.code, message: e.message } });
+      send(res, 500, { error: { code: "InternalServerError", message: (e as Error)?.message ?? String(e) } });
+    });
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${options.host ?? "127.0.0.1"}:${addr.port}`;
+  runner.publicUrl = url;
+
+  return {
+    url,
+    port: addr.port,
+    runner,
+    createConnection: (req) => runner.createConnection(req).id,
+    runManual: async (workflowId, inputs = {}) => settle(await runner.runManual(workflowId, inputs)),
+    getRun: (id) => runner.runs.get(id),
+    listRuns: (filter) => runner.runs.list(filter),
+    formatRun: (id) => {
+      const r = runner.runs.get(id);
+      return r ? formatRun(r) : `No run '${id}'.`;
+    },
+    idle: () => runner.idle(),
+    close: async () => {
+      await runner.idle();
+      await runner.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}
+
+async function settle(started: StartedRun): Promise<ManualRunResult> {
+  const [run, response] = await Promise.all([started.done, started.response]);
+  return { run, ...(response ? { response } : {}) };
+}

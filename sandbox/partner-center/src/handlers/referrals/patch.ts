@@ -1,0 +1,28 @@
+/**
+ * PATCH /v1.0/engagements/referrals/{id} — JSON Patch with only replace/add on the connector's
+ * patchable paths (reference §2). If-Match is optional but enforced when sent. 204 No Content,
+ * or 200 with the referral when the caller sends Prefer: return=representation.
+ */
+import { emitReferralEvent, Handler, HandlerResult, header, jsonBody } from "../../context";
+import { applyApiPatch, checkTransition, newETag, stampStatusDates } from "../../referral-model";
+import { checkIfMatch, findReferral, single } from "./shared";
+
+export const patchReferral: Handler = (ctx, req): HandlerResult => {
+  const body = jsonBody(req);
+  const current = findReferral(ctx, req.params.id!);
+  checkIfMatch(req, current, false);
+  const next = applyApiPatch(current, body);
+  checkTransition(current, next);
+  const now = ctx.writeTime();
+  stampStatusDates(current, next, now);
+  next.updatedDateTime = now;
+  next.eTag = newETag();
+  ctx.store.putReferral(next);
+  emitReferralEvent(ctx, "referral-updated", next);
+  const prefer = header(req, "prefer") ?? "";
+  if (/return\s*=\s*representation/i.test(prefer)) {
+    const res = single(ctx, next);
+    return { ...res, headers: { ...res.headers, "Preference-Applied": "return=representation" } };
+  }
+  return { status: 204, headers: { ETag: next.eTag! } };
+};

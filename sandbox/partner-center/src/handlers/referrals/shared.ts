@@ -1,0 +1,27 @@
+import type { Referral } from "../../../../../plugins-ts/src/partner-center/referral";
+import { EmulatorContext, header, HandlerRequest, HandlerResult } from "../../context";
+import { invalidRequest, itemNotFound, preconditionFailed } from "../../errors";
+import { eTagMatches, present } from "../../referral-model";
+
+export function findReferral(ctx: EmulatorContext, id: string): Referral {
+  const r = ctx.store.getReferral(id);
+  if (!r) throw itemNotFound(`Referral '${id}' was not found.`, "id");
+  return r;
+}
+
+/** 412 when If-Match is present and stale; 400 when required and missing. */
+export function checkIfMatch(req: HandlerRequest, current: Referral, required: boolean): void {
+  const ifMatch = header(req, "if-match");
+  if (ifMatch === undefined || ifMatch.trim() === "") {
+    if (required) throw invalidRequest("The If-Match header is required: send the eTag of the referral you read.", "If-Match");
+    return;
+  }
+  if (!eTagMatches(ifMatch, current.eTag)) {
+    throw preconditionFailed("The referral was modified since it was read: the If-Match eTag does not match the current eTag. Read the referral again and retry.");
+  }
+}
+
+export function single(ctx: EmulatorContext, r: Referral, status = 200): HandlerResult {
+  const headers: Record<string, string> = r.eTag ? { ETag: r.eTag } : {};
+  return { status, body: present(r, ctx.baseUrl(), true), headers };
+}
