@@ -118,6 +118,23 @@ describe("HTTP request trigger", () => {
     expect(fr.listRuns({ workflowId: on.id })).toHaveLength(before + 1);
   });
 
+  it("splitOn starts one run per item; request headers (Authorization included) reach the trigger outputs", async () => {
+    const trigger: TriggerDefinition = { type: "Request", kind: "Http", splitOn: "@triggerBody()?['events']" };
+    const on = await turnOn("Split", flowFile({ Each: { type: "Compose", inputs: { event: "@triggerBody()?['EventName']", auth: "@triggerOutputs()?['headers']?['authorization']" } } }, { trigger }));
+    const before = fr.listRuns({ workflowId: on.id }).length;
+    const res = await fetch(on.body.trigger.callbackUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Signature abc" },
+      body: JSON.stringify({ events: [{ EventName: "referral-created" }, { EventName: "referral-updated" }] }),
+    });
+    expect(res.status).toBe(202);
+    await fr.idle();
+    const runs = fr.listRuns({ workflowId: on.id }).slice(0, 2);
+    expect(fr.listRuns({ workflowId: on.id })).toHaveLength(before + 2);
+    expect(runs.map((r) => (actionOf(r, "Each").outputs as { event: string }).event).sort()).toEqual(["referral-created", "referral-updated"]);
+    expect((actionOf(runs[0], "Each").outputs as { auth: string }).auth).toBe("Signature abc");
+  });
+
   it("trigger concurrency: with runs = 1 the second run starts after the first ends", async () => {
     const trigger: TriggerDefinition = { ...HTTP_TRIGGER, runtimeConfiguration: { concurrency: { runs: 1 } } };
     const on = await turnOn("One at a time", flowFile({ Pause: { type: "Wait", inputs: { interval: { count: 1, unit: "Second" } } } }, { trigger }));

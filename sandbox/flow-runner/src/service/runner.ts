@@ -116,13 +116,21 @@ export class FlowRunner {
   private readonly key: string;
   private runCounter = 0;
   private readonly http: HttpClient;
-  readonly dataverse?: DataverseClient;
+  dataverse?: DataverseClient;
 
   constructor(readonly options: FlowRunnerOptions = {}) {
     this.key = options.signingKey ?? randomUUID() + randomUUID();
     this.http = options.http ?? httpRequest;
     this.runs = new RunStore(options.maxRuns ?? 2000);
-    if (options.dataverseUrl) this.dataverse = new DataverseClient(options.dataverseUrl, options.dataverseToken, this.http);
+    if (options.dataverseUrl) this.setDataverse(options.dataverseUrl, options.dataverseToken);
+  }
+
+  /**
+   * Point the runner at a Dataverse environment after it started (the Dataverse emulator and the
+   * runner each need the other's URL; start the runner, then the emulator, then call this).
+   */
+  setDataverse(url: string, token?: string): void {
+    this.dataverse = new DataverseClient(url, token, this.http);
   }
 
   // ------------------------------------------------------------ clock & ids

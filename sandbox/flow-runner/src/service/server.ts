@@ -44,6 +44,8 @@ export interface FlowRunnerHandle {
   url: string;
   port: number;
   runner: FlowRunner;
+  /** Point the runner at the Dataverse environment (when it starts after the runner). */
+  setDataverse(url: string, token?: string): void;
   /** Create a connection (same as POST /connections); returns its id. */
   createConnection(req: { apiName: string; displayName?: string; parameters: Record<string, unknown>; id?: string }): string;
   /** Run a manual (Button) flow with inputs and wait for the run to finish. */
@@ -105,7 +107,8 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 function requestHeaders(req: http.IncomingMessage): Record<string, string> {
   const h: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== "authorization") h[k] = Array.isArray(v) ? v.join(", ") : v;
+  // Authorization stays: a webhook receiver may verify a signature sent in it (Partner Center does).
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(", ") : v;
   return h;
 }
 
@@ -246,6 +249,7 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
     url,
     port: addr.port,
     runner,
+    setDataverse: (u, token) => runner.setDataverse(u, token),
     createConnection: (req) => runner.createConnection(req).id,
     runManual: async (workflowId, inputs = {}) => settle(await runner.runManual(workflowId, inputs)),
     getRun: (id) => runner.runs.get(id),
