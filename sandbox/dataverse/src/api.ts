@@ -309,7 +309,7 @@ function collectionResponse(env: HandlerEnv, entity: EntityMeta, view: DataView,
 
 function retrieveMultiple(env: HandlerEnv, entity: EntityMeta, view: DataView): InternalResponse {
   const params = parseQueryString(env.req.query);
-  if (params.has("fetchXml")) throw new DataverseError(400, ErrorCodes.NotSupported, "FetchXML queries are not supported by this emulator; use OData query options.");
+  if (params.has("fetchXml")) throw new DataverseError(405, ErrorCodes.NotSupported, "FetchXML queries are not supported by this emulator; use OData query options.");
   const opts = parseQueryOptions(params, view.registry, entity, true);
   return collectionResponse(env, entity, view, opts, entity.entitySetName);
 }

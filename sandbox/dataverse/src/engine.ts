@@ -160,6 +160,12 @@ export class Engine {
     const existing = tx.get(entity.logicalName, id);
     if (!existing) throw notFound(entity.logicalName, id);
     checkIfMatch(existing, opts.ifMatch);
+    if (entity.logicalName === "workflow" && existing.category === WORKFLOW_CATEGORY_MODERN_FLOW && existing.statecode === 1 && values.has("clientdata")) {
+      const stays = !values.has("statecode") || values.get("statecode") === 1;
+      if (stays) {
+        throw new DataverseError(400, ErrorCodes.CannotUpdateActiveModernFlow, 'Cannot update property "clientdata" on a published Modern Flow process.');
+      }
+    }
     const row: Row = { ...existing };
     for (const [k, v] of values) {
       const a = entity.attributes[k];
@@ -324,9 +330,9 @@ export class Engine {
           if (s.tx.get(child.logicalName, cid)) this.deleteRow(s, child, c, cid, depth + 1);
         } else if (rel.cascadeDelete === "Restrict") {
           throw new DataverseError(
-            400,
-            ErrorCodes.InvalidArgument,
-            `The ${entity.logicalName} record cannot be deleted because it is referenced by a ${child.logicalName} record (relationship ${rel.schemaName}, cascade Restrict).`,
+            405,
+            ErrorCodes.CannotDeleteDueToAssociation,
+            `The object you tried to delete is associated with another object and cannot be deleted. (${entity.logicalName} ${id} is referenced by ${child.logicalName} ${cid} through ${rel.schemaName}, cascade Restrict.)`,
           );
         } else {
           const updated: Row = { ...c, [rel.referencingAttribute]: null, versionnumber: s.tx.nextVersion() };

@@ -61,7 +61,15 @@ export const ErrorCodes = {
   CannotUseOpportunitySetStateMessage: "0x80100005",
   /** [codes] LeadAlreadyInClosedState "The lead is already closed." */
   LeadAlreadyInClosedState: "0x80040519",
-  /** [codes] NotSupported "This action is not supported." */
+  /**
+   * [codes] CannotDeleteDueToAssociation "The object you tried to delete is associated with another object and cannot be deleted."
+   * HTTP 405 per learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors
+   * ("405 … CannotDeleteDueToAssociation, InvalidOperation, NotSupported"; "412 … ConcurrencyVersionMismatch, DuplicateRecord").
+   */
+  CannotDeleteDueToAssociation: "0x80040227",
+  /** [codes] CannotUpdateActiveModernFlow "Cannot update property "{0}" on a published Modern Flow process." */
+  CannotUpdateActiveModernFlow: "0x80060466",
+  /** [codes] NotSupported "This action is not supported." (HTTP 405, see CannotDeleteDueToAssociation) */
   NotSupported: "0x80040315",
   /** [codes] ImportCustomizationsBadZipFileError "The solution file is invalid. The compressed file must contain the following files at its root: solution.xml, customizations.xml, and [Content_Types].xml. …" */
   ImportCustomizationsBadZipFileError: "0x80048060",

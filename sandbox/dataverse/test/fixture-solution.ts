@@ -206,7 +206,7 @@ export function fixtureFiles(o: FixtureOptions = {}): Record<string, string | Ui
     "pcs_MicrosoftSolutionDetail",
     PARTNER_CENTER_SOLUTION.solutionDetail,
     PARTNER_CENTER_SOLUTION.solutionDetailNavigation,
-    "RemoveLink",
+    "Restrict",
   )}</EntityRelationships><OrganizationSettings /><optionsets /><WebResources><WebResource><WebResourceId>{a1b2c3d4-0000-4000-8000-000000000061}</WebResourceId><Name>pcs_/scripts/opportunity.js</Name><DisplayName>Opportunity form script</DisplayName><WebResourceType>3</WebResourceType><IntroducedVersion>1.0.0.0</IntroducedVersion><IsEnabledForMobileClient>0</IsEnabledForMobileClient><IsAvailableForMobileOffline>0</IsAvailableForMobileOffline><IsCustomizable>1</IsCustomizable><CanBeDeleted>1</CanBeDeleted><IsHidden>0</IsHidden><FileName>/WebResources/pcs_scriptsopportunityjsA1B2C3D4-0000-4000-8000-000000000061</FileName></WebResource></WebResources><CustomControls><CustomControl><Name>pcs_PartnerCenterSync.SyncStatus</Name><FileName>/Controls/pcs_PartnerCenterSync.SyncStatus/ControlManifest.xml</FileName></CustomControl></CustomControls><EntityDataProviders /><connectionreferences>${Object.values(
     CONNECTION_REFERENCES,
   )

@@ -117,6 +117,11 @@ describe("ImportSolution installs what the solution declares", () => {
     expect(child).toMatchObject({ statecode: 1, statuscode: 2, type: 1, primaryentity: "none" });
     const json = JSON.parse(child?.clientdata as string);
     expect(json.properties.connectionReferences.shared_commondataserviceforapps.connection.connectionReferenceLogicalName).toBe(CONNECTION_REFERENCES.dataverse.logicalName);
+    // A flow that is on cannot have its definition changed (turn it off first), as in Dataverse.
+    const edit = await failure(h.api.update({ collection: "workflows", key: FLOW_IDS.child, data: { clientdata: child?.clientdata } }));
+    expect(edit).toMatchObject({ status: 400, code: ErrorCodes.CannotUpdateActiveModernFlow });
+    await h.api.update({ collection: "workflows", key: FLOW_IDS.child, data: { statecode: 0, statuscode: 1 } });
+    await h.api.update({ collection: "workflows", key: FLOW_IDS.child, data: { clientdata: child?.clientdata } });
   });
 
   test("PublishWorkflows false leaves imported flows off", async () => {

@@ -190,6 +190,15 @@ describe("update, upsert, delete and concurrency", () => {
     expect(await failure(h.api.deleteRecord({ collection: "opportunities", key: oppId }))).toMatchObject({ status: 404, code: ErrorCodes.ObjectDoesNotExist });
   });
 
+  test("a Restrict relationship blocks the delete with 405 CannotDeleteDueToAssociation", async () => {
+    const detail = (await h.api.create({ collection: "pcs_microsoftsolutiondetails", data: { pcs_name: "Catalogue entry", pcs_solutionid: "SOL-1" } })) as string;
+    const link = (await h.api.create({ collection: "pcs_partnercentersolutions", data: { pcs_name: "Uses it", "pcs_SolutionDetailId@odata.bind": `/pcs_microsoftsolutiondetails(${detail})` } })) as string;
+    const blocked = await failure(h.api.deleteRecord({ collection: "pcs_microsoftsolutiondetails", key: detail }));
+    expect(blocked).toMatchObject({ status: 405, code: ErrorCodes.CannotDeleteDueToAssociation });
+    await h.api.deleteRecord({ collection: "pcs_partnercentersolutions", key: link });
+    await h.api.deleteRecord({ collection: "pcs_microsoftsolutiondetails", key: detail });
+  });
+
   test("single-property and $ref operations", async () => {
     const accountId = (await h.api.create({ collection: "accounts", data: { name: "Prop" } })) as string;
     const contactId = (await h.api.create({ collection: "contacts", data: { lastname: "Ref" } })) as string;

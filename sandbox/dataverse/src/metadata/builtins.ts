@@ -266,7 +266,7 @@ export function builtinModel(): MetadataModel {
     relationships.push(
       rel(`lk_${def.logicalName}_createdby`, "systemuser", "systemuserid", def.logicalName, "createdby", "createdby", `lk_${def.logicalName}_createdby`),
       rel(`lk_${def.logicalName}_modifiedby`, "systemuser", "systemuserid", def.logicalName, "modifiedby", "modifiedby", `lk_${def.logicalName}_modifiedby`),
-      rel(`user_${def.logicalName}`, "systemuser", "systemuserid", def.logicalName, "ownerid", "ownerid", `user_${def.logicalName}`),
+      rel(`owner_${def.logicalName}`, "systemuser", "systemuserid", def.logicalName, "ownerid", "ownerid", `owner_${def.logicalName}`),
       rel(`business_unit_${def.logicalName}`, "businessunit", "businessunitid", def.logicalName, "owningbusinessunit", "owningbusinessunit", `business_unit_${def.logicalName}`),
     );
     return t;
@@ -999,9 +999,39 @@ export function customTableSystemParts(
   ];
   if (ownership === "UserOwned") {
     relationships.push(
-      rel(`user_${logicalName}`, "systemuser", "systemuserid", logicalName, "ownerid", "ownerid", `user_${logicalName}`),
+      rel(`owner_${logicalName}`, "systemuser", "systemuserid", logicalName, "ownerid", "ownerid", `owner_${logicalName}`),
       rel(`business_unit_${logicalName}`, "businessunit", "businessunitid", logicalName, "owningbusinessunit", "owningbusinessunit", `business_unit_${logicalName}`),
     );
   }
   return { attributes, relationships };
 }
+
+/**
+ * Lookups the platform adds to every table; the relationships an export carries for them
+ * (owner_, user_, team_, business_unit_, lk_…) are generated, not customised, so import skips them.
+ */
+export const SYSTEM_LOOKUPS = new Set(["ownerid", "owninguser", "owningteam", "owningbusinessunit", "createdby", "modifiedby", "createdonbehalfby", "modifiedonbehalfby"]);
+
+/** Platform tables real exports reference that the emulator does not model (relationships to them are skipped). */
+export const PLATFORM_TABLES_NOT_EMULATED = new Set([
+  "team",
+  "owner",
+  "principal",
+  "syncerror",
+  "processsession",
+  "bulkdeletefailure",
+  "duplicaterecord",
+  "principalobjectattributeaccess",
+  "mailboxtrackingfolder",
+  "fileattachment",
+  "annotation",
+  "activitypointer",
+  "connection",
+  "userentityinstancedata",
+  "postfollow",
+  "postregarding",
+  "postrole",
+  "queueitem",
+  "slakpiinstance",
+  "msdyn_aimodel",
+]);

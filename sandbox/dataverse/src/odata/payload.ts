@@ -80,7 +80,7 @@ export function parsePayload(view: DataView, entity: EntityMeta, body: unknown, 
     if (!attr || isLookupType(attr)) {
       if (registry.collectionNav(entity.logicalName, key) || registry.singleNav(entity.logicalName, key)) {
         throw new DataverseError(
-          400,
+          405,
           ErrorCodes.NotSupported,
           `Deep insert through the navigation property '${key}' is not supported by this emulator; create the related rows and bind them with @odata.bind.`,
         );

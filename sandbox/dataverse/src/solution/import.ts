@@ -5,7 +5,7 @@
  * (update semantics: components are added or replaced, none are deleted).
  */
 import { DataverseError, ErrorCodes, importError } from "../errors";
-import { customTableSystemParts, WORKFLOW_CATEGORY_MODERN_FLOW } from "../metadata/builtins";
+import { customTableSystemParts, PLATFORM_TABLES_NOT_EMULATED, SYSTEM_LOOKUPS, WORKFLOW_CATEGORY_MODERN_FLOW } from "../metadata/builtins";
 import { cloneModel, isLookupType } from "../metadata/registry";
 import type { AttributeMeta, EntityMeta, MetadataModel, RelationshipMeta } from "../metadata/types";
 import type { Engine, Session } from "../engine";
@@ -88,7 +88,19 @@ export class SolutionImporter {
   constructor(private readonly engine: Engine) {}
 
   /** Validate and install. Throws a Dataverse-shaped error on refusal; the caller rolls back. */
-  install(s: Session, sol: ParsedSolution, opts: ImportOptions): ImportResult {
+  install(s: Session, parsed: ParsedSolution, opts: ImportOptions): ImportResult {
+    // The relationships a table export carries for its system lookups (owner_, user_, team_,
+    // business_unit_, lk_…createdby) are the platform's own; the emulator generates its equivalents.
+    const sol: ParsedSolution = {
+      ...parsed,
+      relationships: parsed.relationships.filter(
+        (r) =>
+          !(
+            r.type === "OneToMany" &&
+            (SYSTEM_LOOKUPS.has(r.referencingAttribute) || PLATFORM_TABLES_NOT_EMULATED.has(r.referencedEntity) || PLATFORM_TABLES_NOT_EMULATED.has(r.referencingEntity))
+          ),
+      ),
+    };
     const tx = s.tx;
     const registry = tx.registry;
     const warnings: string[] = [];

@@ -102,6 +102,7 @@ const ARRAY_ELEMENTS = new Set([
   "option",
   "EntityKey",
   "KeyAttribute",
+  "AttributeName",
   "EntityRelationship",
   "EntityRelationshipRole",
   "Workflow",
@@ -335,13 +336,18 @@ function parseEntity(e: X): ParsedEntity {
   const info = obj(obj(e.EntityInfo).entity);
   const attributes = asArray(obj(info.attributes).attribute).map((a) => parseAttribute(logicalName, a));
   const keyContainers = [info.EntityKeys, e.EntityKeys].filter((k) => k !== undefined);
+  // Keys appear as <EntityKey Name=…><KeyAttributes><KeyAttribute> or <EntityKey><Name>…<EntityKeyAttributes><AttributeName>.
   const keys = keyContainers.flatMap((k) =>
-    asArray(obj(k).EntityKey).map((key) => ({
-      logicalName: (text(obj(key).LogicalName) ?? attr(key, "Name") ?? "").toLowerCase(),
-      schemaName: attr(key, "Name") ?? text(obj(key).SchemaName) ?? "",
-      displayName: label(obj(key).displaynames, "displayname") ?? attr(key, "Name") ?? "",
-      attributes: asArray(obj(obj(key).KeyAttributes).KeyAttribute).map((ka) => String(text(ka) ?? "").toLowerCase()),
-    })),
+    asArray(obj(k).EntityKey).map((key) => {
+      const name = attr(key, "Name") ?? text(obj(key).Name) ?? text(obj(key).SchemaName) ?? "";
+      const attrNodes = [...asArray(obj(obj(key).KeyAttributes).KeyAttribute), ...asArray(obj(obj(key).EntityKeyAttributes).AttributeName)];
+      return {
+        logicalName: (text(obj(key).LogicalName) ?? name).toLowerCase(),
+        schemaName: name,
+        displayName: label(obj(key).displaynames, "displayname") ?? name,
+        attributes: attrNodes.map((ka) => String(text(ka) ?? "").toLowerCase()),
+      };
+    }),
   );
   const ownership = (text(info.OwnershipTypeMask) ?? "UserOwned").toLowerCase();
   return {

@@ -64,8 +64,10 @@ function groupDigits(int: string, sep: string): string {
 function fixed(n: number, digits: number): string {
   const neg = n < 0;
   const abs = Math.abs(n);
-  // toFixed rounds binary values; nudge by a relative epsilon to get decimal half-away-from-zero
-  const scaled = abs.toFixed(Math.min(digits + 3, 100));
+  // Round the exact binary value half away from zero, as .NET Core formats: read 20 more digits
+  // than needed (1.005 is 1.00499999999999989… and formats as 1.00 with F2).
+  if (!Number.isFinite(abs)) throw new NumberFormatError(`The number '${n}' cannot be formatted.`);
+  const scaled = abs >= 1e21 ? BigInt(abs).toString() : abs.toFixed(Math.min(digits + 20, 100));
   let [i, f = ""] = scaled.split(".");
   const keep = f.slice(0, digits);
   const next = f.charCodeAt(digits) - 48;
