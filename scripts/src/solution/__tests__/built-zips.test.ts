@@ -1,0 +1,436 @@
+/**
+ * Opens the two built zips (packed from a fixture copy of solution/src with fake build outputs) and
+ * finds every component issue 2 names, by the exact names in plugins-ts/src/model/schema.ts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  CONNECTION_REFERENCES,
+  connectorId,
+  ENVIRONMENT_VARIABLES,
+  FORM_SCRIPT,
+  LEAD,
+  LEAD_TO_OPPORTUNITY_MAP,
+  MICROSOFT_HELP_OPTIONS,
+  OPPORTUNITY,
+  PARTNER_CENTER_SOLUTION,
+  PCF_CONTROLS,
+  PUBLISHER,
+  SOLUTION,
+  SOLUTION_DETAIL,
+  SOLUTION_TYPE_OPTIONS,
+  SYNC_STATUS_LABELS,
+  SyncStatus,
+  optionValue,
+} from "../../../../plugins-ts/src/model/schema";
+import { AUDIT_MAX_CHARS } from "../../../../plugins-ts/src/rulebook/audit";
+import { checkPackage } from "../../check";
+import {
+  allForms,
+  connectionReferences,
+  customControls,
+  entityMaps,
+  envVarDefinitions,
+  findEntity,
+  globalOptionSets,
+  relationships,
+  rootComponents,
+  roles,
+  webResources,
+} from "../components";
+import { CONTENT_TYPES_PATH, coversPart, parseContentTypes } from "../content-types";
+import { entityAttributes, entityForms, entityInfo, entitySavedQueries, formName, manifest, normGuid, type SolutionPackage } from "../package";
+import { buildSolutionZips, readSolutionZip, type BuiltZips } from "../pack";
+import { attr, child, childText, descendants, elements, parseXml, text, type XmlElement } from "../xml";
+import { listZipEntries, readZip } from "../zip";
+import { CHILD_FLOW_FILE, FAKE_FORM_SCRIPT, makeFixture, type Fixture } from "./fixture";
+
+/** Display names exactly as ARCHITECTURE.md's opportunity table gives them (the contract). */
+const OPPORTUNITY_DISPLAY: Record<string, string> = {
+  [OPPORTUNITY.syncWithPartnerCenter]: "Sync with Partner Center",
+  [OPPORTUNITY.referralIdentifier]: "Referral Identifier",
+  [OPPORTUNITY.referralLink]: "Referral Link",
+  [OPPORTUNITY.microsoftHelp]: "How can Microsoft help?",
+  [OPPORTUNITY.referralVisibility]: "Microsoft Partner Center Referral Visibility",
+  [OPPORTUNITY.microsoftCrmIdentifier]: "Microsoft CRM Identifier",
+  [OPPORTUNITY.syncAudit]: "Audit",
+  [OPPORTUNITY.syncStatus]: "Partner Center Sync Status",
+  [OPPORTUNITY.lastSyncedOn]: "Last Synced On",
+  [OPPORTUNITY.referralStatus]: "Referral Status",
+  [OPPORTUNITY.referralEtag]: "Referral ETag",
+  [OPPORTUNITY.syncHash]: "Sync Hash",
+};
+const OPPORTUNITY_TYPES: Record<string, string> = {
+  [OPPORTUNITY.syncWithPartnerCenter]: "bit",
+  [OPPORTUNITY.referralIdentifier]: "nvarchar",
+  [OPPORTUNITY.referralLink]: "nvarchar",
+  [OPPORTUNITY.microsoftHelp]: "picklist",
+  [OPPORTUNITY.referralVisibility]: "bit",
+  [OPPORTUNITY.microsoftCrmIdentifier]: "nvarchar",
+  [OPPORTUNITY.syncAudit]: "ntext",
+  [OPPORTUNITY.syncStatus]: "picklist",
+  [OPPORTUNITY.lastSyncedOn]: "datetime",
+  [OPPORTUNITY.referralStatus]: "nvarchar",
+  [OPPORTUNITY.referralEtag]: "nvarchar",
+  [OPPORTUNITY.syncHash]: "nvarchar",
+};
+const SYSTEM_COLUMNS = ["createdby", "createdon", "createdonbehalfby", "importsequencenumber", "modifiedby", "modifiedon", "modifiedonbehalfby", "overriddencreatedon", "ownerid", "owningbusinessunit", "owningteam", "owninguser", "statecode", "statuscode", "timezoneruleversionnumber", "utcconversiontimezonecode"];
+
+let fx: Fixture;
+let built: BuiltZips;
+let pkg: SolutionPackage;
+let managedPkg: SolutionPackage;
+
+beforeAll(() => {
+  fx = makeFixture({ withFlows: true });
+  built = buildSolutionZips({ folder: fx.src, mapFile: fx.map, outDir: fx.dist });
+  pkg = readSolutionZip(built.unmanaged.bytes, "unmanaged.zip");
+  managedPkg = readSolutionZip(built.managed.bytes, "managed.zip");
+});
+afterAll(() => fx.cleanup());
+
+const attrByLogical = (entity: XmlElement, logical: string): XmlElement | undefined => entityAttributes(entity).find((a) => childText(a, "LogicalName") === logical);
+const displayName = (a: XmlElement): string | undefined => attr(elements(child(a, "displaynames")!, "displayname")[0], "description");
+const options = (a: XmlElement): Array<{ value: number; label: string }> =>
+  descendants(child(a, "optionset")!, "option").map((o) => ({ value: Number(attr(o, "value")), label: attr(descendants(o, "label")[0], "description")! }));
+const keysOf = (entity: XmlElement): Array<{ name: string; columns: string[] }> => {
+  const keys = child(entityInfo(entity)!, "EntityKeys");
+  return (keys ? elements(keys, "EntityKey") : []).map((k) => ({ name: childText(k, "LogicalName")!, columns: descendants(k, "AttributeName").map((a) => text(a)) }));
+};
+
+describe("the zip files", () => {
+  it("are written to dist with the solution name and version in their names", () => {
+    expect(path.basename(built.unmanaged.path)).toBe(`${SOLUTION.uniqueName}_1.0.0.0.zip`);
+    expect(path.basename(built.managed.path)).toBe(`${SOLUTION.uniqueName}_1.0.0.0_managed.zip`);
+    expect(new Uint8Array(fs.readFileSync(built.unmanaged.path))).toEqual(built.unmanaged.bytes);
+  });
+
+  it("are reproducible: packing the same source again gives the same bytes", () => {
+    const again = buildSolutionZips({ folder: fx.src, mapFile: fx.map, outDir: path.join(fx.root, "dist2") });
+    expect(Buffer.compare(Buffer.from(again.unmanaged.bytes), Buffer.from(built.unmanaged.bytes))).toBe(0);
+    expect(Buffer.compare(Buffer.from(again.managed.bytes), Buffer.from(built.managed.bytes))).toBe(0);
+  });
+
+  it("are flat zips with the three root files, forward slashes, fixed order and a content type for every part", () => {
+    const names = listZipEntries(built.unmanaged.bytes);
+    expect(names[0]).toBe("solution.xml");
+    expect(names[1]).toBe("customizations.xml");
+    expect(names[names.length - 1]).toBe(CONTENT_TYPES_PATH);
+    const middle = names.slice(2, -1);
+    expect(middle).toEqual([...middle].sort());
+    expect(names.every((n) => !n.includes("\\") && !n.startsWith("/") && !n.endsWith("/"))).toBe(true);
+    const ct = parseContentTypes(readZip(built.unmanaged.bytes).files.get(CONTENT_TYPES_PATH)!);
+    for (const n of names.filter((x) => x !== CONTENT_TYPES_PATH)) expect(coversPart(ct, n)).toBe(true);
+    // the extension-less web resource file has its own Override
+    expect([...ct.overrides.keys()].some((k) => k.startsWith("WebResources/pcs_scriptsopportunityjs"))).toBe(true);
+  });
+
+  it("write solution.xml and customizations.xml as Dataverse exports them (no BOM, no declaration, CRLF)", () => {
+    const files = readZip(built.unmanaged.bytes).files;
+    for (const n of ["solution.xml", "customizations.xml"]) {
+      const s = Buffer.from(files.get(n)!).toString("utf8");
+      expect(s.startsWith("<ImportExportXml")).toBe(true);
+      expect(s.includes("\r\n")).toBe(true);
+      expect(/[^\r]\n/.test(s)).toBe(false);
+    }
+    const ct = files.get(CONTENT_TYPES_PATH)!;
+    expect([ct[0], ct[1], ct[2]]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it("pass every check rule", () => {
+    expect(checkPackage(pkg)).toEqual([]);
+    expect(checkPackage(managedPkg)).toEqual([]);
+  });
+});
+
+describe("managed and unmanaged", () => {
+  it("differ only in solution.xml <Managed> (0 unmanaged, 1 managed)", () => {
+    const u = readZip(built.unmanaged.bytes);
+    const m = readZip(built.managed.bytes);
+    expect(m.names).toEqual(u.names);
+    const differing = u.names.filter((n) => Buffer.compare(Buffer.from(u.files.get(n)!), Buffer.from(m.files.get(n)!)) !== 0);
+    expect(differing).toEqual(["solution.xml"]);
+    const us = Buffer.from(u.files.get("solution.xml")!).toString("utf8");
+    const ms = Buffer.from(m.files.get("solution.xml")!).toString("utf8");
+    expect(us).toContain("<Managed>0</Managed>");
+    expect(ms).toContain("<Managed>1</Managed>");
+    expect(ms.replace("<Managed>1</Managed>", "<Managed>0</Managed>")).toBe(us);
+  });
+});
+
+describe("solution and publisher", () => {
+  it("carry the names, prefix and option value prefix from schema.ts and the version from Other/Solution.xml", () => {
+    const m = manifest(pkg)!;
+    expect(childText(m, "UniqueName")).toBe(SOLUTION.uniqueName);
+    expect(attr(descendants(child(m, "LocalizedNames")!, "LocalizedName")[0], "description")).toBe(SOLUTION.displayName);
+    expect(childText(m, "Version")).toBe("1.0.0.0");
+    const pub = child(m, "Publisher")!;
+    expect(childText(pub, "UniqueName")).toBe(PUBLISHER.uniqueName);
+    expect(attr(descendants(pub, "LocalizedName")[0], "description")).toBe(PUBLISHER.displayName);
+    expect(childText(pub, "CustomizationPrefix")).toBe(PUBLISHER.prefix);
+    expect(childText(pub, "CustomizationOptionValuePrefix")).toBe(String(PUBLISHER.optionValuePrefix));
+  });
+
+  it("lists every shipped component as a root component", () => {
+    const roots = rootComponents(pkg).map((rc) => `${attr(rc, "type")}:${attr(rc, "schemaName") ?? normGuid(attr(rc, "id"))}:${attr(rc, "behavior")}`);
+    expect(roots).toEqual(
+      expect.arrayContaining([
+        `1:${OPPORTUNITY.logicalName}:2`,
+        `1:${LEAD.logicalName}:2`,
+        `1:${SOLUTION_DETAIL.logicalName}:0`,
+        `1:${PARTNER_CENTER_SOLUTION.logicalName}:0`,
+        "9:pcs_syncstatus:0",
+        `61:${FORM_SCRIPT.webResourceName}:0`,
+        ...Object.values(PCF_CONTROLS).map((c) => `66:${c.name}:0`),
+        ...Object.values(ENVIRONMENT_VARIABLES).map((v) => `380:${v.schemaName}:0`),
+        ...roles(pkg).map((r) => `20:${normGuid(attr(r, "id"))}:0`),
+      ]),
+    );
+  });
+});
+
+describe("opportunity", () => {
+  it("has the twelve columns with the exact logical names, display names and types", () => {
+    const opp = findEntity(pkg, OPPORTUNITY.logicalName)!;
+    const cols = Object.keys(OPPORTUNITY_DISPLAY);
+    expect(cols).toHaveLength(12);
+    expect(entityAttributes(opp).map((a) => childText(a, "LogicalName")).sort()).toEqual([...cols].sort());
+    for (const c of cols) {
+      const a = attrByLogical(opp, c)!;
+      expect([c, displayName(a)]).toEqual([c, OPPORTUNITY_DISPLAY[c]]);
+      expect([c, childText(a, "Type")]).toEqual([c, OPPORTUNITY_TYPES[c]]);
+      expect(childText(a, "IsCustomField")).toBe("1");
+    }
+    expect(childText(attrByLogical(opp, OPPORTUNITY.referralIdentifier)!, "MaxLength")).toBe("100");
+    expect(childText(attrByLogical(opp, OPPORTUNITY.referralLink)!, "Format")).toBe("url");
+    expect(Number(childText(attrByLogical(opp, OPPORTUNITY.syncAudit)!, "MaxLength"))).toBeGreaterThanOrEqual(AUDIT_MAX_CHARS);
+    expect(childText(attrByLogical(opp, OPPORTUNITY.syncWithPartnerCenter)!, "AppDefaultValue")).toBe("0");
+  });
+
+  it("has the alternate key on the referral identifier", () => {
+    expect(keysOf(findEntity(pkg, OPPORTUNITY.logicalName)!)).toEqual([{ name: OPPORTUNITY.referralKey, columns: [OPPORTUNITY.referralIdentifier] }]);
+  });
+
+  it("has the choices with the publisher's option values, as schema.ts computes them", () => {
+    const opp = findEntity(pkg, OPPORTUNITY.logicalName)!;
+    expect(options(attrByLogical(opp, OPPORTUNITY.microsoftHelp)!)).toEqual(MICROSOFT_HELP_OPTIONS.map((o) => ({ value: o.value, label: o.label })));
+    expect(MICROSOFT_HELP_OPTIONS[0].value).toBe(619300000);
+    const status = attrByLogical(opp, OPPORTUNITY.syncStatus)!;
+    expect(childText(status, "OptionSetName")).toBe("pcs_syncstatus");
+    expect(childText(status, "AppDefaultValue")).toBe(String(SyncStatus.NotSynced));
+    const set = globalOptionSets(pkg).find((o) => attr(o, "Name") === "pcs_syncstatus")!;
+    expect(childText(set, "IsGlobal")).toBe("1");
+    expect(descendants(set, "option").map((o) => [Number(attr(o, "value")), attr(descendants(o, "label")[0], "description")])).toEqual(
+      Object.entries(SYNC_STATUS_LABELS).map(([v, l]) => [Number(v), l]),
+    );
+    expect(Object.keys(SYNC_STATUS_LABELS).map(Number)).toEqual([optionValue(0), optionValue(1), optionValue(2), optionValue(3)]);
+  });
+});
+
+describe("the opportunity main form", () => {
+  const form = (): XmlElement => {
+    const forms = entityForms(findEntity(pkg, OPPORTUNITY.logicalName)!);
+    expect(forms.map((f) => f.type)).toEqual(["main"]);
+    return forms[0].form;
+  };
+  const controls = (f: XmlElement) => descendants(f, "control");
+  const tabOf = (f: XmlElement, title: string) => descendants(f, "tab").find((t) => attr(descendants(t, "label")[0], "description") === title);
+
+  it("is an added main form (full FormXml, its own formid, no solutionaction diff)", () => {
+    const f = form();
+    expect(formName(f)).toBe("Partner Center Opportunity");
+    expect(descendants(f, "ancestor")).toHaveLength(0);
+    const xml = Buffer.from(readZip(built.unmanaged.bytes).files.get("customizations.xml")!).toString("utf8");
+    expect(xml).not.toContain("solutionaction");
+  });
+
+  it("has the standard opportunity essentials", () => {
+    const cols = controls(form()).map((c) => attr(c, "datafieldname"));
+    for (const c of ["name", "customerid", "parentcontactid", "estimatedvalue", "estimatedclosedate", "transactioncurrencyid", "description"]) expect(cols).toContain(c);
+  });
+
+  it("has a Microsoft Partner Center tab with the sync columns, identifiers read-only and sync-state columns absent", () => {
+    const tab = tabOf(form(), "Microsoft Partner Center")!;
+    expect(tab).toBeDefined();
+    const onTab = new Map(descendants(tab, "control").filter((c) => attr(c, "datafieldname")).map((c) => [attr(c, "datafieldname")!, c]));
+    const expected = [OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.microsoftHelp, OPPORTUNITY.referralVisibility, OPPORTUNITY.referralIdentifier, OPPORTUNITY.referralLink, OPPORTUNITY.microsoftCrmIdentifier, OPPORTUNITY.referralStatus, OPPORTUNITY.syncStatus, OPPORTUNITY.lastSyncedOn, OPPORTUNITY.syncAudit];
+    expect([...onTab.keys()]).toEqual(expected);
+    for (const ro of [OPPORTUNITY.referralIdentifier, OPPORTUNITY.referralLink, OPPORTUNITY.microsoftCrmIdentifier, OPPORTUNITY.referralStatus]) expect([ro, attr(onTab.get(ro)!, "disabled")]).toEqual([ro, "true"]);
+    for (const editable of [OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.microsoftHelp, OPPORTUNITY.referralVisibility]) expect(attr(onTab.get(editable)!, "disabled")).toBe("false");
+    const all = controls(form()).map((c) => attr(c, "datafieldname"));
+    expect(all).not.toContain(OPPORTUNITY.referralEtag);
+    expect(all).not.toContain(OPPORTUNITY.syncHash);
+  });
+
+  it("has the Microsoft Solutions subgrid of pcs_partnercentersolution through the schema.ts relationship", () => {
+    const tab = tabOf(form(), "Microsoft Partner Center")!;
+    const grid = descendants(tab, "control").find((c) => attr(c, "indicationOfSubgrid") === "true")!;
+    const cell = descendants(tab, "cell").find((c) => descendants(c, "control").includes(grid))!;
+    expect(attr(descendants(cell, "label")[0], "description")).toBe("Microsoft Solutions");
+    const params = child(grid, "parameters")!;
+    expect(childText(params, "RelationshipName")).toBe(PARTNER_CENTER_SOLUTION.opportunityRelationship);
+    expect(childText(params, "TargetEntityType")).toBe(PARTNER_CENTER_SOLUTION.logicalName);
+    const viewId = normGuid(childText(params, "ViewId"));
+    const views = entitySavedQueries(findEntity(pkg, PARTNER_CENTER_SOLUTION.logicalName)!).map((v) => normGuid(childText(v, "savedqueryid")));
+    expect(views).toContain(viewId);
+  });
+
+  it("registers the form script library and exactly the FORM_SCRIPT handlers, passing the execution context", () => {
+    const f = child(form(), "form")!;
+    expect(elements(child(f, "formLibraries")!, "Library").map((l) => attr(l, "name"))).toEqual([FORM_SCRIPT.webResourceName]);
+    const handlers = descendants(child(f, "events")!, "event").map((e) => ({
+      event: attr(e, "name"),
+      attribute: attr(e, "attribute"),
+      fns: descendants(e, "Handler").map((h) => [attr(h, "functionName"), attr(h, "libraryName"), attr(h, "passExecutionContext"), attr(h, "enabled")]),
+    }));
+    expect(handlers).toEqual([
+      { event: "onload", attribute: undefined, fns: [[FORM_SCRIPT.handlers.onLoad, FORM_SCRIPT.webResourceName, "true", "true"]] },
+      { event: "onsave", attribute: undefined, fns: [[FORM_SCRIPT.handlers.onSave, FORM_SCRIPT.webResourceName, "true", "true"]] },
+      ...Object.entries(FORM_SCRIPT.handlers.onChange).map(([col, fn]) => ({ event: "onchange", attribute: col, fns: [[fn, FORM_SCRIPT.webResourceName, "true", "true"]] })),
+    ]);
+  });
+
+  it("binds the PCF controls to their columns, every manifest property for form factors 0, 1 and 2", () => {
+    const f = form();
+    const byColumn: Record<string, (typeof PCF_CONTROLS)[keyof typeof PCF_CONTROLS]> = { [OPPORTUNITY.syncStatus]: PCF_CONTROLS.syncStatus, [OPPORTUNITY.syncAudit]: PCF_CONTROLS.auditTimeline };
+    for (const [column, pcf] of Object.entries(byColumn)) {
+      const ctl = controls(f).find((c) => attr(c, "datafieldname") === column)!;
+      const desc = descendants(f, "controlDescription").find((d) => normGuid(attr(d, "forControl")) === normGuid(attr(ctl, "uniqueid")))!;
+      expect(desc).toBeDefined();
+      const custom = elements(desc, "customControl").filter((c) => attr(c, "name"));
+      expect(custom.map((c) => [attr(c, "name"), attr(c, "formFactor")])).toEqual(["0", "1", "2"].map((ff) => [pcf.name, ff]));
+      for (const c of custom) {
+        const bound = elements(child(c, "parameters")!).map((p) => [p.name, text(p), attr(p, "type")]);
+        expect(bound).toEqual(Object.entries(pcf.properties).map(([prop, p]) => [prop, p.column, p.ofType]));
+      }
+    }
+  });
+});
+
+describe("lead", () => {
+  const leadCols = [LEAD.syncWithPartnerCenter, LEAD.referralIdentifier, LEAD.referralLink, LEAD.referralStatus, LEAD.syncStatus, LEAD.syncAudit, LEAD.referralEtag, LEAD.syncHash];
+
+  it("has the sync columns and their alternate key", () => {
+    const lead = findEntity(pkg, LEAD.logicalName)!;
+    expect(entityAttributes(lead).map((a) => childText(a, "LogicalName")).sort()).toEqual([...leadCols].sort());
+    for (const c of leadCols) expect(displayName(attrByLogical(lead, c)!)).toBe(OPPORTUNITY_DISPLAY[c]);
+    expect(keysOf(lead)).toEqual([{ name: LEAD.referralKey, columns: [LEAD.referralIdentifier] }]);
+  });
+
+  it("has a Microsoft Partner Center section on its main form, without the sync-state columns", () => {
+    const forms = entityForms(findEntity(pkg, LEAD.logicalName)!);
+    expect(forms.map((f) => f.type)).toEqual(["main"]);
+    const section = descendants(forms[0].form, "section").find((s) => attr(descendants(s, "label")[0], "description") === "Microsoft Partner Center")!;
+    expect(section).toBeDefined();
+    const cols = descendants(section, "control").map((c) => attr(c, "datafieldname"));
+    expect(cols).toEqual([LEAD.syncWithPartnerCenter, LEAD.referralIdentifier, LEAD.referralLink, LEAD.referralStatus, LEAD.syncStatus, LEAD.syncAudit]);
+    const all = descendants(forms[0].form, "control").map((c) => attr(c, "datafieldname"));
+    expect(all).not.toContain(LEAD.referralEtag);
+    expect(all).not.toContain(LEAD.syncHash);
+  });
+
+  it("maps its sync columns to the opportunity on qualify (LEAD_TO_OPPORTUNITY_MAP)", () => {
+    const map = entityMaps(pkg).find((m) => childText(m, "EntitySource") === LEAD.logicalName && childText(m, "EntityTarget") === OPPORTUNITY.logicalName)!;
+    const pairs = descendants(map, "AttributeMap").map((a) => [childText(a, "AttributeSource"), childText(a, "AttributeTarget")]);
+    expect(pairs.sort()).toEqual(LEAD_TO_OPPORTUNITY_MAP.map(([s, t]) => [s, t]).sort());
+  });
+});
+
+describe("the Microsoft solution tables", () => {
+  it("pcs_microsoftsolutiondetail has its columns, the alternate key on pcs_solutionid and the solution-type choice", () => {
+    const e = findEntity(pkg, SOLUTION_DETAIL.logicalName)!;
+    expect(childText(entityInfo(e)!, "EntitySetName")).toBe(SOLUTION_DETAIL.entitySetName);
+    const names = entityAttributes(e).map((a) => childText(a, "LogicalName"));
+    expect(names).toEqual(expect.arrayContaining([SOLUTION_DETAIL.primaryId, SOLUTION_DETAIL.name, SOLUTION_DETAIL.solutionId, SOLUTION_DETAIL.publisherName, SOLUTION_DETAIL.solutionType, ...SYSTEM_COLUMNS]));
+    expect(keysOf(e)).toEqual([{ name: SOLUTION_DETAIL.solutionIdKey, columns: [SOLUTION_DETAIL.solutionId] }]);
+    expect(options(attrByLogical(e, SOLUTION_DETAIL.solutionType)!)).toEqual(SOLUTION_TYPE_OPTIONS.map((o) => ({ value: o.value, label: o.label })));
+    expect(childText(attrByLogical(e, SOLUTION_DETAIL.primaryId)!, "Type")).toBe("primarykey");
+    expect(childText(attrByLogical(e, SOLUTION_DETAIL.name)!, "DisplayMask")).toContain("PrimaryName");
+  });
+
+  it("pcs_partnercentersolution has its lookups and the relationships named in schema.ts", () => {
+    const e = findEntity(pkg, PARTNER_CENTER_SOLUTION.logicalName)!;
+    expect(childText(entityInfo(e)!, "EntitySetName")).toBe(PARTNER_CENTER_SOLUTION.entitySetName);
+    expect(childText(attrByLogical(e, PARTNER_CENTER_SOLUTION.opportunity)!, "Type")).toBe("lookup");
+    expect(childText(attrByLogical(e, PARTNER_CENTER_SOLUTION.solutionDetail)!, "Type")).toBe("lookup");
+    expect(entityAttributes(e).map((a) => childText(a, "LogicalName"))).toEqual(expect.arrayContaining([PARTNER_CENTER_SOLUTION.primaryId, PARTNER_CENTER_SOLUTION.name, ...SYSTEM_COLUMNS]));
+    const rel = (name: string) => relationships(pkg).find((r) => attr(r, "Name") === name)!;
+    const toOpp = rel(PARTNER_CENTER_SOLUTION.opportunityRelationship);
+    expect([childText(toOpp, "ReferencingEntityName"), childText(toOpp, "ReferencedEntityName"), childText(toOpp, "ReferencingAttributeName")]).toEqual([PARTNER_CENTER_SOLUTION.schemaName, "Opportunity", PARTNER_CENTER_SOLUTION.opportunityNavigation]);
+    expect(descendants(toOpp, "NavigationPropertyName").map(text)).toEqual([PARTNER_CENTER_SOLUTION.opportunityNavigation, PARTNER_CENTER_SOLUTION.opportunityRelationship]);
+    const toDetail = rel(PARTNER_CENTER_SOLUTION.solutionDetailRelationship);
+    expect([childText(toDetail, "ReferencingEntityName"), childText(toDetail, "ReferencedEntityName"), childText(toDetail, "ReferencingAttributeName")]).toEqual([PARTNER_CENTER_SOLUTION.schemaName, SOLUTION_DETAIL.schemaName, PARTNER_CENTER_SOLUTION.solutionDetailNavigation]);
+    expect(descendants(toDetail, "NavigationPropertyName").map(text)).toEqual([PARTNER_CENTER_SOLUTION.solutionDetailNavigation, PARTNER_CENTER_SOLUTION.solutionDetailRelationship]);
+  });
+
+  it.each([SOLUTION_DETAIL.logicalName, PARTNER_CENTER_SOLUTION.logicalName])("%s has the system relationships, views and forms a real export carries", (logical) => {
+    const names = relationships(pkg).map((r) => attr(r, "Name"));
+    for (const r of [`business_unit_${logical}`, `lk_${logical}_createdby`, `lk_${logical}_modifiedby`, `owner_${logical}`, `team_${logical}`, `user_${logical}`]) expect(names).toContain(r);
+    const e = findEntity(pkg, logical)!;
+    const views = entitySavedQueries(e);
+    // active (0, default), lookup (64), associated (2), quick find (4), advanced find (1), my (8192)
+    for (const q of ["0", "64", "2", "4", "1", "8192"]) expect([q, views.some((v) => childText(v, "querytype") === q)]).toEqual([q, true]);
+    const active = views.find((v) => childText(v, "querytype") === "0" && childText(v, "isdefault") === "1")!;
+    expect(descendants(active, "condition").map((c) => [attr(c, "attribute"), attr(c, "value")])).toEqual([["statecode", "0"]]);
+    for (const v of views) expect(descendants(v, "entity").map((x) => attr(x, "name"))).toEqual([logical]);
+    expect(entityForms(e).map((f) => f.type).sort()).toEqual(["card", "main", "quick"]);
+  });
+});
+
+describe("settings, connections and security", () => {
+  it("ships the three environment variable definitions with their types and defaults", () => {
+    const defs = new Map(envVarDefinitions(pkg).map((d) => [d.schemaName, d.element]));
+    for (const v of Object.values(ENVIRONMENT_VARIABLES)) {
+      const d = defs.get(v.schemaName)!;
+      expect(d).toBeDefined();
+      expect(childText(d, "type")).toBe(v.type === "Boolean" ? "100000002" : "100000000");
+      expect(childText(d, "defaultvalue")).toBe(v.defaultValue);
+      expect(attr(child(d, "displayname")!, "default")).toBe(v.displayName);
+    }
+    expect(defs.size).toBe(3);
+  });
+
+  it("ships the four connection references", () => {
+    const refs = connectionReferences(pkg).map((c) => [attr(c, "connectionreferencelogicalname"), childText(c, "connectionreferencedisplayname"), childText(c, "connectorid")]);
+    expect(refs.sort()).toEqual(Object.values(CONNECTION_REFERENCES).map((c) => [c.logicalName, c.displayName, connectorId(c.apiName)]).sort());
+  });
+
+  it("ships the seller and administrator roles, the seller least-privileged", () => {
+    const byName = new Map(roles(pkg).map((r) => [attr(r, "name"), new Map(descendants(r, "RolePrivilege").map((p) => [attr(p, "name")!, attr(p, "level")!]))]));
+    const seller = byName.get("Partner Center Sync Seller")!;
+    const admin = byName.get("Partner Center Sync Administrator")!;
+    expect(seller).toBeDefined();
+    expect(admin).toBeDefined();
+    const D = SOLUTION_DETAIL.schemaName;
+    const S = PARTNER_CENTER_SOLUTION.schemaName;
+    expect(seller.get(`prvRead${D}`)).toBe("Global");
+    for (const p of [`prvCreate${D}`, `prvWrite${D}`, `prvDelete${D}`, `prvWrite${S}`]) expect([p, seller.has(p)]).toEqual([p, false]);
+    for (const p of [`prvCreate${S}`, `prvRead${S}`, `prvDelete${S}`, "prvWriteOpportunity"]) expect([p, seller.has(p)]).toEqual([p, true]);
+    for (const p of [`prvCreate${D}`, `prvWrite${D}`, `prvDelete${D}`, `prvCreate${S}`, `prvDelete${S}`]) expect([p, admin.get(p)]).toEqual([p, "Global"]);
+  });
+});
+
+describe("build outputs", () => {
+  it("carry the form script as a JavaScript web resource with the built bytes", () => {
+    const wr = webResources(pkg).find((w) => childText(w, "Name") === FORM_SCRIPT.webResourceName)!;
+    expect(childText(wr, "WebResourceType")).toBe("3");
+    const part = childText(wr, "FileName")!.slice(1);
+    expect(Buffer.from(pkg.files.get(part)!).toString("utf8")).toBe(FAKE_FORM_SCRIPT);
+  });
+
+  it("carry both PCF controls under Controls/<prefix>_<namespace>.<constructor>/", () => {
+    expect(customControls(pkg).map((c) => childText(c, "Name")).sort()).toEqual(Object.values(PCF_CONTROLS).map((c) => c.name).sort());
+    for (const c of Object.values(PCF_CONTROLS)) {
+      expect(c.name.startsWith(`${PUBLISHER.prefix}_`)).toBe(true);
+      for (const f of ["ControlManifest.xml", "bundle.js", `strings/${c.constructor}.1033.resx`]) expect(pkg.files.has(`Controls/${c.name}/${f}`)).toBe(true);
+      const m = parseXml(pkg.files.get(`Controls/${c.name}/ControlManifest.xml`)!).root;
+      expect(attr(child(m, "control")!, "constructor")).toBe(c.constructor);
+    }
+  });
+
+  it("carry the flows from flows/ with their metadata, and nothing else from that folder", () => {
+    expect(pkg.files.has(`Workflows/${CHILD_FLOW_FILE}`)).toBe(true);
+    expect([...pkg.files.keys()].some((k) => k.includes("README"))).toBe(false);
+    expect(allForms(pkg).length).toBeGreaterThan(0);
+  });
+});
