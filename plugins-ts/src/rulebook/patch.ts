@@ -12,7 +12,8 @@
  *   opportunity, so it must never delete the others Partner Center knows.
  * - Solutions follow the CRM exactly (the subgrid is the list): new ones are appended with
  *   `/details/requirements/solutions/-`; a removal replaces the whole array.
- * - Status and substatus go together and only along referral.ts STATUS_TRANSITIONS.
+ * - Status and substatus go together and only along referral.ts STATUS_TRANSITIONS; closing a
+ *   referral still New as lost declines it (Closed / Declined).
  * - Visibility (consentToShareReferralWithMicrosoftSellers) never goes from true back to false.
  */
 import {
@@ -174,8 +175,12 @@ export function buildPatch(current: Referral, desired: Referral): PatchResult {
   }
 
   let statusAccepted = true;
-  if (desired.status && (desired.status !== current.status || desired.substatus !== current.substatus)) {
-    const substatus = desired.substatus ?? "None";
+  // Declined, Expired and Lost are all a lost opportunity: a referral closed as any of them is already where a lost one should be.
+  const alreadyLost = current.status === "Closed" && desired.status === "Closed" && desired.substatus === "Lost" && ["Lost", "Declined", "Expired"].includes(current.substatus ?? "");
+  if (desired.status && !alreadyLost && (desired.status !== current.status || desired.substatus !== current.substatus)) {
+    // Closing a referral that was never accepted (still New) as lost is declining it.
+    const declines = current.status === "New" && desired.status === "Closed" && desired.substatus === "Lost";
+    const substatus = declines ? "Declined" : (desired.substatus ?? "None");
     statusAccepted = isAllowedTransition(current.status, desired.status, substatus);
     if (statusAccepted) {
       if (desired.status !== current.status) ops.push({ op: current.status === undefined ? "add" : "replace", path: "/status", value: desired.status });
@@ -190,7 +195,7 @@ export function buildPatch(current: Referral, desired: Referral): PatchResult {
     }
   }
 
-  if (statusAccepted && desired.statusReason !== undefined && clean(desired.statusReason) !== clean(current.statusReason)) {
+  if (statusAccepted && !alreadyLost && desired.statusReason !== undefined && clean(desired.statusReason) !== clean(current.statusReason)) {
     ops.push({ op: current.statusReason === undefined ? "add" : "replace", path: "/statusReason", value: desired.statusReason });
   }
 

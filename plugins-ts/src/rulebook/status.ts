@@ -4,8 +4,9 @@
  * 0 Open (statuscode 1 In Progress, 2 On Hold), 1 Won (3 Won), 2 Lost (4 Canceled, 5 Out-Sold).
  *
  * - An opportunity in the CRM is a referral the partner works on: open ↔ Active / Accepted.
- *   (New / Pending and New / Received are incoming referrals not yet accepted; they map to open,
- *   and an open opportunity that is synced accepts them.)
+ * - An incoming referral not yet accepted (New / Pending, New / Received) arrives as an open
+ *   opportunity with status reason On Hold (2); the seller accepts it by moving it on (In Progress),
+ *   which goes out as Active / Accepted. An open, On Hold opportunity goes out as New / Pending.
  * - won ↔ Closed / Won.
  * - lost ↔ Closed / Lost: Lost arrives as Out-Sold (5), Declined and Expired as Canceled (4); both
  *   lost reasons go out as Closed / Lost with statusReason "Out-Sold" or "Canceled".
@@ -51,7 +52,24 @@ export function opportunityStatusCodeOf(status: ReferralStatus | undefined, subs
   const state = opportunityStateOf(status, substatus);
   if (state === "won") return OPPORTUNITY_STATUS_CODE.won;
   if (state === "lost") return substatus === "Lost" ? OPPORTUNITY_STATUS_CODE.outSold : OPPORTUNITY_STATUS_CODE.canceled;
-  return OPPORTUNITY_STATUS_CODE.inProgress;
+  return status === "New" ? OPPORTUNITY_STATUS_CODE.onHold : OPPORTUNITY_STATUS_CODE.inProgress;
+}
+
+/**
+ * The state the sync compares (sync hash): the opportunity state, with "pending" for a referral not
+ * yet accepted (New) and its On Hold opportunity, so accepting is a change and holding is not.
+ */
+export type SyncState = "pending" | OpportunityState;
+
+export function syncStateOfReferral(status: ReferralStatus | undefined, substatus: ReferralSubstatus | undefined): SyncState | undefined {
+  if (!status) return undefined;
+  if (status === "New" || status === "None") return "pending";
+  return opportunityStateOf(status, substatus);
+}
+
+export function syncStateOfOpportunity(statecode: unknown, statuscode: unknown): SyncState {
+  const state = opportunityStateFromCode(statecode);
+  return state === "open" && statuscode === OPPORTUNITY_STATUS_CODE.onHold ? "pending" : state;
 }
 
 export interface ReferralStatusValue {
@@ -63,6 +81,7 @@ export interface ReferralStatusValue {
 /** The referral status an opportunity state goes out as. */
 export function referralStatusOf(state: OpportunityState, statuscode?: unknown): ReferralStatusValue {
   if (state === "won") return { status: "Closed", substatus: "Won" };
+  if (state === "open" && statuscode === OPPORTUNITY_STATUS_CODE.onHold) return { status: "New", substatus: "Pending" };
   if (state === "lost") {
     const reason = typeof statuscode === "number" ? LOST_STATUS_REASONS[statuscode] : undefined;
     return reason ? { status: "Closed", substatus: "Lost", statusReason: reason } : { status: "Closed", substatus: "Lost" };

@@ -1,117 +1,133 @@
 /**
- * The sync hash (pcs_synchash): a fingerprint of the values the sync keeps equal on both sides, so
- * "nothing synced changed" is one string comparison and a write the sync made itself is recognised.
+ * The sync hash (pcs_synchash): the values the sync last agreed with Partner Center, so "nothing
+ * synced changed" and "this write was the sync's own" are decided without calling Partner Center.
  *
- * Algorithm "v1" (documented so any implementation can reproduce it, see test-vectors/sync-hash.json):
- * 1. Project the referral onto the synced fields (syncProjection): name without check mark; the
- *    opportunity state (open / won / lost) instead of status + substatus; salesStage; customer name,
- *    address (country upper case) and contacts; partner team; deal value (rounded to cents);
- *    currency (upper case); closing date (yyyy-MM-dd); notes; solution ids (upper case, unique,
- *    sorted); visibility; assistance request code. Strings are trimmed; members are trimmed with
- *    lower-case emails and sorted; empty strings, empty lists and absent values are left out.
- *    Nothing else (ids, eTags, timestamps, links, fields we do not sync) takes part.
- * 2. Serialise it as canonical JSON: object keys sorted (by UTF-16 code units), no whitespace,
- *    strings and numbers as ECMAScript JSON.stringify writes them (= RFC 8785 JCS for these values).
- * 3. Hash the UTF-8 bytes with SHA-256; the hash is "v1:" + 64 lower-case hex digits.
+ * Algorithm "v2" (test-vectors/sync-hash.json):
+ * 1. Project a referral onto the synced fields (syncProjection). Every value is a string, so any
+ *    implementation serialises it identically:
+ *      closingDate  details.closingDateTime as yyyy-MM-dd          ("" when absent)
+ *      contact      the first customer contact's e-mail, trimmed, lower case
+ *      currency     details.currency, trimmed, upper case
+ *      dealValue    details.dealValue with two decimals ("250000.00"), rounded half away from zero
+ *      externalReferenceId  trimmed (the CRM record the referral is linked to)
+ *      help         inviteContext.assistanceRequestCode ("" for none or Unknown)
+ *      name         the name without check marks, trimmed
+ *      notes        details.notes, trimmed
+ *      salesStage   Qualify | Develop | Propose | Close | ""
+ *      shared       "true" when consentToShareReferralWithMicrosoftSellers is true, else "false"
+ *      solutions    the solution ids, trimmed, upper case, unique, sorted, joined with ","
+ *      state        pending (New) | open (Active) | won | lost   (status.ts SyncState)
+ * 2. Serialise it as JSON with the keys in that (alphabetical) order and no whitespace.
+ * 3. The hash is "v2:" followed by that text.
  *
- * Order-independent (lists that are sets are sorted; object keys are sorted) and unaffected by
- * unsynced fields. Compute it from the CRM side as syncHashOfSnapshot(snapshot) and from the
+ * Why not a digest (v1 was SHA-256 of the same kind of text): the cloud flows write this column, and
+ * Workflow Definition Language has no digest function. A flow builds the same object with the same
+ * key order and writes string() of it; the stored text also tells flow 7 which fields changed
+ * (old values per field) without reading the referral. The text is bounded by the columns it holds
+ * (name 300, notes = description 2000) and fits the 10,000-character column.
+ *
+ * A flow may add one key the comparison ignores, "rows": the ids of the opportunity's Microsoft
+ * Partner Center Solutions rows, because a Dataverse delete notification names only the deleted row
+ * and flow 9 finds its opportunity with contains(pcs_synchash, '<row id>').
+ *
+ * Compute it from the CRM side as syncHashOfSnapshot(snapshot) (through toReferral) and from the
  * Partner Center side as syncHash(referral); both go through the same projection.
- *
- * Workflow Definition Language has no digest function, so a cloud flow cannot compute this hash
- * itself: a flow compares hash strings (the stored pcs_synchash against one produced by the rulebook
- * for the same data) or falls back to comparing pcs_referraletag; syncFingerprint gives the exact
- * text that is hashed, for any implementation that wants to check its canonical form.
  */
-import type { Member, Referral } from "../partner-center/referral";
+import type { Referral } from "../partner-center/referral";
 import { stripCheckMark } from "./check-mark";
 import { toReferral } from "./mapping-outbound";
-import { normalizeMember } from "./patch";
-import { sha256Hex } from "./sha256";
 import type { OpportunitySnapshot } from "./snapshot";
-import { opportunityStateOf } from "./status";
+import { syncStateOfReferral } from "./status";
 
-export const SYNC_HASH_VERSION = "v1";
+export const SYNC_HASH_VERSION = "v2";
+const PREFIX = `${SYNC_HASH_VERSION}:`;
 
-type Json = string | number | boolean | Json[] | { [k: string]: Json };
+/** The synced fields, in serialisation order. */
+export const SYNC_FIELDS = [
+  "closingDate",
+  "contact",
+  "currency",
+  "dealValue",
+  "externalReferenceId",
+  "help",
+  "name",
+  "notes",
+  "salesStage",
+  "shared",
+  "solutions",
+  "state",
+] as const;
+export type SyncField = (typeof SYNC_FIELDS)[number];
+export type SyncProjection = Record<SyncField, string>;
 
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
+/** The key a flow may add (ignored by comparisons): solution row ids. */
+export const SYNC_ROWS_KEY = "rows";
 
-function members(list: Member[] | undefined): Json[] | undefined {
-  if (!list || list.length === 0) return undefined;
-  const normalized = list.map((m) => normalizeMember(m) as { [k: string]: Json }).filter((m) => Object.keys(m).length > 0);
-  const byKey = new Map(normalized.map((m) => [canonicalJson(m), m] as const));
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-}
+const trimmed = (v: unknown): string => (typeof v === "string" ? v.trim() : "");
 
-function prune(o: Record<string, Json | undefined>): { [k: string]: Json } | undefined {
-  const out: { [k: string]: Json } = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return Object.keys(out).length ? out : undefined;
+/** Two decimals, half away from zero (as .NET's formatNumber(x, '0.00') and the flow runner do). */
+export function formatAmount(value: number): string {
+  const cents = Math.round(Math.abs(value) * 100 + 1e-9);
+  const sign = value < 0 && cents !== 0 ? "-" : "";
+  return `${sign}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
 /** The synced fields of a referral, normalised (step 1). */
-export function syncProjection(r: Referral): { [k: string]: Json } {
-  const a = r.customerProfile?.address;
+export function syncProjection(r: Referral): SyncProjection {
   const d = r.details;
-  const ids = [...new Set((d?.requirements?.solutions ?? []).map((s) => str(s.id)?.toUpperCase()).filter((x): x is string => !!x))].sort();
+  const ids = [...new Set((d?.requirements?.solutions ?? []).map((s) => trimmed(s.id).toUpperCase()).filter((x) => x !== ""))];
+  ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const code = r.inviteContext?.assistanceRequestCode;
-  return (
-    prune({
-      name: r.name !== undefined ? str(stripCheckMark(r.name)) : undefined,
-      state: r.status ? opportunityStateOf(r.status, r.substatus) : undefined,
-      salesStage: r.salesStage,
-      customer: prune({
-        name: str(r.customerProfile?.name),
-        address: a
-          ? prune({
-              addressLine1: str(a.addressLine1),
-              addressLine2: str(a.addressLine2),
-              city: str(a.city),
-              state: str(a.state),
-              postalCode: str(a.postalCode),
-              country: str(a.country)?.toUpperCase(),
-            })
-          : undefined,
-        contacts: members(r.customerProfile?.team),
-      }),
-      team: members(r.team),
-      dealValue: typeof d?.dealValue === "number" ? Math.round(d.dealValue * 100) / 100 : undefined,
-      currency: str(d?.currency)?.toUpperCase(),
-      closingDate: str(d?.closingDateTime)?.slice(0, 10),
-      notes: str(d?.notes),
-      solutions: ids.length ? ids : undefined,
-      shared: r.consent?.consentToShareReferralWithMicrosoftSellers,
-      help: code && code !== "Unknown" ? code : undefined,
-    }) ?? {}
-  );
+  return {
+    closingDate: trimmed(d?.closingDateTime).slice(0, 10),
+    contact: trimmed(r.customerProfile?.team?.[0]?.email).toLowerCase(),
+    currency: trimmed(d?.currency).toUpperCase(),
+    dealValue: typeof d?.dealValue === "number" ? formatAmount(d.dealValue) : "",
+    externalReferenceId: trimmed(r.externalReferenceId),
+    help: code && code !== "Unknown" ? code : "",
+    name: typeof r.name === "string" ? stripCheckMark(r.name).trim() : "",
+    notes: trimmed(d?.notes),
+    salesStage: r.salesStage ?? "",
+    shared: r.consent?.consentToShareReferralWithMicrosoftSellers === true ? "true" : "false",
+    solutions: ids.join(","),
+    state: syncStateOfReferral(r.status, r.substatus) ?? "",
+  };
 }
 
-/** Canonical JSON (step 2): keys sorted, no whitespace. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The canonical text the hash is taken of (steps 1–2). */
+/** The canonical text (step 2). */
 export function syncFingerprint(referral: Referral): string {
-  return canonicalJson(syncProjection(referral));
+  const p = syncProjection(referral);
+  return `{${SYNC_FIELDS.map((k) => `${JSON.stringify(k)}:${JSON.stringify(p[k])}`).join(",")}}`;
 }
 
-/** "v1:" + SHA-256 hex of the fingerprint (step 3). */
+/** "v2:" + the fingerprint (step 3). */
 export function syncHash(referral: Referral): string {
-  return `${SYNC_HASH_VERSION}:${sha256Hex(syncFingerprint(referral))}`;
+  return PREFIX + syncFingerprint(referral);
 }
 
 /** The sync hash of what an opportunity snapshot would send. */
 export function syncHashOfSnapshot(snapshot: OpportunitySnapshot): string {
   return syncHash(toReferral(snapshot));
+}
+
+/** The stored projection, or undefined when the text is not a v2 sync hash (then everything counts as changed). */
+export function parseSyncHash(text: string | null | undefined): SyncProjection | undefined {
+  if (typeof text !== "string" || !text.startsWith(PREFIX)) return undefined;
+  try {
+    const o = JSON.parse(text.slice(PREFIX.length)) as Record<string, unknown>;
+    if (!o || typeof o !== "object") return undefined;
+    const out = {} as SyncProjection;
+    for (const k of SYNC_FIELDS) out[k] = typeof o[k] === "string" ? (o[k] as string) : "";
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The synced fields whose values differ (all of them when `stored` is not a v2 hash). */
+export function changedSyncFields(stored: string | null | undefined, current: string): SyncField[] {
+  const a = parseSyncHash(stored);
+  const b = parseSyncHash(current);
+  if (!a || !b) return [...SYNC_FIELDS];
+  return SYNC_FIELDS.filter((k) => a[k] !== b[k]);
 }
