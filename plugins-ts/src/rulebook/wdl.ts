@@ -82,7 +82,7 @@ export function factExpression(name: FactName, src: WdlSources): string {
     const key = typeof from.column === "string" ? wdlString(from.column) : src.config[from.column.config];
     expr = `${src.rows[from.row]}?[${key}]`;
   } else if ("count" in from) {
-    expr = call("length", call("coalesce", src.lists[from.count], "createArray()"));
+    expr = call("length", call("coalesce", src.lists[from.count], "json('[]')"));
   } else {
     expr = factExpression(from.fact as FactName, src);
   }

@@ -1,0 +1,151 @@
+/**
+ * The sync's building blocks in Workflow Definition Language, each written once and used by every
+ * flow that needs it: the sync projection (rulebook/sync-hash.ts v2), audit lines
+ * (rulebook/audit.ts), check marks (rulebook/check-mark.ts), status labels (rulebook/status.ts).
+ */
+import { CHECK_MARK_ERROR, CHECK_MARK_SUCCESS } from "../../../../plugins-ts/src/rulebook/check-mark";
+import { AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirection, AuditOutcome } from "../../../../plugins-ts/src/rulebook/audit";
+import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SyncField } from "../../../../plugins-ts/src/rulebook/sync-hash";
+import { compose, envParameter, query, select, Steps } from "../builder";
+import {
+  and,
+  call,
+  coalesce,
+  concat,
+  ex,
+  equals,
+  iff,
+  isEmpty,
+  left,
+  lit,
+  NEWLINE,
+  not,
+  objectOf,
+  or,
+  outputs,
+  body,
+  prop,
+  str,
+  trimmed,
+} from "../wdl";
+
+// ---- check marks ---------------------------------------------------------------------------------
+
+const MARKS = [CHECK_MARK_SUCCESS, CHECK_MARK_ERROR, "\u2718"];
+
+function stripOneMark(name: string): string {
+  const ends = or(...MARKS.map((m) => call("endsWith", name, lit(m))));
+  return iff(ends, call("trim", call("substring", name, "0", call("max", "0", call("sub", call("length", name), "1")))), name);
+}
+
+/** The name without a trailing check mark (two at most, as a name carries one). */
+export const nameWithoutMark = (name: string): string => stripOneMark(stripOneMark(trimmed(name)));
+
+/** The name with the mark for the outcome when pcs_DisplayCheckMark is Yes, else without any mark. */
+export function nameWithMark(name: string, succeeded: boolean): string {
+  const base = nameWithoutMark(name);
+  return iff(equals(envParameter("displayCheckMark"), "true"), concat(base, lit(` ${succeeded ? CHECK_MARK_SUCCESS : CHECK_MARK_ERROR}`)), base);
+}
+
+// ---- audit ---------------------------------------------------------------------------------------
+
+/** One audit line, in rulebook/audit.ts format, the message kept to one line and 500 characters. */
+export function auditLine(direction: AuditDirection, outcome: AuditOutcome, operation: string, message: string): string {
+  const oneLine = call("trim", call("replace", call("replace", call("replace", str(message), "decodeUriComponent('%0D')", "' '"), NEWLINE, "' '"), "decodeUriComponent('%09')", "' '"));
+  const capped = iff(call("greater", call("length", oneLine), String(AUDIT_MAX_MESSAGE_CHARS)), concat(left(oneLine, AUDIT_MAX_MESSAGE_CHARS - 1), lit("…")), oneLine);
+  return concat(call("formatDateTime", "utcNow()", lit("yyyy-MM-ddTHH:mm:ssZ")), lit(` | ${direction} | ${outcome} | ${operation} | `), capped);
+}
+
+/**
+ * Adds a Compose whose output is the Audit column's new value: the line first, then the old lines,
+ * capped at AUDIT_MAX_LINES lines and AUDIT_MAX_CHARS characters (oldest whole lines dropped).
+ */
+export function addAudit(steps: Steps, name: string, existing: string, line: string): string {
+  const joined = iff(isEmpty(existing), line, concat(line, NEWLINE, str(existing)));
+  const linesCapped = call("join", call("take", call("split", joined, NEWLINE), String(AUDIT_MAX_LINES)), NEWLINE);
+  steps.add(`${name}_lines`, compose(ex(linesCapped)));
+  const v = outputs(`${name}_lines`);
+  const cut = call("substring", v, "0", call("max", "0", call("lastIndexOf", left(v, AUDIT_MAX_CHARS), NEWLINE)));
+  steps.add(name, compose(ex(iff(call("greater", call("length", v), String(AUDIT_MAX_CHARS)), cut, v))));
+  return outputs(name);
+}
+
+/** True when the newest audit line already says exactly this (after its timestamp): writing it again would only repeat it. */
+export function auditAlreadySays(existing: string, direction: AuditDirection, outcome: AuditOutcome, operation: string, message: string): string {
+  const tail = call("substring", auditLine(direction, outcome, operation, message), "20");
+  return call("endsWith", call("first", call("split", str(existing), NEWLINE)), tail);
+}
+
+// ---- status --------------------------------------------------------------------------------------
+
+/** The Referral Status column text: "Active / Accepted" (rulebook/status.ts referralStatusLabel). */
+export function referralStatusLabel(referral: string): string {
+  const status = str(prop(referral, "status"));
+  const sub = str(prop(referral, "substatus"));
+  return iff(or(call("empty", sub), equals(sub, lit("None"))), status, concat(status, lit(" / "), sub));
+}
+
+/** The sync state of a referral: pending (New) | open (Active) | won | lost (rulebook/status.ts syncStateOfReferral). */
+export function referralSyncState(referral: string): string {
+  const status = str(prop(referral, "status"));
+  const won = equals(str(prop(referral, "substatus")), lit("Won"));
+  return iff(
+    equals(status, lit("Closed")),
+    iff(won, lit("won"), lit("lost")),
+    iff(equals(status, lit("Active")), lit("open"), iff(or(equals(status, lit("New")), equals(status, lit("None"))), lit("pending"), lit(""))),
+  );
+}
+
+// ---- the sync projection (sync hash v2) -----------------------------------------------------------
+
+/**
+ * Adds the actions computing the sync projection of a referral (an object expression, e.g. a
+ * Compose output or body('Get_referral')) and returns the projection's expression. Same fields,
+ * order and normalisation as rulebook/sync-hash.ts syncProjection.
+ */
+export function addProjection(steps: Steps, prefix: string, referral: string): string {
+  const solutions = coalesce(prop(referral, "details", "requirements", "solutions"), "json('[]')");
+  steps.add(`${prefix}_solution_ids`, select(ex(solutions), ex(call("toUpper", trimmed(prop("item()", "id"))))));
+  steps.add(`${prefix}_solution_set`, query(ex(body(`${prefix}_solution_ids`)), ex(not(call("empty", "item()")))));
+  const d = (k: string): string => prop(referral, "details", k);
+  const code = str(prop(referral, "inviteContext", "assistanceRequestCode"));
+  const fields: Record<SyncField, string> = {
+    closingDate: call("trim", left(str(d("closingDateTime")), 10)),
+    contact: call("toLower", trimmed(prop(call("first", coalesce(prop(referral, "customerProfile", "team"), "json('[]')")), "email"))),
+    currency: call("toUpper", trimmed(d("currency"))),
+    dealValue: iff(equals(d("dealValue"), "null"), lit(""), call("formatNumber", coalesce(d("dealValue"), "0"), lit("0.00"), lit("en-US"))),
+    externalReferenceId: trimmed(prop(referral, "externalReferenceId")),
+    help: iff(equals(code, lit("Unknown")), lit(""), code),
+    name: nameWithoutMark(prop(referral, "name")),
+    notes: trimmed(d("notes")),
+    salesStage: str(prop(referral, "salesStage")),
+    shared: iff(equals(prop(referral, "consent", "consentToShareReferralWithMicrosoftSellers"), "true"), lit("true"), lit("false")),
+    solutions: call("join", call("sort", call("union", body(`${prefix}_solution_set`), "json('[]')")), lit(",")),
+    state: referralSyncState(referral),
+  };
+  steps.add(`${prefix}_projection`, compose(ex(objectOf(SYNC_FIELDS.map((k) => [k, fields[k]] as const)))));
+  return outputs(`${prefix}_projection`);
+}
+
+/** The stored projection (pcs_synchash), or an empty object when the column holds no v2 value. */
+export function storedProjection(hash: string): string {
+  const prefix = `${SYNC_HASH_VERSION}:`;
+  return call("json", iff(call("startsWith", str(hash), lit(prefix)), call("substring", concat(str(hash), lit("   ")), String(prefix.length)), lit("{}")));
+}
+
+/** The pcs_synchash text to store: "v2:" + the projection, with the solution row ids (ignored by comparisons). */
+export function syncHashText(projection: string, rowIds?: string): string {
+  const withRows = rowIds ? call("setProperty", projection, lit(SYNC_ROWS_KEY), rowIds) : projection;
+  return concat(lit(`${SYNC_HASH_VERSION}:`), call("string", withRows));
+}
+
+/** Adds a Compose listing the synced fields whose values differ between two projections; returns its output (an array of field names). */
+export function addChangedFields(steps: Steps, name: string, stored: string, current: string): string {
+  const parts = SYNC_FIELDS.map((k) => iff(equals(str(prop(stored, k)), str(prop(current, k))), "json('[]')", call("createArray", lit(k))));
+  steps.add(name, compose(ex(call("union", ...parts))));
+  return outputs(name);
+}
+
+export const changed = (changedFields: string, field: SyncField): string => call("contains", changedFields, lit(field));
+
+export { and };
