@@ -26,9 +26,11 @@
  * (old values per field) without reading the referral. The text is bounded by the columns it holds
  * (name 300, notes = description 2000) and fits the 10,000-character column.
  *
- * A flow may add one key the comparison ignores, "rows": the ids of the opportunity's Microsoft
- * Partner Center Solutions rows, because a Dataverse delete notification names only the deleted row
- * and flow 9 finds its opportunity with contains(pcs_synchash, '<row id>').
+ * Flows add two keys the comparison ignores: "rows", the ids of the opportunity's Microsoft Partner
+ * Center Solutions rows (a Dataverse delete notification names only the deleted row, and flow 9 finds
+ * its opportunity with contains(pcs_synchash, '<row id>')); and "updated", the updatedDateTime of the
+ * referral version agreed, to the fraction of a second (pcs_lastsyncedon is stored to the second),
+ * which tells the helper a webhook event is an echo of what the CRM already holds.
  *
  * Compute it from the CRM side as syncHashOfSnapshot(snapshot) (through toReferral) and from the
  * Partner Center side as syncHash(referral); both go through the same projection.
@@ -60,8 +62,9 @@ export const SYNC_FIELDS = [
 export type SyncField = (typeof SYNC_FIELDS)[number];
 export type SyncProjection = Record<SyncField, string>;
 
-/** The key a flow may add (ignored by comparisons): solution row ids. */
+/** Keys a flow adds (ignored by comparisons): solution row ids, and the agreed referral version's updatedDateTime. */
 export const SYNC_ROWS_KEY = "rows";
+export const SYNC_UPDATED_KEY = "updated";
 
 const trimmed = (v: unknown): string => (typeof v === "string" ? v.trim() : "");
 

@@ -155,7 +155,7 @@ export const terminate = (runStatus: "Succeeded" | "Failed" | "Cancelled", error
 });
 
 export function condition(expression: string | Record<string, unknown>, yes: Steps, no?: Steps): Action {
-  return { type: "If", expression: typeof expression === "string" ? { and: [{ equals: [expression, true] }] } : expression, actions: yes.actions, else: { actions: no?.actions ?? {} } };
+  return { type: "If", expression: typeof expression === "string" ? { and: [{ equals: [`@${expression}`, true] }] } : expression, actions: yes.actions, else: { actions: no?.actions ?? {} } };
 }
 
 export function scope(steps: Steps): Action {

@@ -7,7 +7,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { CONNECTORS, apiNameOf, Connection, ConnectorError, DATAVERSE_API, header, httpRequest, HttpClient, HttpResult } from "../connectors";
-import { EvalContext, evaluateString, ExpressionError } from "../expression";
+import { EvalContext, evaluateString, evaluateValue, ExpressionError } from "../expression";
 import { parseJsonValue } from "../expression/json";
 import { isObject, stringify, Value, ValueObject, WdlFloat } from "../expression/values";
 import { evaluateCondition } from "../engine/conditions";
@@ -85,6 +85,12 @@ export interface ActiveFlow {
   queue: Array<() => void>;
   timer?: NodeJS.Timeout;
   activatedAt: string;
+  /**
+   * The flow's parameters (environment variables) as resolved when it was turned on: what its
+   * trigger inputs and trigger conditions see, as in Power Automate, where a new environment variable
+   * value reaches a trigger when the flow is turned off and on again.
+   */
+  triggerParameters?: Record<string, Value>;
 }
 
 export interface TriggerFiring {
@@ -419,7 +425,9 @@ export class FlowRunner {
 
   private async subscribe(flow: ActiveFlow): Promise<void> {
     const t = flow.trigger;
-    const p = (t.inputs?.parameters ?? {}) as Record<string, unknown>;
+    // Trigger inputs may use expressions over parameters (e.g. a filtering column named by an environment variable).
+    flow.triggerParameters = (await this.resolveParameters(flow)).values;
+    const p = evaluateValue(t.inputs?.parameters ?? {}, this.triggerContext(flow, { name: flow.triggerName, type: t.type, status: "Succeeded", startTime: this.iso(), endTime: this.iso(), outputs: {}, code: "OK" } as TriggerRecord)) as Record<string, unknown>;
     const cn = String(t.inputs?.host?.connectionName ?? "");
     const rc = flow.connections.get(cn);
     if (!rc) throw new FlowServiceError(400, "ConnectionNotFound", armMessage("ConnectionNotFound", `The trigger '${flow.triggerName}' of '${flow.name}' uses connection '${cn}', which is not in the flow's connection references.`));
@@ -649,7 +657,7 @@ export class FlowRunner {
         parameter: (n) => {
           const p = flow.definition.parameters?.[n];
           if (!p) throw new ExpressionError(`The workflow parameter '${n}' is not found.`);
-          return (p.defaultValue ?? null) as Value;
+          return (flow.triggerParameters && n in flow.triggerParameters ? flow.triggerParameters[n] : (p.defaultValue ?? null)) as Value;
         },
         item: () => null,
         items: () => null,

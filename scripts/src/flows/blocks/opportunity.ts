@@ -30,7 +30,7 @@ export function addOpportunityReads(steps: Steps, opportunityId: string): Opport
   const country = envParameter("customerCountryCodeField");
   steps.add(
     "Get_opportunity",
-    dataverse.getItem(OPPORTUNITY.entitySetName, opportunityId, {
+    dataverse.getItem(OPPORTUNITY.entitySetName, ex(opportunityId), {
       expand: `customerid_account($select=${ACCOUNT_COLUMNS},${tpl(country)}),parentcontactid($select=${CONTACT_COLUMNS}),transactioncurrencyid($select=isocurrencycode)`,
     }),
   );

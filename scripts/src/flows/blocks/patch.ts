@@ -24,7 +24,7 @@ export function addPatch(steps: Steps, referralId: string, eTag: string, operati
   steps.add("Record_patch_result", setVariable(PATCH_RESULT, ex(outputs("Patch_referral"))), completed("Patch_referral"));
 
   const conflict = new Steps();
-  conflict.add("Read_referral_again", referrals.get(referralId));
+  conflict.add("Read_referral_again", referrals.get(ex(referralId)));
   conflict.add("Patch_referral_again", send(str(prop(call("body", lit("Read_referral_again")), "eTag"))));
   conflict.add("Record_second_patch_result", setVariable(PATCH_RESULT, ex(outputs("Patch_referral_again"))), completed("Patch_referral_again"));
   conflict.add("Record_read_failure", setVariable(PATCH_RESULT, ex(outputs("Read_referral_again"))), failed("Read_referral_again"));

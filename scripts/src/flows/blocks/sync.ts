@@ -5,7 +5,7 @@
  */
 import { CHECK_MARK_ERROR, CHECK_MARK_SUCCESS } from "../../../../plugins-ts/src/rulebook/check-mark";
 import { AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirection, AuditOutcome } from "../../../../plugins-ts/src/rulebook/audit";
-import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SyncField } from "../../../../plugins-ts/src/rulebook/sync-hash";
+import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SYNC_UPDATED_KEY, SyncField } from "../../../../plugins-ts/src/rulebook/sync-hash";
 import { compose, envParameter, query, select, Steps } from "../builder";
 import {
   and,
@@ -133,10 +133,15 @@ export function storedProjection(hash: string): string {
   return call("json", iff(call("startsWith", str(hash), lit(prefix)), call("substring", concat(str(hash), lit("   ")), String(prefix.length)), lit("{}")));
 }
 
-/** The pcs_synchash text to store: "v2:" + the projection, with the solution row ids (ignored by comparisons). */
-export function syncHashText(projection: string, rowIds?: string): string {
-  const withRows = rowIds ? call("setProperty", projection, lit(SYNC_ROWS_KEY), rowIds) : projection;
-  return concat(lit(`${SYNC_HASH_VERSION}:`), call("string", withRows));
+/**
+ * The pcs_synchash text to store: "v2:" + the projection, plus (ignored by comparisons) the solution
+ * row ids and the agreed referral version's updatedDateTime.
+ */
+export function syncHashText(projection: string, extras: { rows?: string; updated?: string } = {}): string {
+  let o = projection;
+  if (extras.rows) o = call("setProperty", o, lit(SYNC_ROWS_KEY), extras.rows);
+  if (extras.updated) o = call("setProperty", o, lit(SYNC_UPDATED_KEY), str(extras.updated));
+  return concat(lit(`${SYNC_HASH_VERSION}:`), call("string", o));
 }
 
 /** Adds a Compose listing the synced fields whose values differ between two projections; returns its output (an array of field names). */

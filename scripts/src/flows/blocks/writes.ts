@@ -19,6 +19,7 @@ export interface ErrorWrite {
   /** Prefix for the action names. */
   name: string;
   entitySet: string;
+  /** An expression for the record id. */
   recordId: string;
   /** The row as read (for its status, audit and name). */
   row: string;
@@ -43,7 +44,7 @@ export function addErrorWrite(steps: Steps, w: ErrorWrite): string {
     [OPPORTUNITY.syncAudit, audit],
   ]);
   yes.add(`${w.name}_item`, compose(ex(withMark ? iff(markChanges, call("setProperty", base, "'name'", newName), base) : base)));
-  yes.add(`${w.name}_write`, dataverse.updateOnlyRecord(w.entitySet, w.recordId, ex(`outputs('${w.name}_item')`)));
+  yes.add(`${w.name}_write`, dataverse.updateOnlyRecord(w.entitySet, ex(w.recordId), ex(`outputs('${w.name}_item')`)));
   return steps.add(w.name, condition(or(not(already), markChanges), yes));
 }
 
@@ -76,5 +77,5 @@ export function addSuccessWrite(steps: Steps, w: SuccessWrite): string {
     ...w.columns,
   ];
   if (w.withMark !== false) pairs.push(["name", nameWithMark(w.nameBase ?? prop(w.row, "name"), true)]);
-  return steps.add(w.name, dataverse.updateOnlyRecord(w.entitySet, w.recordId, ex(objectOf(pairs))));
+  return steps.add(w.name, dataverse.updateOnlyRecord(w.entitySet, ex(w.recordId), ex(objectOf(pairs))));
 }

@@ -13,12 +13,12 @@
  * externalReferenceId is this opportunity and adopts it instead of creating a second one.
  */
 import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
-import { buttonTrigger, condition, dataverse, failed, FlowSpec, initVariable, referrals, respond, setVariable, Steps, succeeded } from "../builder";
+import { buttonTrigger, compose, condition, dataverse, failed, FlowSpec, initVariable, referrals, respond, setVariable, Steps, succeeded } from "../builder";
 import { FLOWS } from "../ids";
 import { addDesiredReferral, addOpportunityReads, addValidation } from "../blocks/opportunity";
 import { addProjection, referralStatusLabel, syncHashText } from "../blocks/sync";
 import { addErrorWrite, addSuccessWrite } from "../blocks/writes";
-import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, prop, str, tpl, triggerBody, variables } from "../wdl";
+import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, outputs, prop, str, tpl, triggerBody, variables } from "../wdl";
 
 /** Where a seller opens the referral in Partner Center (inferred from the dashboard's URL scheme). */
 export const REFERRAL_LINK_BASE = "https://partner.microsoft.com/dashboard/referrals/v2/opportunities/";
@@ -46,7 +46,13 @@ export function createReferralFlow(): FlowSpec {
   valid.add("If_an_earlier_attempt_failed", condition(equals(prop(opp, OPPORTUNITY.syncStatus), String(SyncStatus.Error)), recover));
 
   const doCreate = new Steps();
-  doCreate.add("Create_referral", referrals.create(ex(referral)));
+  // Optional fields the opportunity leaves empty are left out (Partner Center validates enum values, and null is none of them).
+  const withoutEmpty = ["salesStage", "statusReason", "inviteContext"].reduce(
+    (o, k) => iff(equals(k === "inviteContext" ? prop(referral, k, "assistanceRequestCode") : prop(referral, k), "null"), call("removeProperty", o, lit(k)), o),
+    referral,
+  );
+  doCreate.add("Create_body", compose(ex(withoutEmpty)));
+  doCreate.add("Create_referral", referrals.create(ex(outputs("Create_body"))));
   doCreate.add("Remember_the_referral", setVariable("Created", ex(body("Create_referral"))), succeeded("Create_referral"));
   doCreate.add(
     "Remember_the_failure",
@@ -81,7 +87,7 @@ export function createReferralFlow(): FlowSpec {
       [OPPORTUNITY.referralEtag, prop(variables("Created"), "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(variables("Created"), "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(variables("Created"))],
-      [OPPORTUNITY.syncHash, syncHashText(desired, snap.rowIds)],
+      [OPPORTUNITY.syncHash, syncHashText(desired, { rows: snap.rowIds, updated: prop(variables("Created"), "updatedDateTime") })],
     ],
   });
   ok.add("Outcome_created", setVariable("Outcome", "created"));

@@ -16,12 +16,13 @@ import { LEAD, OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/
 import { buttonTrigger, childFlow, completed, compose, condition, dataverse, failed, FlowSpec, initVariable, query, referrals, respond, setVariable, Steps, succeeded } from "../builder";
 import { FLOWS } from "../ids";
 import { REFERRAL_LINK_BASE } from "./create-referral";
-import { addAudit, addProjection, auditLine, referralStatusLabel, referralSyncState, syncHashText } from "../blocks/sync";
+import { addAudit, addProjection, auditLine, referralStatusLabel, referralSyncState, storedProjection, syncHashText } from "../blocks/sync";
 import { addSuccessWrite } from "../blocks/writes";
 import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, objectOf, odataString, or, outputs, prop, str, tpl, triggerBody, variables } from "../wdl";
 
 const SYNC_COLUMNS = [
   OPPORTUNITY.primaryId,
+  OPPORTUNITY.syncHash,
   "name",
   "statecode",
   OPPORTUNITY.lastSyncedOn,
@@ -66,12 +67,9 @@ export function helperFlow(): FlowSpec {
   );
   steps.add("Opportunity", compose(ex(first("Find_opportunity"))));
   const opp = outputs("Opportunity");
-  const alreadyHeld = and(
-    not(equals(opp, "null")),
-    not(isEmpty(changedOn)),
-    not(isEmpty(prop(opp, OPPORTUNITY.lastSyncedOn))),
-    call("lessOrEquals", ticksOf(changedOn), ticksOf(prop(opp, OPPORTUNITY.lastSyncedOn))),
-  );
+  // The version the CRM holds: its exact updatedDateTime from pcs_synchash (pcs_lastsyncedon is to the second).
+  const heldVersion = coalesce(prop(storedProjection(prop(opp, OPPORTUNITY.syncHash)), "updated"), prop(opp, OPPORTUNITY.lastSyncedOn));
+  const alreadyHeld = and(not(equals(opp, "null")), not(isEmpty(changedOn)), not(isEmpty(heldVersion)), call("lessOrEquals", ticksOf(changedOn), ticksOf(heldVersion)));
 
   // ---- read the referral and decide where it goes -------------------------------------------------
   const main = new Steps();
@@ -158,7 +156,7 @@ export function helperFlow(): FlowSpec {
   addSuccessWrite(toOpportunity, {
     name: "Record_the_opportunity_sync",
     entitySet: OPPORTUNITY.entitySetName,
-    recordId: ex(prop(written, "recordId")),
+    recordId: prop(written, "recordId"),
     row: opp,
     existingAudit: oppAudit,
     nameBase: prop(R, "name"),
@@ -171,7 +169,7 @@ export function helperFlow(): FlowSpec {
       [OPPORTUNITY.referralEtag, prop(R, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(R, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
-      [OPPORTUNITY.syncHash, syncHashText(projection, prop(written, "rows"))],
+      [OPPORTUNITY.syncHash, syncHashText(projection, { rows: prop(written, "rows"), updated: prop(R, "updatedDateTime") })],
     ],
   });
   // Closed in Partner Center: close the opportunity too (after the write: a closed row stays as it is).
@@ -202,7 +200,7 @@ export function helperFlow(): FlowSpec {
   addSuccessWrite(toLead, {
     name: "Record_the_lead_sync",
     entitySet: LEAD.entitySetName,
-    recordId: ex(prop(body("Write_the_lead"), "recordId")),
+    recordId: prop(body("Write_the_lead"), "recordId"),
     row: "null",
     existingAudit: leadAudit,
     withMark: false,
@@ -213,7 +211,7 @@ export function helperFlow(): FlowSpec {
       [LEAD.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
       [LEAD.referralEtag, prop(R, "eTag")],
       [LEAD.referralStatus, referralStatusLabel(R)],
-      [LEAD.syncHash, syncHashText(projection)],
+      [LEAD.syncHash, syncHashText(projection, { updated: prop(R, "updatedDateTime") })],
     ],
   });
   toLead.add("Outcome_lead", setVariable("Outcome", "lead"));

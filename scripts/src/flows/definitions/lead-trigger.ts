@@ -33,7 +33,7 @@ export function leadTriggerFlow(): FlowSpec {
   addSuccessWrite(ok, {
     name: "Record_the_decline",
     entitySet: LEAD.entitySetName,
-    recordId: ex(id),
+    recordId: id,
     row: lead,
     withMark: false,
     direction: "CRM->PC",
@@ -45,7 +45,7 @@ export function leadTriggerFlow(): FlowSpec {
     ],
   });
   const notOk = new Steps();
-  addErrorWrite(notOk, { name: "Record_failure", entitySet: LEAD.entitySetName, recordId: ex(id), row: lead, withMark: false, direction: "CRM->PC", operation: "decline", message: patch.error });
+  addErrorWrite(notOk, { name: "Record_failure", entitySet: LEAD.entitySetName, recordId: id, row: lead, withMark: false, direction: "CRM->PC", operation: "decline", message: patch.error });
   steps.add("If_Partner_Center_took_the_decline", condition(patch.ok, ok, notOk), { If_the_referral_changed_meanwhile: ["Succeeded", "Failed", "Skipped", "TimedOut"] });
 
   return {

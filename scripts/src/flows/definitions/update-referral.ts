@@ -103,7 +103,7 @@ export function updateReferralFlow(): FlowSpec {
   valid.add("Not_sent", compose(ex(notSentExpression(stored, desired))));
   valid.add("Sent_fields", query(ex(outputs(CHANGED)), ex(not(call("contains", outputs("Not_sent"), "item()")))));
   const notSentNote = iff(call("empty", outputs("Not_sent")), lit(""), concat(lit(" Kept in the CRM only (Partner Center does not take them by update): "), call("join", outputs("Not_sent"), lit(", ")), lit(".")));
-  const hash = syncHashText(desired, snap.rowIds);
+  const hash = (updated: string) => syncHashText(desired, { rows: snap.rowIds, updated });
 
   const send = new Steps();
   const patch = addPatch(send, referralId, prop(opp, OPPORTUNITY.referralEtag), outputs("Patch_operations"));
@@ -120,7 +120,7 @@ export function updateReferralFlow(): FlowSpec {
       [OPPORTUNITY.referralEtag, prop(patch.referral, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(patch.referral, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(patch.referral)],
-      [OPPORTUNITY.syncHash, hash],
+      [OPPORTUNITY.syncHash, hash(prop(patch.referral, "updatedDateTime"))],
     ],
   });
   sent.add("Outcome_sent", setVariable("Outcome", "sent"));
@@ -140,7 +140,7 @@ export function updateReferralFlow(): FlowSpec {
     operation: "update",
     outcome: "Info",
     message: concat(lit("Nothing to send."), notSentNote),
-    columns: [[OPPORTUNITY.syncHash, hash]],
+    columns: [[OPPORTUNITY.syncHash, hash(prop(stored, "updated"))]],
   });
   keep.add("Outcome_kept", setVariable("Outcome", "kept"));
 
