@@ -276,3 +276,17 @@ describe("flows that cannot be turned on, and the flows the webhook needs missin
     }
   });
 });
+
+describe("saved state that cannot be used", () => {
+  it("names the file and --reset, and leaves nothing running or locked", async () => {
+    const fx = fixtureWithFlows([]);
+    fixtures.push(fx);
+    const dir = mkdir();
+    fs.writeFileSync(path.join(dir, "dataverse.json"), "{not json");
+    await expect(startSandbox({ ...fast, port: 0, stateDir: dir, solutionZip: packFixture(fx) })).rejects.toThrow(/^The saved state .*dataverse\.json cannot be used: .*JSON.*Start with --reset to begin from a fresh environment\.$/);
+    expect(fs.existsSync(path.join(dir, "sandbox.lock"))).toBe(false);
+    const sb = await startSandbox({ ...fast, port: 0, stateDir: dir, solutionZip: packFixture(fx), reset: true });
+    await sb.close();
+    expect(sb.report).toMatchObject({ reusedState: false, solution: { action: "imported" }, flows: [] });
+  });
+});
