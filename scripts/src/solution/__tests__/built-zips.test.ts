@@ -72,7 +72,7 @@ const OPPORTUNITY_TYPES: Record<string, string> = {
   [OPPORTUNITY.lastSyncedOn]: "datetime",
   [OPPORTUNITY.referralStatus]: "nvarchar",
   [OPPORTUNITY.referralEtag]: "nvarchar",
-  [OPPORTUNITY.syncHash]: "nvarchar",
+  [OPPORTUNITY.syncHash]: "ntext", // the sync fingerprint (rulebook/sync-hash.ts v2), up to 10,000 characters
 };
 const SYSTEM_COLUMNS = ["createdby", "createdon", "createdonbehalfby", "importsequencenumber", "modifiedby", "modifiedon", "modifiedonbehalfby", "overriddencreatedon", "ownerid", "owningbusinessunit", "owningteam", "owninguser", "statecode", "statuscode", "timezoneruleversionnumber", "utcconversiontimezonecode"];
 

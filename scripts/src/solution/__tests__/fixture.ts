@@ -100,6 +100,9 @@ export function makeFixture(opts: { withFlows?: boolean } = {}): Fixture {
   const src = path.join(root, "solution", "src");
   copyDir(path.join(REPO, "solution", "src"), src);
   fs.copyFileSync(path.join(REPO, "solution", "map.xml"), path.join(root, "solution", "map.xml"));
+  // The fixture starts without the repository's cloud flows (flows/ is not copied): drop their root components.
+  const solutionXml = path.join(src, "Other", "Solution.xml");
+  fs.writeFileSync(solutionXml, fs.readFileSync(solutionXml, "utf8").split("\n").filter((l) => !/<RootComponent type="29" /.test(l)).join("\n"));
   const fx: Fixture = {
     root,
     src,
