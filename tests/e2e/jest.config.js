@@ -1,2 +1,3 @@
 const preset = require("../../jest.preset");
-module.exports = preset(__dirname);
+// End-to-end scenarios: each file starts its own sandbox (three services on OS-picked ports).
+module.exports = preset(__dirname, { testMatch: ["<rootDir>/*.test.ts"], testTimeout: 60000 });

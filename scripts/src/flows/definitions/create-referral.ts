@@ -7,8 +7,8 @@
  * CreateReferral with externalReferenceId = the opportunity id, and the referral id, link, eTag,
  * status and sync projection are written back in one update.
  *
- * Idempotency: flow 8 runs one at a time per environment, so two saves cannot both create. If an
- * earlier attempt failed (the opportunity is in Error), the referral may exist already (a create
+ * Idempotency: flow 8 runs one at a time per environment, so two saves cannot both create. If the
+ * last attempt's create call failed (Audit: Error | create), the referral may exist already (a create
  * that timed out after Partner Center committed it): the flow first looks for a referral whose
  * externalReferenceId is this opportunity and adopts it instead of creating a second one.
  */
@@ -18,7 +18,7 @@ import { FLOWS } from "../ids";
 import { addDesiredReferral, addOpportunityReads, addValidation } from "../blocks/opportunity";
 import { addProjection, referralStatusLabel, syncHashText } from "../blocks/sync";
 import { addErrorWrite, addSuccessWrite } from "../blocks/writes";
-import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, outputs, prop, str, tpl, triggerBody, variables } from "../wdl";
+import { and, body, call, coalesce, concat, equals, ex, iff, lit, NEWLINE, not, outputs, prop, str, tpl, triggerBody, variables } from "../wdl";
 
 /** Where a seller opens the referral in Partner Center (inferred from the dashboard's URL scheme). */
 export const REFERRAL_LINK_BASE = "https://partner.microsoft.com/dashboard/referrals/v2/opportunities/";
@@ -43,7 +43,9 @@ export function createReferralFlow(): FlowSpec {
   const recover = new Steps();
   recover.add("Find_an_earlier_referral", referrals.list({ filter: `externalReferenceId eq '${tpl(prop(opp, OPPORTUNITY.primaryId))}'`, top: 1 }));
   recover.add("Adopt_the_earlier_referral", setVariable("Created", ex(coalesce(call("first", coalesce(prop(body("Find_an_earlier_referral"), "value"), "json('[]')")), "json('{}')"))));
-  valid.add("If_an_earlier_attempt_failed", condition(equals(prop(opp, OPPORTUNITY.syncStatus), String(SyncStatus.Error)), recover));
+  // Only a failed create call can have left a referral behind (a validation error sent nothing).
+  const createFailedLast = call("contains", call("first", call("split", str(prop(opp, OPPORTUNITY.syncAudit)), NEWLINE)), lit(" | CRM->PC | Error | create | "));
+  valid.add("If_an_earlier_attempt_failed", condition(and(equals(prop(opp, OPPORTUNITY.syncStatus), String(SyncStatus.Error)), createFailedLast), recover));
 
   const doCreate = new Steps();
   // Optional fields the opportunity leaves empty are left out (Partner Center validates enum values, and null is none of them).
@@ -97,7 +99,7 @@ export function createReferralFlow(): FlowSpec {
   valid.add("If_the_referral_exists", condition(not(call("empty", str(created))), ok, notCreated), { If_no_referral_exists_yet: ["Succeeded", "Failed", "Skipped", "TimedOut"] });
 
   const invalid = new Steps();
-  addErrorWrite(invalid, { name: "Record_invalid", entitySet: OPPORTUNITY.entitySetName, recordId: id, row: opp, direction: "CRM->PC", operation: "create", message: failures });
+  addErrorWrite(invalid, { name: "Record_invalid", entitySet: OPPORTUNITY.entitySetName, recordId: id, row: opp, direction: "CRM->PC", operation: "validate", message: failures });
   invalid.add("Outcome_invalid", setVariable("Outcome", "invalid"));
   invalid.add("Message_invalid", setVariable("Message", ex(failures)));
   create.add("If_the_opportunity_can_be_shared", condition(call("empty", failures), valid, invalid));

@@ -151,7 +151,7 @@ export function updateReferralFlow(): FlowSpec {
   valid.add("If_a_synced_field_changed", condition(not(call("empty", outputs(CHANGED))), hasChanges, unchanged));
 
   const invalid = new Steps();
-  addErrorWrite(invalid, { name: "Record_invalid", entitySet: OPPORTUNITY.entitySetName, recordId: id, row: opp, direction: "CRM->PC", operation: "update", message: failures });
+  addErrorWrite(invalid, { name: "Record_invalid", entitySet: OPPORTUNITY.entitySetName, recordId: id, row: opp, direction: "CRM->PC", operation: "validate", message: failures });
   invalid.add("Outcome_invalid", setVariable("Outcome", "invalid"));
   invalid.add("Message_invalid", setVariable("Message", ex(failures)));
   sync.add("If_the_opportunity_can_be_shared", condition(call("empty", failures), valid, invalid));
