@@ -166,7 +166,7 @@ export class E2E {
     }
   }
 
-  update(id: string, data: Record<string, unknown>, collection = OPPORTUNITY.entitySetName): Promise<unknown> {
+  update(id: string, data: Record<string, unknown>, collection: string = OPPORTUNITY.entitySetName): Promise<unknown> {
     return this.dv.update({ collection, key: id, data });
   }
 

@@ -57,13 +57,16 @@ export const LEAD = {
   referralKey: "pcs_lead_referralidentifier_key",
 } as const;
 
-/** Lead columns carried to the opportunity when a lead is qualified (the solution's entity map). */
+/**
+ * Lead columns carried to the opportunity when a lead is qualified (the solution's entity map): the
+ * referral and what the sync knows of it. "Sync with Partner Center" and the sync status are not
+ * copied: the sync itself completes the new opportunity from the referral (customer, solutions,
+ * visibility…) and turns its sync on, so it never goes out half-filled.
+ */
 export const LEAD_TO_OPPORTUNITY_MAP: ReadonlyArray<readonly [string, string]> = [
-  [LEAD.syncWithPartnerCenter, OPPORTUNITY.syncWithPartnerCenter],
   [LEAD.referralIdentifier, OPPORTUNITY.referralIdentifier],
   [LEAD.referralLink, OPPORTUNITY.referralLink],
   [LEAD.referralStatus, OPPORTUNITY.referralStatus],
-  [LEAD.syncStatus, OPPORTUNITY.syncStatus],
   [LEAD.syncAudit, OPPORTUNITY.syncAudit],
   [LEAD.referralEtag, OPPORTUNITY.referralEtag],
   [LEAD.syncHash, OPPORTUNITY.syncHash],

@@ -200,11 +200,12 @@ export function respond(bodyValue: Record<string, unknown>, schema: Record<strin
 // ---- triggers ------------------------------------------------------------------------------------
 
 /** "Manually trigger a flow" / child-flow trigger: Request of kind Button with typed inputs. */
-export function buttonTrigger(properties: Record<string, SchemaProperty>, required: string[]): Record<string, unknown> {
+export function buttonTrigger(properties: Record<string, SchemaProperty>, required: string[], options: { concurrency?: number } = {}): Record<string, unknown> {
   return {
     manual: {
       type: "Request",
       kind: "Button",
+      ...(options.concurrency ? { runtimeConfiguration: { concurrency: { runs: options.concurrency } } } : {}),
       inputs: {
         schema: {
           type: "object",

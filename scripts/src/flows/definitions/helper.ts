@@ -52,6 +52,8 @@ function lockAndRun(steps: Steps, kind: "opportunity" | "lead", entitySet: strin
   unlock.add(`Record_the_${kind}_failure`, dataverse.updateOnlyRecord(entitySet, ex(variables("RecordId")), ex(objectOf([[OPPORTUNITY.syncStatus, String(SyncStatus.Error)], [OPPORTUNITY.syncAudit, audit]]))));
   unlock.add(`Outcome_${kind}_failed`, setVariable("Outcome", "failed"));
   steps.add(`If_the_${kind}_could_not_be_written`, condition(not(call("empty", variables("RecordId"))), unlock), failed(`Write_the_${kind}`));
+  // What follows continues from a successful write, not from the failure branch.
+  steps.after(`Write_the_${kind}`);
 }
 
 export function helperFlow(): FlowSpec {
@@ -143,7 +145,18 @@ export function helperFlow(): FlowSpec {
     dataverse.boundAction(LEAD.entitySetName, ex(variables("RecordId")), "Microsoft.Dynamics.CRM.QualifyLead", { CreateAccount: false, CreateContact: false, CreateOpportunity: true, Status: 3 }),
   );
   qualify.add("New_opportunity", query(ex(coalesce(prop(body("Qualify_the_lead"), "value"), "json('[]')")), ex(call("endsWith", str(prop("item()", "@odata.type")), lit("opportunity")))));
+  qualify.add("Qualified_lead", compose(ex(variables("RecordId"))));
   qualify.add("Use_the_new_opportunity", setVariable("RecordId", ex(str(prop(call("first", body("New_opportunity")), OPPORTUNITY.primaryId)))));
+  const leadAuditBefore = str(prop(outputs("Lead"), LEAD.syncAudit));
+  const qualifiedAudit = addAudit(qualify, "Qualified_lead_audit", leadAuditBefore, auditLine("PC->CRM", "Success", "inbound", concat(lit("Accepted in Partner Center: the lead is qualified into opportunity "), variables("RecordId"), lit("."))));
+  qualify.add(
+    "Record_the_qualified_lead",
+    dataverse.updateOnlyRecord(
+      LEAD.entitySetName,
+      ex(outputs("Qualified_lead")),
+      ex(objectOf([[LEAD.syncStatus, String(SyncStatus.Synced)], [LEAD.referralStatus, referralStatusLabel(R)], [LEAD.referralEtag, prop(R, "eTag")], [LEAD.syncAudit, qualifiedAudit]])),
+    ),
+  );
   qualify.add("Target_the_new_opportunity", setVariable("Target", "opportunity"));
   main.add("If_the_lead_is_accepted", condition(equals(variables("Target"), lit("qualify")), qualify), completed("If_an_opportunity_has_this_referral"));
 
@@ -238,6 +251,9 @@ export function helperFlow(): FlowSpec {
         changedOn: { title: "Changed on", type: "string", description: "The event's ResourceChangeUtcDate" },
       },
       ["referralId"],
+      // One at a time: the webhook receiver and flow 10 may both bring the same referral in; the second
+      // run then finds the version already held instead of racing the first (duplicate rows).
+      { concurrency: 1 },
     ),
     steps,
   };
