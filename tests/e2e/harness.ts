@@ -184,6 +184,56 @@ export class E2E {
     return first?.kind === "entry" ? first : {};
   }
 
+  /**
+   * No loop: once quiet, a further pause brings no new Partner Center or Dataverse call. (A sync that
+   * triggered itself would keep the call logs growing.)
+   */
+  async expectSettled(): Promise<void> {
+    await this.quiet();
+    const pc = await this.pcSeq();
+    const dv = await this.dvSeq();
+    await new Promise((r) => setTimeout(r, 250));
+    await this.quiet();
+    const morePc = await this.pcCalls(pc);
+    const moreDv = await this.dvCalls(dv);
+    if (morePc.length || moreDv.length) {
+      throw new Error(`calls kept coming after the system was quiet:\n${[...morePc, ...moreDv].map((c) => `${c.method} ${c.path} ${c.status}`).join("\n")}\n${this.runs()}`);
+    }
+  }
+
+  /** Sets an environment variable's current value (as an admin does in the Default Solution). */
+  async setEnvironmentVariable(schemaName: string, value: string): Promise<void> {
+    const def = (await this.dv.retrieveMultiple({ collection: "environmentvariabledefinitions", select: ["environmentvariabledefinitionid"], filter: `schemaname eq '${schemaName}'` })).value![0];
+    const id = def.environmentvariabledefinitionid as string;
+    const existing = (await this.dv.retrieveMultiple({ collection: "environmentvariablevalues", select: ["environmentvariablevalueid"], filter: `_environmentvariabledefinitionid_value eq ${id}` })).value ?? [];
+    if (existing.length) await this.dv.update({ collection: "environmentvariablevalues", key: existing[0].environmentvariablevalueid as string, data: { value } });
+    else await this.dv.create({ collection: "environmentvariablevalues", data: { value, schemaname: `${schemaName}_value`, "EnvironmentVariableDefinitionId@odata.bind": `/environmentvariabledefinitions(${id})` } });
+  }
+
+  /** Turns a flow off and on again (what makes a new environment variable value reach its trigger). */
+  async restartFlow(name: string): Promise<void> {
+    const wf = (await this.dv.retrieveMultiple({ collection: "workflows", select: ["workflowid"], filter: `name eq '${name.replace(/'/g, "''")}' and category eq 5` })).value![0];
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 0, statuscode: 1 } });
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 1, statuscode: 2 } });
+  }
+
+  /** The formatted history of every run of a flow, newest first. */
+  runsOf(workflowName: string): string[] {
+    return this.sb.flowRunner
+      .listRuns()
+      .filter((r) => r.workflowName === workflowName)
+      .map((r) => this.sb.flowRunner.formatRun(r.id));
+  }
+
+  /** Takes the webhook registration away (our receiver "down"); returns a function that restores it. */
+  async webhookDown(): Promise<() => Promise<void>> {
+    const registration = await this.pc.getWebhookRegistration();
+    await this.pc.deleteWebhookRegistration();
+    return async () => {
+      await this.pc.registerWebhook({ WebhookUrl: registration!.WebhookUrl, WebhookEvents: registration!.WebhookEvents, SignatureTokenToMsSignatureHeader: true });
+    };
+  }
+
   /** Run history, newest last, as readable lines (for failure messages). */
   runs(): string {
     return this.sb.flowRunner

@@ -252,6 +252,15 @@ type EnvKey = keyof typeof ENVIRONMENT_VARIABLES;
 export const envParameterName = (key: EnvKey): string => `${ENVIRONMENT_VARIABLES[key].displayName} (${ENVIRONMENT_VARIABLES[key].schemaName})`;
 export const envParameter = (key: EnvKey): string => `parameters('${envParameterName(key).replace(/'/g, "''")}')`;
 
+/**
+ * A column named by an environment variable (deal value, customer country), trimmed, and the shipped
+ * default when the admin left it blank — as the rulebook's configOf reads it.
+ */
+export function configuredColumn(key: "dealValueField" | "customerCountryCodeField", raw: string = envParameter(key)): string {
+  const value = `trim(coalesce(${raw}, ''))`;
+  return `if(empty(${value}), '${ENVIRONMENT_VARIABLES[key].defaultValue}', ${value})`;
+}
+
 function envParameterDefinition(key: EnvKey): [string, unknown] {
   const v = ENVIRONMENT_VARIABLES[key];
   const isBool = v.type === "Boolean";

@@ -7,7 +7,7 @@ import { MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_
 import { failuresTextExpression, WdlSources } from "../../../../plugins-ts/src/rulebook/wdl";
 import { LOST_STATUS_REASONS, OPPORTUNITY_STATUS_CODE } from "../../../../plugins-ts/src/rulebook/status";
 import { SALES_STAGES } from "../../../../plugins-ts/src/rulebook/mapping-outbound";
-import { compose, dataverse, envParameter, select, Steps } from "../builder";
+import { configuredColumn, compose, dataverse, envParameter, select, Steps } from "../builder";
 import { body, call, coalesce, equals, ex, iff, isEmpty, left, lit, not, objectOf, outputs, prop, propDyn, str, tpl, trimmed } from "../wdl";
 import { nameWithoutMark } from "./sync";
 
@@ -27,7 +27,7 @@ export interface OpportunitySnapshotRefs {
 
 /** Get_opportunity (with its account, contact and currency) and its solution rows. */
 export function addOpportunityReads(steps: Steps, opportunityId: string): OpportunitySnapshotRefs {
-  const country = envParameter("customerCountryCodeField");
+  const country = configuredColumn("customerCountryCodeField");
   steps.add(
     "Get_opportunity",
     dataverse.getItem(OPPORTUNITY.entitySetName, ex(opportunityId), {
@@ -61,7 +61,12 @@ export function addOpportunityReads(steps: Steps, opportunityId: string): Opport
  * passes) — exactly validate()'s messages. `previousShared` is true when Partner Center already shares
  * the referral with Microsoft (the stored projection), for "visibility never goes back to No".
  */
-export function addValidation(steps: Steps, snap: OpportunitySnapshotRefs, previousShared: string): string {
+export function addValidation(
+  steps: Steps,
+  snap: OpportunitySnapshotRefs,
+  previousShared: string,
+  config: WdlSources["config"] = { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
+): string {
   const sources: WdlSources = {
     rows: {
       opportunity: snap.opportunity,
@@ -74,10 +79,7 @@ export function addValidation(steps: Steps, snap: OpportunitySnapshotRefs, previ
       solutions: snap.solutions,
       contacts: iff(equals(snap.contact, "null"), "json('[]')", call("createArray", snap.contact)),
     },
-    config: {
-      dealValueField: envParameter("dealValueField"),
-      customerCountryCodeField: envParameter("customerCountryCodeField"),
-    },
+    config,
   };
   steps.add("Previous_values", compose(ex(objectOf([[OPPORTUNITY.referralVisibility, iff(previousShared, "true", "null")]]))));
   steps.add("Validation_failures", compose(ex(call("trim", failuresTextExpression(sources, " ")))));
@@ -96,7 +98,12 @@ const member = (row: string, first: string, last: string, email: string, phone: 
  * Desired_referral: the referral the opportunity describes (mapping-outbound.ts toReferral), as a
  * Compose object. `owner` (a systemuser row) fills the partner team when given (create only).
  */
-export function addDesiredReferral(steps: Steps, snap: OpportunitySnapshotRefs, owner?: string): string {
+export function addDesiredReferral(
+  steps: Steps,
+  snap: OpportunitySnapshotRefs,
+  owner?: string,
+  config: WdlSources["config"] = { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
+): string {
   const o = snap.opportunity;
   const help = prop(o, OPPORTUNITY.microsoftHelp);
   const helpCodes = lit(JSON.stringify(Object.fromEntries(MICROSOFT_HELP_OPTIONS.map((h) => [String(h.value), h.code]))));
@@ -112,7 +119,7 @@ export function addDesiredReferral(steps: Steps, snap: OpportunitySnapshotRefs, 
   const stage = prop(o, "salesstage");
   const stages = call("createArray", ...SALES_STAGES.map(lit));
   const closeDate = str(prop(o, "estimatedclosedate"));
-  const country = call("toUpper", call("replace", trimmed(propDyn(snap.account, envParameter("customerCountryCodeField"))), lit(" "), lit("")));
+  const country = call("toUpper", call("replace", trimmed(propDyn(snap.account, config.customerCountryCodeField)), lit(" "), lit("")));
   const solutionTypes = lit(JSON.stringify(Object.fromEntries(SOLUTION_TYPE_OPTIONS.map((t) => [String(t.value), t.code]))));
 
   steps.add(
@@ -148,7 +155,7 @@ export function addDesiredReferral(steps: Steps, snap: OpportunitySnapshotRefs, 
     },
     ...(owner ? { team: ex(iff(equals(owner, "null"), "json('[]')", call("createArray", member(owner, "firstname", "lastname", "internalemailaddress", "address1_telephone1")))) } : {}),
     details: {
-      dealValue: ex(propDyn(o, envParameter("dealValueField"))),
+      dealValue: ex(propDyn(o, config.dealValueField)),
       currency: ex(iff(isEmpty(prop(snap.currency, "isocurrencycode")), "null", call("toUpper", trimmed(prop(snap.currency, "isocurrencycode"))))),
       closingDateTime: ex(iff(call("empty", closeDate), "null", call("concat", left(closeDate, 10), lit("T00:00:00Z")))),
       notes: ex(trimmed(prop(o, "description"))),

@@ -15,7 +15,7 @@
 import { LEAD, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../../plugins-ts/src/model/schema";
 import { MICROSOFT_HELP_OPTIONS } from "../../../../plugins-ts/src/model/schema";
 import { SALES_STAGES } from "../../../../plugins-ts/src/rulebook/mapping-outbound";
-import {
+import { configuredColumn,
   appendToArray,
   buttonTrigger,
   compose,
@@ -75,7 +75,7 @@ export function customizeFlow(): FlowSpec {
     ["address1_postalcode", address("postalCode")],
   ]);
   // The country goes to the column the "Customer Account Country Code" environment variable names.
-  const accountItem = iff(call("empty", country), accountBase, call("setProperty", accountBase, envParameter("customerCountryCodeField"), country));
+  const accountItem = iff(call("empty", country), accountBase, call("setProperty", accountBase, configuredColumn("customerCountryCodeField"), country));
   create.add("Create_customer_account", dataverse.createRecord("accounts", ex(accountItem)));
   create.add("Remember_the_new_account", setVariable("Account", ex(prop(body("Create_customer_account"), "accountid"))));
   const use = new Steps();
@@ -147,7 +147,7 @@ export function customizeFlow(): FlowSpec {
     ["salesstage", propDyn(call("json", stages), str(prop(R, "salesStage")))],
   ]);
   // The deal value goes to the column the "Deal value" environment variable names.
-  opp = call("setProperty", opp, envParameter("dealValueField"), d("dealValue"));
+  opp = call("setProperty", opp, configuredColumn("dealValueField"), d("dealValue"));
   // An open referral sets the status reason: not yet accepted (New) = On Hold, accepted = In Progress.
   opp = withIf(opp, "statuscode", iff(equals(status, lit("New")), "2", "1"), or2(equals(status, lit("New")), equals(status, lit("Active"))));
   opp = withIf(opp, "customerid_account@odata.bind", concat(lit("/accounts("), variables("Account"), lit(")")), not(call("empty", variables("Account"))));

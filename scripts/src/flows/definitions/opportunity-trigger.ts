@@ -6,7 +6,7 @@
  * shared → flow 7 (changed fields only).
  */
 import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
-import { childFlow, condition, dataverseTrigger, envParameter, FlowSpec, Steps } from "../builder";
+import { configuredColumn, childFlow, condition, dataverseTrigger, envParameter, FlowSpec, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { call, coalesce, equals, ex, not, tpl } from "../wdl";
 
@@ -46,7 +46,7 @@ export function opportunityTriggerFlow(): FlowSpec {
     triggers: dataverseTrigger("When_an_opportunity_is_added_or_modified", {
       entity: OPPORTUNITY.logicalName,
       message: 4,
-      filteringAttributes: `${OPPORTUNITY_SYNCED_COLUMNS.join(",")},${tpl(envParameter("dealValueField"))}`,
+      filteringAttributes: `${OPPORTUNITY_SYNCED_COLUMNS.join(",")},${tpl(configuredColumn("dealValueField"))}`,
       conditions: [ex(equals(body(OPPORTUNITY.syncWithPartnerCenter), "true")), ex(not(equals(body(OPPORTUNITY.syncStatus), String(SyncStatus.Pending))))],
       concurrency: 1,
     }),
