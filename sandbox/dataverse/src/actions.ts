@@ -14,7 +14,7 @@ import type { EntityMeta } from "./metadata/types";
 import { parsePayload } from "./odata/payload";
 import type { PathSegment } from "./odata/query";
 import { openSolutionZip, parseSolution } from "./solution/parse";
-import type { ImportOptions, ImportResult } from "./solution/import";
+import { flowDependencies, type ImportOptions, type ImportResult } from "./solution/import";
 import { isLookupValue, type LookupValue, type Row, type Value } from "./store/store";
 import { isGuid, isoSeconds, isPlainObject, newGuid, normGuid } from "./util";
 
@@ -81,14 +81,11 @@ function closeOpportunity(state: 1 | 2): ActionHandler {
       if (!values.has("subject")) values.set("subject", `${state === 1 ? "Won" : "Lost"}: ${String(oppRow.name ?? "")}`.slice(0, 200));
       const closeRow = engine.create(s, closeEntity, values);
       engine.platformPut(s, "opportunityclose", String(closeRow.activityid), { statecode: 1, statuscode: 2 });
-      engine.closeOpportunity(s, opp.id, state, status);
-      const oppEntity = s.tx.registry.entity("opportunity") as EntityMeta;
       const actual: Record<string, Value> = {
         actualclosedate: (values.get("actualend") as string | undefined) ?? isoSeconds(s.now()).slice(0, 10),
       };
       if (values.has("actualrevenue")) actual.actualvalue = values.get("actualrevenue") as Value;
-      engine.platformPut(s, "opportunity", opp.id, actual);
-      void oppEntity;
+      engine.closeOpportunity(s, opp.id, state, status, actual);
     });
     return empty(204);
   };
@@ -283,7 +280,9 @@ export async function runImport(env: HandlerEnv, request: ImportRequest): Promis
       .catch(() => undefined);
     throw e;
   }
-  for (const id of result.flowsToActivate) {
+  // Child flows first: a flow service refuses a parent whose child flow is still off.
+  const before = result.warnings.length;
+  for (const id of activationOrder(result.flowsToActivate, ctx)) {
     try {
       await ctx.write((s) => {
         const wf = s.tx.registry.entity("workflow") as EntityMeta;
@@ -293,8 +292,44 @@ export async function runImport(env: HandlerEnv, request: ImportRequest): Promis
       result.warnings.push(`Flow ${id} was imported but could not be turned on: ${(e as Error).message}`);
     }
   }
+  if (result.warnings.length > before) {
+    await ctx
+      .write((s) => {
+        const job = s.tx.get("importjob", jobId);
+        ctx.engine.platformPut(s, "importjob", jobId, { data: `${String(job?.data ?? "")}${result.warnings.slice(before).map((w) => `<warning>${w.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</warning>`).join("")}` });
+      })
+      .catch(() => undefined);
+  }
   if (result.warnings.length) ctx.options.log(`ImportSolution warnings: ${result.warnings.join(" | ")}`);
   return result;
+}
+
+/** Flows ordered so that every child flow comes before the flows that call it. */
+function activationOrder(ids: string[], ctx: HandlerEnv["ctx"]): string[] {
+  const wanted = new Set(ids);
+  const children = new Map<string, string[]>();
+  for (const id of ids) {
+    const row = ctx.store.get("workflow", id);
+    let deps: string[] = [];
+    try {
+      deps = typeof row?.clientdata === "string" ? flowDependencies(row.clientdata).childFlows.filter((c) => wanted.has(c)) : [];
+    } catch {
+      deps = [];
+    }
+    children.set(id, deps);
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (id: string, path: Set<string>) => {
+    if (seen.has(id) || path.has(id)) return;
+    path.add(id);
+    for (const c of children.get(id) ?? []) visit(c, path);
+    path.delete(id);
+    seen.add(id);
+    out.push(id);
+  };
+  for (const id of ids) visit(id, new Set());
+  return out;
 }
 
 function importJobData(solution: string, result: string, warnings: string[], detail: string): string {

@@ -229,7 +229,7 @@ export class Engine {
   }
 
   /** Close an opportunity (WinOpportunity / LoseOpportunity): the only way into Won or Lost. */
-  closeOpportunity(s: Session, id: string, state: 1 | 2, status: number): Row {
+  closeOpportunity(s: Session, id: string, state: 1 | 2, status: number, extra: Record<string, Value> = {}): Row {
     const entity = s.tx.registry.entity("opportunity");
     if (!entity) throw segmentNotFound("opportunities");
     const existing = s.tx.get("opportunity", id);
@@ -240,12 +240,12 @@ export class Engine {
     if (!st || st.state !== state) {
       throw new DataverseError(400, ErrorCodes.InvalidArgument, `${status} is not a valid status code for state code OpportunityState.${state === 1 ? "Won" : "Lost"} on opportunity with Id ${id}.`);
     }
-    const row: Row = { ...existing, statecode: state, statuscode: status };
+    const row: Row = { ...existing, ...extra, statecode: state, statuscode: status };
     if ("modifiedon" in entity.attributes) row.modifiedon = isoSeconds(s.now());
     row.modifiedby = { id: s.caller.userId, entity: "systemuser" };
     row.versionnumber = s.tx.nextVersion();
     s.tx.put("opportunity", id, row);
-    s.events.push({ message: "Update", entity: "opportunity", id, touched: ["statecode", "statuscode", "actualvalue", "actualclosedate"], pre: existing, post: row, userId: s.caller.userId });
+    s.events.push({ message: "Update", entity: "opportunity", id, touched: ["statecode", "statuscode", ...Object.keys(extra)], pre: existing, post: row, userId: s.caller.userId });
     return row;
   }
 

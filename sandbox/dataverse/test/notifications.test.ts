@@ -116,10 +116,20 @@ describe("cloud-flow activation hook", () => {
   let flowService: Awaited<ReturnType<typeof startReceiver>>;
   let refuse = new Set<string>();
   let callbackClient: DynamicsWebApi | undefined;
+  /** Like the flow runner: a parent is refused while its child flow is off. */
+  let active = new Set<string>();
 
   beforeAll(async () => {
     flowService = await startReceiver((r, res) => {
       const m = /^\/workflows\/([^/]+)\/(activate|deactivate)$/.exec(r.path);
+      if (m && m[1] === FLOW_IDS.parent && m[2] === "activate" && !active.has(FLOW_IDS.child)) {
+        res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { code: "ChildFlowNotEnabled", message: "The child flow is turned off." } }));
+        return;
+      }
+      if (m && !refuse.has(m[1])) {
+        if (m[2] === "activate") active.add(m[1]);
+        else active.delete(m[1]);
+      }
       if (m && refuse.has(m[1])) {
         res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { code: "ConnectionNotConfigured", message: "The connection reference pcs_sharedcommondataserviceforapps_dataverse has no connection." } }));
         return;
@@ -156,7 +166,25 @@ describe("cloud-flow activation hook", () => {
     expect((await h.api.retrieveMultiple({ collection: "callbackregistrations", filter: `name eq 'trigger ${FLOW_IDS.child}'` })).value).toHaveLength(1);
   });
 
+  test("import turns child flows on before the flows that call them, whatever the order in the zip", async () => {
+    await h.emu.reset();
+    refuse = new Set();
+    active = new Set();
+    const reversed = fixtureBase64({
+      edit: (f) => {
+        const cx = String(f["customizations.xml"]);
+        const flows = cx.match(/<Workflow WorkflowId=[\s\S]*?<\/Workflow>/g) as string[];
+        f["customizations.xml"] = cx.replace(flows.join(""), [...flows].reverse().join(""));
+      },
+    });
+    await h.api.callAction({ actionName: "ImportSolution", action: { CustomizationFile: reversed, OverwriteUnmanagedCustomizations: true, PublishWorkflows: true } });
+    const on = await h.api.retrieveMultiple<{ statecode: number }>({ collection: "workflows", filter: "category eq 5 and statecode eq 1" });
+    expect(on.value).toHaveLength(2);
+  });
+
   test("turning a flow on fails with the flow service's message and leaves it off; off works", async () => {
+    refuse = new Set();
+    await h.api.update({ collection: "workflows", key: FLOW_IDS.parent, data: { statecode: 0, statuscode: 1 } });
     refuse = new Set([FLOW_IDS.parent]);
     const err = await failure(h.api.update({ collection: "workflows", key: FLOW_IDS.parent, data: { statecode: 1, statuscode: 2 } }));
     expect(err).toMatchObject({ status: 400, code: ErrorCodes.IsvAborted });

@@ -31,8 +31,6 @@ interface PropRef {
   /** Final attribute, or the lookup attribute when addressed as _x_value. */
   attr: AttributeMeta;
   edm: EdmKind;
-  /** Lambda variable this path starts from (any/all), if any. */
-  lambdaVar?: string;
 }
 
 type Operand = PropRef | { kind: "lit"; lit: Literal };
@@ -81,7 +79,6 @@ const edmName = (k: EdmKind | "null"): string =>
 class Parser {
   private i = 0;
   private readonly toks: Token[];
-  private readonly scopes: Array<{ variable: string; entity: string }> = [];
 
   constructor(
     private readonly src: string,
@@ -288,16 +285,8 @@ class Parser {
 
   private resolvePath(segments: string[]): PropRef {
     let entity = this.entity;
-    let lambdaVar: string | undefined;
-    let start = 0;
-    const scope = this.scopes.find((s) => s.variable === segments[0]);
-    if (scope) {
-      lambdaVar = scope.variable;
-      entity = this.registry.entity(scope.entity) ?? entity;
-      start = 1;
-    }
     const navs: PropRef["navs"] = [];
-    for (let k = start; k < segments.length - 1; k++) {
+    for (let k = 0; k < segments.length - 1; k++) {
       const nav = this.registry.singleNav(entity.logicalName, segments[k]);
       if (!nav) throw propertyNotFound(segments[k], entity.logicalName);
       navs.push({ nav: nav.name, target: nav.target, attribute: nav.attribute });
@@ -308,7 +297,7 @@ class Parser {
     const last = segments[segments.length - 1];
     const attr = resolveProperty(entity, last);
     if (!attr) throw propertyNotFound(last, entity.logicalName);
-    return { kind: "prop", navs, attr, edm: edmOf(attr), lambdaVar };
+    return { kind: "prop", navs, attr, edm: edmOf(attr) };
   }
 
 }

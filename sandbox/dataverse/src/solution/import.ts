@@ -516,7 +516,8 @@ export class SolutionImporter {
       addComponent(COMPONENT.ConnectionReference, id, c.logicalName);
     }
 
-    void opts.overwriteUnmanagedCustomizations;
+    // OverwriteUnmanagedCustomizations has nothing to protect here: the emulator keeps no unmanaged
+    // customisation layer on top of an installed solution.
     return { solutionId, action, flowsToActivate, warnings, components };
   }
 
@@ -656,5 +657,3 @@ export class SolutionImporter {
     }
   }
 }
-
-export { componentTypeName, DataverseError };

@@ -1,9 +1,10 @@
 /**
- * The registered check rules, run in this order. To add a rule (e.g. the flow lint of issue 7):
+ * The registered check rules, run in this order. To add a rule:
  * write a module exporting a CheckRule ({ id, description, check(pkg) => Problem[] }) in this folder
  * and append it here; packing and `npm run check` pick it up.
  */
 import type { CheckRule } from "../types";
+import { flowLint } from "./flow-lint";
 import { flowReferences } from "./flow-references";
 import { formLibraries } from "./form-libraries";
 import { pcfControls } from "./pcf-controls";
@@ -13,4 +14,4 @@ import { rootFiles } from "./root-files";
 import { uniqueNames } from "./unique-names";
 import { versions } from "./versions";
 
-export const RULES: CheckRule[] = [rootFiles, versions, rootComponentsRule, referencedFiles, formLibraries, pcfControls, flowReferences, uniqueNames];
+export const RULES: CheckRule[] = [rootFiles, versions, rootComponentsRule, referencedFiles, formLibraries, pcfControls, flowReferences, flowLint, uniqueNames];

@@ -1,0 +1,84 @@
+/**
+ * Rule flow-lint: every cloud flow passes the flow runner's lint (sandbox/flow-runner lintFlow), the
+ * same static checks the runner makes before it turns a flow on — expressions that parse, functions
+ * that exist with the right number of arguments, actions, loops, variables and parameters that are
+ * referenced exist, runAfter without cycles or unknown statuses, implemented action and trigger
+ * types, connector operations that exist. A flow that fails them would be refused at "turn on", in
+ * the sandbox and, for most of these, in Power Automate.
+ *
+ * The lint gets the package as context (its flows by id, its connection references, its
+ * environment variables). Problems about those references are reported by flow-references, with a
+ * fix naming the missing component, so this rule leaves them out rather than print each twice; a
+ * flow whose JSON does not parse, or that has no properties.definition, is flow-references' too.
+ * Only errors are reported (the lint has warnings in its interface but emits none today).
+ */
+import { lintFlow, type LintProblem } from "../../../../sandbox/flow-runner/src/lint/lint";
+import { connectionReferences, envVarDefinitions, isDeclaredDependency, workflows } from "../../solution/components";
+import { normGuid, partOrigin, type SolutionPackage } from "../../solution/package";
+import { attr, childText } from "../../solution/xml";
+import type { CheckRule, Problem } from "../types";
+
+/** Lint codes about solution references, which flow-references already reports. */
+const REPORTED_BY_FLOW_REFERENCES = new Set(["unknown-child-flow", "child-flow-missing", "unknown-connection-reference", "connection-reference-missing", "unknown-connection", "unknown-environment-variable"]);
+
+const FIXES: Record<string, string> = {
+  "expression-syntax": "correct the expression (functions are called as name(args), strings use single quotes, @{…} interpolates)",
+  "unknown-function": "use a function Power Automate documents and the flow runner implements (sandbox/flow-runner/README.md, 'What is implemented')",
+  "function-arity": "pass the number of arguments the function takes",
+  "unknown-action": "reference an action that exists in this flow (names use _ for spaces), or rename the reference",
+  "unknown-variable": "initialize the variable at the top level (Initialize variable) before using it, or fix its name",
+  "unknown-parameter": "reference a parameter defined in definition.parameters (environment variables appear there with metadata.schemaName)",
+  "unknown-loop": "reference an enclosing Foreach/Until by its exact name",
+  "item-outside-loop": "use item() only inside a Foreach (or Query/Select/Table), or items('<loop>') naming an enclosing loop",
+  "run-after-unknown": "make runAfter name a sibling action in the same scope",
+  "run-after-status": "use only Succeeded, Failed, Skipped or TimedOut in runAfter",
+  "run-after-cycle": "break the runAfter cycle so the actions have an order",
+  "duplicate-action": "give every action a unique name across the whole flow",
+  "variable-not-top-level": "move Initialize variable to the top level of the flow (Power Automate refuses it inside scopes)",
+  "unsupported-action-type": "use an action type the flow runner implements (sandbox/flow-runner/README.md), or implement it there",
+  "unknown-operation": "use an operationId the connector has (its swagger), spelled as the designer writes it",
+  "unknown-connector": "use a connector the flow runner implements (shared_commondataserviceforapps, shared_partnercenterref, shared_webcontents) or add it to sandbox/flow-runner/src/connectors",
+};
+const DEFAULT_FIX = "correct the flow at that path; `node out/sandbox/flow-runner/src/cli.js lint <flow file>` lists every lint problem";
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+
+export const flowLint: CheckRule = {
+  id: "flow-lint",
+  description: "every cloud flow passes the flow runner's lint (the checks made before a flow is turned on)",
+  check(pkg: SolutionPackage): Problem[] {
+    const out: Problem[] = [];
+    const names = new Map(workflows(pkg).map((w) => [normGuid(attr(w, "WorkflowId")), attr(w, "Name") ?? normGuid(attr(w, "WorkflowId"))]));
+    const context = {
+      workflows: (id: string) => names.get(normGuid(id)) ?? (isDeclaredDependency(pkg, "29", id) ? id : undefined),
+      connectionReferences: connectionReferences(pkg).map((c) => attr(c, "connectionreferencelogicalname") ?? ""),
+      environmentVariables: envVarDefinitions(pkg).map((d) => d.schemaName),
+    };
+    for (const wf of workflows(pkg)) {
+      const jsonName = childText(wf, "JsonFileName");
+      if (!jsonName) continue;
+      const part = jsonName.replace(/^\/+/, "");
+      const data = pkg.files.get(part);
+      if (!data) continue; // referenced-files reports it
+      let doc: unknown;
+      try {
+        doc = JSON.parse(Buffer.from(data).toString("utf8").replace(/^\uFEFF/, ""));
+      } catch {
+        continue; // flow-references reports it
+      }
+      if (!obj(obj(obj(doc)?.properties)?.definition)) continue; // flow-references reports it
+      const problems: LintProblem[] = lintFlow(doc, context).filter((p) => p.severity === "error" && !REPORTED_BY_FLOW_REFERENCES.has(p.code));
+      for (const p of problems) {
+        out.push({
+          rule: "flow-lint",
+          file: partOrigin(pkg, part),
+          element: `${p.path || "(document)"} in flow "${attr(wf, "Name") ?? part}"`,
+          message: `${p.message} [${p.code}]`,
+          fix: FIXES[p.code] ?? DEFAULT_FIX,
+        });
+      }
+    }
+    return out;
+  },
+};
