@@ -3,8 +3,8 @@
  * snapshot exactly as the Web API would return it, and validates it. A read that fails leaves its part
  * unknown, so its rules are unchecked (never failed) and the failure is reported for a warning.
  */
-import { validate, ValidationResult } from "../rulebook/validate";
 import { formattedValue, lookupTable, lookupValue, OpportunitySnapshot, RulebookConfig, WebApiRow } from "../rulebook/snapshot";
+import { FormValidation, validateForm } from "./rulebook";
 import { attribute, lookup, recordId, value } from "./columns";
 import { FetchError, readAccount, readConfig, readContact, readCurrency, readDealValue, readSolutions } from "./data";
 import { CLOSE_DATE, CONTACT, CURRENCY, CUSTOMER, HELP, OPPORTUNITY_ID, SYNC, VISIBILITY } from "./names";
@@ -23,7 +23,7 @@ export interface Remote {
 }
 
 export interface Outcome {
-  result: ValidationResult;
+  result: FormValidation;
   remote: Remote;
   /** The record is not saved yet, so it cannot have solutions yet. */
   isNew: boolean;
@@ -129,7 +129,7 @@ function dealValueKnown(form: Xrm.FormContext, remote: Remote): boolean {
 
 /** Validates the form's current values with what was read (synchronous). */
 export function evaluate(form: Xrm.FormContext, remote: Remote, initialVisibility: boolean | null, language: number): Outcome {
-  const result = validate(snapshotOf(form, remote, initialVisibility), { language });
+  const result = validateForm(snapshotOf(form, remote, initialVisibility), language);
   if (!dealValueKnown(form, remote)) {
     const unknown = result.failures.filter((f) => f.topic === "dealValue");
     result.failures = result.failures.filter((f) => f.topic !== "dealValue");

@@ -2,7 +2,7 @@
  * Field and form notifications. Every notification this script shows has an id starting "pcs." so it
  * can clear exactly its own and nothing else.
  */
-import type { ValidationResult } from "../rulebook/validate";
+import type { FormValidation } from "./rulebook";
 import { controlsOf } from "./columns";
 
 export type Level = "ERROR" | "WARNING" | "INFO";
@@ -24,7 +24,7 @@ export function formNotice(form: Xrm.FormContext, id: string, message: string | 
 }
 
 /** Replaces the rule notifications with the result's failures: on the column (when on the form) and on the form. */
-export function showRules(form: Xrm.FormContext, result: ValidationResult | null, level: Level): void {
+export function showRules(form: Xrm.FormContext, result: FormValidation | null, level: Level): void {
   clearRules(form);
   if (!result) return;
   for (const f of result.failures) {

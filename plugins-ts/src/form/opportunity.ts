@@ -157,21 +157,8 @@ export function onLoad(context: Xrm.Events.EventContext): void {
   if (syncOn(form)) track(refresh(form));
 }
 
-export function onSyncChange(context: Xrm.Events.EventContext): void {
-  changed(context);
-}
-
-export function onMicrosoftHelpChange(context: Xrm.Events.EventContext): void {
-  changed(context);
-}
-
-export function onCustomerChange(context: Xrm.Events.EventContext): void {
-  changed(context);
-}
-
-export function onVisibilityChange(context: Xrm.Events.EventContext): void {
-  changed(context);
-}
+// The four change handlers do the same; each has its own name for the FormXml.
+export { changed as onSyncChange, changed as onMicrosoftHelpChange, changed as onCustomerChange, changed as onVisibilityChange };
 
 function timedRead(form: Xrm.FormContext): Promise<Remote> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -2,7 +2,7 @@
  * The form's strings: the message catalogue of the rulebook (../rulebook/messages.ts, the one place
  * every user-facing string lives) in the user's language, English (1033) as the fallback.
  */
-import { DEFAULT_LANGUAGE, formatMessage, MessageId } from "../rulebook/messages";
+import { DEFAULT_LANGUAGE, formText, FormMessageId } from "./rulebook";
 
 /** The signed-in user's UI language (LCID), 1033 when it cannot be read. */
 export function userLanguage(): number {
@@ -14,6 +14,6 @@ export function userLanguage(): number {
   }
 }
 
-export function text(id: MessageId, params: Readonly<Record<string, string>> = {}): string {
-  return formatMessage(id, params, userLanguage());
+export function text(id: FormMessageId, params: Readonly<Record<string, string>> = {}): string {
+  return formText(id, params, userLanguage());
 }

@@ -19,7 +19,7 @@ function newestSource(): number {
       for (const name of fs.readdirSync(p)) if (name !== "__tests__") visit(path.join(p, name));
     } else if (/\.(ts|js|json)$/.test(p)) newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ["src/form", "src/rulebook", "src/model", "src/partner-center", "webpack.config.js", "tsconfig.form.json"]) {
+  for (const p of ["src/form", "src/rulebook", "src/model", "src/partner-center", "webpack.config.js", "form-rulebook-loader.js", "form-properties.js", "tsconfig.form.json"]) {
     const full = path.join(PLUGINS_TS, p);
     if (fs.existsSync(full)) visit(full);
   }

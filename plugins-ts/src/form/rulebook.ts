@@ -1,0 +1,34 @@
+/**
+ * The rulebook as the form script uses it: validate an opportunity snapshot, and say the form's own
+ * messages. This source calls validate() and formatMessage() directly (the jest tests of the form run
+ * it). In the web resource, webpack replaces this module with the compact code that
+ * ../rulebook/form-module.ts generates from the same rules.ts and messages.ts at build time
+ * (../../form-rulebook-loader.js); ../rulebook/__tests__/form-module.test.ts holds the two equal.
+ * Keep the exports and their meaning in step with the generated module.
+ */
+import { DEFAULT_LANGUAGE, formatMessage, MessageId } from "../rulebook/messages";
+import type { OpportunitySnapshot } from "../rulebook/snapshot";
+import { validate, ValidationFailure, ValidationResult } from "../rulebook/validate";
+
+export { DEFAULT_LANGUAGE };
+
+/** The messages the form shows itself (the generated module carries these and the rule messages). */
+export type FormMessageId = Extract<MessageId, `form${string}`>;
+
+/** What the form uses of a failure. */
+export type FormFailure = Pick<ValidationFailure, "rule" | "topic" | "field" | "message">;
+
+export interface FormValidation extends Omit<ValidationResult, "failures"> {
+  failures: FormFailure[];
+}
+
+/** validate(snapshot, { language }), each failure cut to what the form uses. */
+export function validateForm(snapshot: OpportunitySnapshot, language: number): FormValidation {
+  const result = validate(snapshot, { language });
+  return { ...result, failures: result.failures.map(({ rule, topic, field, message }) => ({ rule, topic, field, message })) };
+}
+
+/** A form message in the language, its {placeholders} filled. */
+export function formText(id: FormMessageId, params: Readonly<Record<string, string>>, language: number): string {
+  return formatMessage(id, params, language);
+}
