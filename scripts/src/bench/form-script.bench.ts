@@ -90,7 +90,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       value: round3(time(snapshots, (s: OpportunitySnapshot) => syncHashOfSnapshot(s))),
       unit: "ms",
       budget: RULEBOOK_BUDGET_MS,
-      note: "SHA-256 in plain TypeScript over the canonical JSON of the synced fields",
+      note: "the v2 fingerprint: canonical JSON of the synced fields (the text the flows write)",
     },
   ];
 }

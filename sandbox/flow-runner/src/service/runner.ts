@@ -41,7 +41,7 @@ export interface FlowRunnerOptions {
   environmentName?: string;
   /** How long an HTTP trigger caller waits for a Response action (ms). Default 120000. */
   responseTimeoutMs?: number;
-  /** Runs kept in history. Default 2000. */
+  /** Runs (and trigger firings) kept in history. Default 2000. */
   maxRuns?: number;
 }
 
@@ -638,7 +638,8 @@ export class FlowRunner {
 
   private recordFiring(flow: ActiveFlow, status: TriggerFiring["status"], runId?: string, reason?: string): void {
     this.triggerHistory.unshift({ workflowId: flow.id, triggerName: flow.triggerName, time: this.iso(), status, ...(runId ? { runId } : {}), ...(reason ? { reason } : {}) });
-    if (this.triggerHistory.length > 2000) this.triggerHistory.length = 2000;
+    const max = this.options.maxRuns ?? 2000;
+    if (this.triggerHistory.length > max) this.triggerHistory.length = max;
   }
 
   private triggerContext(flow: ActiveFlow, trig: TriggerRecord): EvalContext {
