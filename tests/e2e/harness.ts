@@ -217,6 +217,12 @@ export class E2E {
     await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 1, statuscode: 2 } });
   }
 
+  /** Fires a Recurrence-triggered flow now (the flow runner's POST /workflows/{id}/recurrence). */
+  async fireRecurrence(workflowId: string): Promise<void> {
+    const res = await fetch(`${this.sb.endpoints.flowRunner.url}/workflows/${workflowId}/recurrence`, { method: "POST" });
+    if (!res.ok) throw new Error(`recurrence ${workflowId}: ${res.status} ${await res.text()}`);
+  }
+
   /** The formatted history of every run of a flow, newest first. */
   runsOf(workflowName: string): string[] {
     return this.sb.flowRunner

@@ -119,11 +119,12 @@ function itemParameters(item: Record<string, unknown> | string): Record<string, 
 /** Partner Center Referrals (certified connector shared_partnercenterref) operations. */
 export const referrals = {
   get: (id: string): Action => connectorAction("referrals", "GetReferralById", { id }),
-  list: (options: { filter?: string; orderby?: string; top?: number } = {}): Action =>
+  list: (options: { filter?: string; orderby?: string; top?: number; skip?: string | number } = {}): Action =>
     connectorAction("referrals", "GetAllReferrals", {
       ...(options.filter ? { $filter: options.filter } : {}),
       ...(options.orderby ? { $orderby: options.orderby } : {}),
       ...(options.top ? { $top: options.top } : {}),
+      ...(options.skip !== undefined ? { $skip: options.skip } : {}),
     }),
   create: (referral: unknown): Action => connectorAction("referrals", "CreateReferral", { Referral: referral }),
 };
@@ -225,6 +226,11 @@ export function httpTrigger(schema: Record<string, unknown>, runtimeConfiguratio
 }
 
 /** Dataverse "When a row is added, modified or deleted". message: 1 added, 2 deleted, 3 modified, 4 added or modified, 5 added or deleted … */
+/** "Recurrence": every `interval` `frequency` (Minute, Hour, Day…). */
+export function recurrenceTrigger(frequency: "Minute" | "Hour" | "Day", interval: number): Record<string, unknown> {
+  return { Recurrence: { type: "Recurrence", recurrence: { frequency, interval } } };
+}
+
 export function dataverseTrigger(name: string, options: { entity: string; message: number; filteringAttributes?: string; conditions?: string[]; concurrency?: number }): Record<string, unknown> {
   return {
     [name]: {

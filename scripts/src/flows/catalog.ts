@@ -10,6 +10,7 @@ import { leadTriggerFlow } from "./definitions/lead-trigger";
 import { microsoftUpdatesFlow } from "./definitions/microsoft-updates";
 import { opportunityTriggerFlow } from "./definitions/opportunity-trigger";
 import { receiverFlow } from "./definitions/receiver";
+import { recoveryFlow } from "./definitions/recovery";
 import { solutionsTriggerFlow } from "./definitions/solutions-trigger";
 import { updateReferralFlow } from "./definitions/update-referral";
 import { webhookRegistrationFlow } from "./definitions/webhook-registration";
@@ -25,6 +26,7 @@ export const FLOW_DEFINITIONS: ReadonlyArray<() => FlowSpec> = [
   opportunityTriggerFlow,
   solutionsTriggerFlow,
   leadTriggerFlow,
+  recoveryFlow,
 ];
 
 export interface BuiltFlow {

@@ -13,5 +13,6 @@ export const FLOWS = {
   opportunityTrigger: { id: "6b2f0a10-5c1e-4d7a-9a01-000000000008", name: "Dynamics 365 Opportunity to Partner Center" },
   solutionsTrigger: { id: "6b2f0a10-5c1e-4d7a-9a01-000000000009", name: "Dynamics 365 Microsoft Solutions to Partner Center" },
   leadTrigger: { id: "6b2f0a10-5c1e-4d7a-9a01-00000000000a", name: "Dynamics 365 Lead to Partner Center" },
+  recovery: { id: "6b2f0a10-5c1e-4d7a-9a01-00000000000b", name: "Partner Center Sync Recovery" },
 } as const;
 export type FlowKey = keyof typeof FLOWS;

@@ -17,7 +17,7 @@ it("flows/ and Solution.xml are up to date with the definitions (run npm run flo
   expect(staleFlows(ROOT)).toEqual([]);
 });
 
-it("ships Microsoft's nine flows under their documented names, plus the lead flow", () => {
+it("ships Microsoft's nine flows under their documented names, plus the lead and recovery flows", () => {
   expect(flows.map((f) => f.spec.name).sort()).toEqual(
     [
       "Partner Center Webhook Registration",
@@ -30,6 +30,7 @@ it("ships Microsoft's nine flows under their documented names, plus the lead flo
       "Dynamics 365 Opportunity to Partner Center",
       "Dynamics 365 Microsoft Solutions to Partner Center",
       "Dynamics 365 Lead to Partner Center",
+      "Partner Center Sync Recovery",
     ].sort(),
   );
 });
