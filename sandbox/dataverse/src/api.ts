@@ -13,7 +13,7 @@ import { isLookupType } from "./metadata/registry";
 import type { AttributeMeta, EntityMeta } from "./metadata/types";
 import { actionHandlers, boundActionHandlers } from "./actions";
 import { AnnotationFilter, compareValues, contextUrl, etagOf, formatRow, sortRows } from "./odata/format";
-import { parsePayload, coerce } from "./odata/payload";
+import { coerce, EDM_TYPES, parsePayload } from "./odata/payload";
 import { parseKey, parseQueryOptions, parseQueryString, splitPath, type KeyRef, type PathSegment, type QueryOptions } from "./odata/query";
 import { isLookupValue, type DataView, type LookupValue, type Row, type Value } from "./store/store";
 
@@ -511,27 +511,6 @@ async function propertyOrNavigation(env: HandlerEnv, entity: EntityMeta, key: Ke
 
 // ---- $metadata ---------------------------------------------------------------------------------------------
 
-const EDM_TYPE: Partial<Record<AttributeMeta["type"], string>> = {
-  String: "Edm.String",
-  Memo: "Edm.String",
-  EntityName: "Edm.String",
-  MultiSelectPicklist: "Edm.String",
-  Integer: "Edm.Int32",
-  Picklist: "Edm.Int32",
-  State: "Edm.Int32",
-  Status: "Edm.Int32",
-  BigInt: "Edm.Int64",
-  Decimal: "Edm.Decimal",
-  Money: "Edm.Decimal",
-  Double: "Edm.Double",
-  Boolean: "Edm.Boolean",
-  DateTime: "Edm.DateTimeOffset",
-  Uniqueidentifier: "Edm.Guid",
-  Lookup: "Edm.Guid",
-  Customer: "Edm.Guid",
-  Owner: "Edm.Guid",
-};
-
 /** A CSDL document listing entity types, their properties and navigation properties, and entity sets. */
 function metadataDocument(env: HandlerEnv): InternalResponse {
   const registry = env.ctx.store.registry;
@@ -543,7 +522,7 @@ function metadataDocument(env: HandlerEnv): InternalResponse {
         .filter((a) => a.validForRead)
         .map((a) => {
           const n = isLookupType(a) ? `_${a.logicalName}_value` : a.logicalName;
-          const t = a.type === "DateTime" && a.format === "DateOnly" ? "Edm.Date" : EDM_TYPE[a.type] ?? "Edm.String";
+          const t = a.type === "DateTime" && a.format === "DateOnly" ? "Edm.Date" : EDM_TYPES[a.type] ?? "Edm.String";
           return `<Property Name="${esc(n)}" Type="${t}"/>`;
         })
         .join("");

@@ -17,7 +17,8 @@ export interface Payload {
 /** Resolves the text of an @odata.bind (entity set URL, relative path or $content-id). */
 export type BindResolver = (text: string) => LookupValue;
 
-const EDM: Partial<Record<AttributeMeta["type"], string>> = {
+/** The OData (EDM) type each column type has on the wire: payload errors and $metadata use it. */
+export const EDM_TYPES: Partial<Record<AttributeMeta["type"], string>> = {
   String: "Edm.String",
   Memo: "Edm.String",
   EntityName: "Edm.String",
@@ -33,6 +34,9 @@ const EDM: Partial<Record<AttributeMeta["type"], string>> = {
   Boolean: "Edm.Boolean",
   DateTime: "Edm.DateTimeOffset",
   Uniqueidentifier: "Edm.Guid",
+  Lookup: "Edm.Guid",
+  Customer: "Edm.Guid",
+  Owner: "Edm.Guid",
 };
 
 export function parsePayload(view: DataView, entity: EntityMeta, body: unknown, resolveBind: BindResolver): Payload {
@@ -99,7 +103,7 @@ function typeError(entity: EntityMeta, a: AttributeMeta, raw: unknown): Datavers
   const literal = typeof raw === "string" ? raw : JSON.stringify(raw);
   return payloadError(
     entity.entitySetName,
-    `Microsoft.OData.ODataException: Cannot convert the literal '${literal}' to the expected type '${EDM[a.type] ?? "Edm.String"}'.`,
+    `Microsoft.OData.ODataException: Cannot convert the literal '${literal}' to the expected type '${EDM_TYPES[a.type] ?? "Edm.String"}'.`,
   );
 }
 
