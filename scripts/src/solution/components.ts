@@ -22,6 +22,32 @@ export interface MissingDependency {
 export const webResources = (pkg: SolutionPackage): XmlElement[] => sectionItems(pkg, "WebResources", "WebResource");
 export const customControls = (pkg: SolutionPackage): XmlElement[] => sectionItems(pkg, "CustomControls", "CustomControl");
 export const workflows = (pkg: SolutionPackage): XmlElement[] => sectionItems(pkg, "Workflows", "Workflow");
+
+/** A cloud flow's exported JSON part, read (a workflow whose JsonFileName names no part is left out). */
+export interface FlowDocument {
+  workflow: XmlElement;
+  /** The part's path in the package (without the leading slash). */
+  part: string;
+  /** The parsed JSON, or why it could not be parsed. */
+  doc: { ok: true; value: unknown } | { ok: false; error: string };
+}
+
+export function flowDocuments(pkg: SolutionPackage): FlowDocument[] {
+  const out: FlowDocument[] = [];
+  for (const workflow of workflows(pkg)) {
+    const jsonName = childText(workflow, "JsonFileName");
+    if (!jsonName) continue;
+    const part = jsonName.replace(/^\/+/, "");
+    const data = pkg.files.get(part);
+    if (!data) continue; // the referenced-files rule reports it
+    try {
+      out.push({ workflow, part, doc: { ok: true, value: JSON.parse(Buffer.from(data).toString("utf8").replace(/^\uFEFF/, "")) } });
+    } catch (e) {
+      out.push({ workflow, part, doc: { ok: false, error: (e as Error).message } });
+    }
+  }
+  return out;
+}
 export const roles = (pkg: SolutionPackage): XmlElement[] => sectionItems(pkg, "Roles", "Role");
 export const relationships = (pkg: SolutionPackage): XmlElement[] => sectionItems(pkg, "EntityRelationships", "EntityRelationship");
 export const entityMaps = (pkg: SolutionPackage): XmlElement[] => sectionItems(pkg, "EntityMaps", "EntityMap");

@@ -13,9 +13,9 @@
  * Only errors are reported (the lint has warnings in its interface but emits none today).
  */
 import { lintFlow, type LintProblem } from "../../../../sandbox/flow-runner/src/lint/lint";
-import { connectionReferences, envVarDefinitions, isDeclaredDependency, workflows } from "../../solution/components";
+import { connectionReferences, envVarDefinitions, flowDocuments, isDeclaredDependency, workflows } from "../../solution/components";
 import { normGuid, partOrigin, type SolutionPackage } from "../../solution/package";
-import { attr, childText } from "../../solution/xml";
+import { attr } from "../../solution/xml";
 import type { CheckRule, Problem } from "../types";
 
 /** Lint codes about solution references, which flow-references already reports. */
@@ -55,18 +55,9 @@ export const flowLint: CheckRule = {
       connectionReferences: connectionReferences(pkg).map((c) => attr(c, "connectionreferencelogicalname") ?? ""),
       environmentVariables: envVarDefinitions(pkg).map((d) => d.schemaName),
     };
-    for (const wf of workflows(pkg)) {
-      const jsonName = childText(wf, "JsonFileName");
-      if (!jsonName) continue;
-      const part = jsonName.replace(/^\/+/, "");
-      const data = pkg.files.get(part);
-      if (!data) continue; // referenced-files reports it
-      let doc: unknown;
-      try {
-        doc = JSON.parse(Buffer.from(data).toString("utf8").replace(/^\uFEFF/, ""));
-      } catch {
-        continue; // flow-references reports it
-      }
+    for (const { workflow: wf, part, doc: parsed } of flowDocuments(pkg)) {
+      if (!parsed.ok) continue; // flow-references reports it
+      const doc = parsed.value;
       if (!obj(obj(obj(doc)?.properties)?.definition)) continue; // flow-references reports it
       const problems: LintProblem[] = lintFlow(doc, context).filter((p) => p.severity === "error" && !REPORTED_BY_FLOW_REFERENCES.has(p.code));
       for (const p of problems) {

@@ -8,7 +8,7 @@
  * - every definition.parameters[*].metadata.schemaName names an environment variable definition the
  *   solution ships.
  */
-import { connectionReferences, envVarDefinitions, isDeclaredDependency, workflows } from "../../solution/components";
+import { connectionReferences, envVarDefinitions, flowDocuments, isDeclaredDependency, workflows } from "../../solution/components";
 import { normGuid, partOrigin, type SolutionPackage } from "../../solution/package";
 import { attr, childText } from "../../solution/xml";
 import type { CheckRule, Problem } from "../types";
@@ -40,24 +40,17 @@ export const flowReferences: CheckRule = {
     const refs = new Map(connectionReferences(pkg).map((c) => [(attr(c, "connectionreferencelogicalname") ?? "").toLowerCase(), c]));
     const flowIds = new Set(workflows(pkg).map((w) => normGuid(attr(w, "WorkflowId"))));
     const envVars = new Set(envVarDefinitions(pkg).map((d) => d.schemaName.toLowerCase()));
-    for (const wf of workflows(pkg)) {
-      const jsonName = childText(wf, "JsonFileName");
-      if (!jsonName) continue;
-      const part = jsonName.replace(/^\/+/, "");
-      const data = pkg.files.get(part);
-      if (!data) continue; // referenced-files reports it
+    for (const { workflow: wf, part, doc: parsed } of flowDocuments(pkg)) {
       const file = partOrigin(pkg, part);
       const flow = `flow "${attr(wf, "Name") ?? part}"`;
       const p = (element: string, message: string, fix: string): void => {
         out.push({ rule: "flow-references", file, element: `${element} in ${flow}`, message, fix });
       };
-      let doc: Json | undefined;
-      try {
-        doc = obj(JSON.parse(Buffer.from(data).toString("utf8").replace(/^\uFEFF/, "")));
-      } catch (e) {
-        p("(document)", `not valid JSON: ${(e as Error).message}`, "re-export the flow or repair the JSON");
+      if (!parsed.ok) {
+        p("(document)", `not valid JSON: ${parsed.error}`, "re-export the flow or repair the JSON");
         continue;
       }
+      const doc = obj(parsed.value);
       const props = obj(doc?.properties);
       const definition = obj(props?.definition);
       if (!props || !definition) {

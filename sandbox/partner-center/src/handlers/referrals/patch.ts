@@ -3,22 +3,16 @@
  * patchable paths (reference §2). If-Match is optional but enforced when sent. 204 No Content,
  * or 200 with the referral when the caller sends Prefer: return=representation.
  */
-import { emitReferralEvent, Handler, HandlerResult, header, jsonBody } from "../../context";
-import { applyApiPatch, checkTransition, newETag, stampStatusDates } from "../../referral-model";
-import { checkIfMatch, findReferral, single } from "./shared";
+import { Handler, HandlerResult, header, jsonBody } from "../../context";
+import { applyApiPatch } from "../../referral-model";
+import { checkIfMatch, commitUpdate, findReferral, single } from "./shared";
 
 export const patchReferral: Handler = (ctx, req): HandlerResult => {
   const body = jsonBody(req);
   const current = findReferral(ctx, req.params.id!);
   checkIfMatch(req, current, false);
   const next = applyApiPatch(current, body);
-  checkTransition(current, next);
-  const now = ctx.writeTime();
-  stampStatusDates(current, next, now);
-  next.updatedDateTime = now;
-  next.eTag = newETag();
-  ctx.store.putReferral(next);
-  emitReferralEvent(ctx, "referral-updated", next);
+  commitUpdate(ctx, current, next);
   const prefer = header(req, "prefer") ?? "";
   if (/return\s*=\s*representation/i.test(prefer)) {
     const res = single(ctx, next);

@@ -1,7 +1,7 @@
 import type { Referral } from "../../../../../plugins-ts/src/partner-center/referral";
-import { EmulatorContext, header, HandlerRequest, HandlerResult } from "../../context";
+import { EmulatorContext, emitReferralEvent, header, HandlerRequest, HandlerResult } from "../../context";
 import { invalidRequest, itemNotFound, preconditionFailed } from "../../errors";
-import { eTagMatches, present } from "../../referral-model";
+import { checkTransition, eTagMatches, newETag, present, stampStatusDates } from "../../referral-model";
 
 export function findReferral(ctx: EmulatorContext, id: string): Referral {
   const r = ctx.store.getReferral(id);
@@ -24,4 +24,18 @@ export function checkIfMatch(req: HandlerRequest, current: Referral, required: b
 export function single(ctx: EmulatorContext, r: Referral, status = 200): HandlerResult {
   const headers: Record<string, string> = r.eTag ? { ETag: r.eTag } : {};
   return { status, body: present(r, ctx.baseUrl(), true), headers };
+}
+
+/**
+ * Commits an API update (PUT or PATCH) of a referral: along the transition table only, with the
+ * status dates, a new updatedDateTime and eTag, then the referral-updated event.
+ */
+export function commitUpdate(ctx: EmulatorContext, current: Referral, next: Referral): void {
+  checkTransition(current, next);
+  const now = ctx.writeTime();
+  stampStatusDates(current, next, now);
+  next.updatedDateTime = now;
+  next.eTag = newETag();
+  ctx.store.putReferral(next);
+  emitReferralEvent(ctx, "referral-updated", next);
 }

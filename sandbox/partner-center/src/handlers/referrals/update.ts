@@ -4,10 +4,10 @@
  * server-managed properties keep their stored values.
  */
 import type { Referral } from "../../../../../plugins-ts/src/partner-center/referral";
-import { emitReferralEvent, Handler, jsonBody } from "../../context";
+import { Handler, jsonBody } from "../../context";
 import { invalidRequest } from "../../errors";
-import { checkTransition, newETag, SERVER_MANAGED, stampStatusDates, validateReferralBody } from "../../referral-model";
-import { checkIfMatch, findReferral, single } from "./shared";
+import { SERVER_MANAGED, validateReferralBody } from "../../referral-model";
+import { checkIfMatch, commitUpdate, findReferral, single } from "./shared";
 
 export const updateReferral: Handler = (ctx, req) => {
   const body = jsonBody(req);
@@ -28,12 +28,6 @@ export const updateReferral: Handler = (ctx, req) => {
     next.status = current.status;
     if (body.substatus === undefined) next.substatus = current.substatus;
   }
-  checkTransition(current, next);
-  const now = ctx.writeTime();
-  stampStatusDates(current, next, now);
-  next.updatedDateTime = now;
-  next.eTag = newETag();
-  ctx.store.putReferral(next);
-  emitReferralEvent(ctx, "referral-updated", next);
+  commitUpdate(ctx, current, next);
   return single(ctx, next);
 };
