@@ -19,6 +19,8 @@ import { parseArgs, processIo, repoRoot, UsageError, userPath, type Io } from ".
 const USAGE = "usage: npm run check -- [<solution.zip | solution folder> …] [--map <map.xml>]";
 
 export function checkTarget(target: string, mapFile: string | undefined, io: Io): Problem[] {
+  // The project's solution/ folder (src/ + map.xml) means its source: solution/src.
+  if (!fs.existsSync(path.join(target, "Other")) && fs.existsSync(path.join(target, "src", "Other"))) target = path.join(target, "src");
   const stat = fs.statSync(target);
   const shown = path.relative(process.cwd(), target) || target;
   if (stat.isDirectory()) {
