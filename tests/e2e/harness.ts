@@ -119,7 +119,7 @@ export class E2E {
 
   /** An opportunity ready to share: customer account with a country, contact, value, date, currency, one solution. */
   async createOpportunity(overrides: Record<string, unknown> = {}, options: { solutions?: string[]; sync?: boolean } = {}): Promise<string> {
-    const data = {
+    const data: Record<string, unknown> = {
       name: "Contoso Azure migration",
       estimatedvalue: 250000,
       estimatedclosedate: "2026-12-31",
@@ -131,6 +131,7 @@ export class E2E {
       [OPPORTUNITY.referralVisibility]: true,
       ...overrides,
     };
+    for (const k of Object.keys(data)) if (data[k] === undefined) delete data[k]; // undefined: leave the column out
     const created = (await this.dv.create({ collection: OPPORTUNITY.entitySetName, data, returnRepresentation: true })) as Record<string, unknown>;
     const id = created[OPPORTUNITY.primaryId] as string;
     for (const s of options.solutions ?? ["SOL-12345-ABC"]) await this.addSolution(id, s);

@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await e?.close();
 });
-afterEach(() => {
+afterEach(async () => {
+  await e.expectSettled(); // no loop: nothing keeps calling once the change is through
   e.expectNoFailedRuns();
 });
 

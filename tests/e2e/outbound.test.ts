@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await e?.close();
 });
-afterEach(() => {
+afterEach(async () => {
+  await e.expectSettled(); // no loop: nothing keeps calling once the change is through
   e.expectNoFailedRuns();
 });
 
@@ -140,13 +141,22 @@ describe("an opportunity that breaks a rule", () => {
     ["help asked without a customer contact", { "parentcontactid@odata.bind": null }, undefined, /contact/i],
     ["a negative deal value", { estimatedvalue: -5 }, undefined, /deal value/i],
     ["no closing date", { estimatedclosedate: null }, undefined, /clos/i],
+    ["a contact as Potential Customer", { customer: "contact" }, undefined, /account/i],
+    ["no country on the account", { country: "" }, undefined, /country/i],
+    ["a currency that is not ISO 4217", { currency: "ZZZ" }, undefined, /currency/i],
   ];
   it.each(cases)("%s: Audit names it, status Error, ✖, no Partner Center call", async (_name, overrides, solutions, message) => {
-    const { country, ...rest } = overrides as { country?: string };
+    const { country, customer, currency, ...rest } = overrides as { country?: string; customer?: string; currency?: string };
     let accountBind: Record<string, unknown> = {};
-    if (country) {
-      const a = (await e.dv.create({ collection: "accounts", data: { name: "Fabrikam USA", address1_country: country }, returnRepresentation: true })) as Record<string, any>;
+    if (country !== undefined) {
+      const a = (await e.dv.create({ collection: "accounts", data: { name: "Fabrikam USA", address1_country: country || null }, returnRepresentation: true })) as Record<string, any>;
       accountBind = { "customerid_account@odata.bind": `/accounts(${a.accountid})` };
+    }
+    if (customer === "contact") accountBind = { "customerid_account@odata.bind": undefined, "customerid_contact@odata.bind": `/contacts(${e.contact})` };
+    if (currency) {
+      await e.dv.create({ collection: "transactioncurrencies", data: { isocurrencycode: currency, currencyname: "Test currency", currencysymbol: "¤", exchangerate: 1, currencyprecision: 2 } });
+      const c = (await e.dv.retrieveMultiple({ collection: "transactioncurrencies", select: ["transactioncurrencyid"], filter: `isocurrencycode eq '${currency}'` })).value![0];
+      accountBind = { ...accountBind, "transactioncurrencyid@odata.bind": `/transactioncurrencies(${c.transactioncurrencyid})` };
     }
     const before = await e.pcSeq();
     const id = await e.createOpportunity({ ...rest, ...accountBind }, { solutions });
@@ -159,6 +169,17 @@ describe("an opportunity that breaks a rule", () => {
     const audit = E2E.newestAudit(opp);
     expect(audit).toMatchObject({ direction: "CRM->PC", outcome: "Error", operation: "validate" });
     expect(audit.message).toMatch(message);
+  });
+
+  it("visibility cannot go back to No once shared: audited, nothing sent", async () => {
+    const { id } = await shared();
+    const before = await e.pcSeq();
+    await e.update(id, { [OPPORTUNITY.referralVisibility]: false });
+    await e.quiet();
+    expect(await e.referralCalls(before)).toEqual([]);
+    const opp = await e.opportunity(id);
+    expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Error);
+    expect(E2E.newestAudit(opp)).toMatchObject({ outcome: "Error", operation: "validate", message: expect.stringMatching(/cannot go back to No/) });
   });
 
   it("syncs once the problem is fixed", async () => {

@@ -129,7 +129,8 @@ export class Engine {
     for (const [k, v] of Object.entries(sys)) if (k in entity.attributes) row[k] = v;
     if ("ownerid" in entity.attributes && !isLookupValue(row.ownerid)) row.ownerid = user;
     if ("owningbusinessunit" in entity.attributes) row.owningbusinessunit = { id: s.caller.businessUnitId, entity: "businessunit" };
-    if ("transactioncurrencyid" in entity.attributes && !isLookupValue(row.transactioncurrencyid)) {
+    // The base currency for rows with a Currency lookup (not the currency table, whose key has that name).
+    if ("transactioncurrencyid" in entity.attributes && entity.primaryIdAttribute !== "transactioncurrencyid" && !isLookupValue(row.transactioncurrencyid)) {
       const cur = this.opts.baseCurrencyId();
       if (cur && tx.get("transactioncurrency", cur)) row.transactioncurrencyid = { id: cur, entity: "transactioncurrency" };
     }

@@ -44,6 +44,15 @@ describe("built-in tables", () => {
     expect(org._basecurrencyid_value).toBe(h.emu.currencies.USD);
   });
 
+  test("a currency added through the API keeps its own id and can be used on a record", async () => {
+    const id = await h.api.create({ collection: "transactioncurrencies", data: { isocurrencycode: "CHF", currencyname: "Swiss franc", currencysymbol: "CHF", exchangerate: 0.9, currencyprecision: 2 } });
+    expect(typeof id).toBe("string");
+    const row = await h.api.retrieve<{ transactioncurrencyid: string; isocurrencycode: string }>({ collection: "transactioncurrencies", key: id as unknown as string, select: ["isocurrencycode"] });
+    expect(row).toMatchObject({ transactioncurrencyid: id, isocurrencycode: "CHF" });
+    const opp = (await h.api.create({ collection: "opportunities", data: { name: "In francs", "transactioncurrencyid@odata.bind": `/transactioncurrencies(${id})` }, returnRepresentation: true })) as Record<string, unknown>;
+    expect(opp._transactioncurrencyid_value).toBe(id);
+  });
+
   test("EntityDefinitions answers entity set, primary id and attributes of built-in and imported tables", async () => {
     const acct = await h.api.retrieveEntity<{ EntitySetName: string; PrimaryIdAttribute: string; PrimaryNameAttribute: string }>({
       key: "LogicalName='account'",
