@@ -269,3 +269,25 @@ export class E2E {
     if (failed) throw new Error(`flow runs failed:\n${failed}`);
   }
 }
+
+/**
+ * One sandbox per test file: started before the file's tests and closed after them. After each test,
+ * `afterEachTest` runs (e.g. clearing injected faults), then the file checks there is no loop (the
+ * call logs stay quiet) and no failed flow run.
+ */
+export function useE2E(bind: (e: E2E) => void, options: { afterEachTest?: (e: E2E) => Promise<unknown> } = {}): void {
+  let e: E2E | undefined;
+  beforeAll(async () => {
+    e = await E2E.start();
+    bind(e);
+  }, 120000);
+  afterAll(async () => {
+    await e?.close();
+  });
+  afterEach(async () => {
+    if (!e) return;
+    await options.afterEachTest?.(e);
+    await e.expectSettled();
+    e.expectNoFailedRuns();
+  });
+}

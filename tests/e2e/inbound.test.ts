@@ -6,19 +6,10 @@
 import { LEAD, OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
 import type { Referral } from "../../plugins-ts/src/partner-center/referral";
 import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
-import { E2E } from "./harness";
+import { E2E, useE2E } from "./harness";
 
 let e: E2E;
-beforeAll(async () => {
-  e = await E2E.start();
-}, 120000);
-afterAll(async () => {
-  await e?.close();
-});
-afterEach(async () => {
-  await e.expectSettled(); // no loop: nothing keeps calling once the change is through
-  e.expectNoFailedRuns();
-});
+useE2E((started) => (e = started));
 
 let n = 0;
 /** A co-sell deal a Microsoft seller shares with us (Shared, incoming, not yet accepted). */

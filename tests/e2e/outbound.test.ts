@@ -5,19 +5,10 @@
  * nothing, and Microsoft's side of the engagement comes back.
  */
 import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
-import { E2E } from "./harness";
+import { E2E, useE2E } from "./harness";
 
 let e: E2E;
-beforeAll(async () => {
-  e = await E2E.start();
-}, 120000);
-afterAll(async () => {
-  await e?.close();
-});
-afterEach(async () => {
-  await e.expectSettled(); // no loop: nothing keeps calling once the change is through
-  e.expectNoFailedRuns();
-});
+useE2E((started) => (e = started));
 
 /** Create + share an opportunity and return it with its referral. */
 async function shared(overrides: Record<string, unknown> = {}, solutions?: string[]) {

@@ -6,20 +6,10 @@
  */
 import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { FLOWS } from "../../scripts/src/flows/ids";
-import { E2E } from "./harness";
+import { E2E, useE2E } from "./harness";
 
 let e: E2E;
-beforeAll(async () => {
-  e = await E2E.start();
-}, 120000);
-afterAll(async () => {
-  await e?.close();
-});
-afterEach(async () => {
-  await e.clearFaults();
-  await e.expectSettled();
-  e.expectNoFailedRuns();
-});
+useE2E((started) => (e = started), { afterEachTest: (started) => started.clearFaults() });
 
 const recover = async () => {
   await e.fireRecurrence(FLOWS.recovery.id);

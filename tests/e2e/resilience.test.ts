@@ -4,20 +4,10 @@
  * recovered from on the next change, with every pending change sent then — no duplicate referral.
  */
 import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
-import { E2E } from "./harness";
+import { E2E, useE2E } from "./harness";
 
 let e: E2E;
-beforeAll(async () => {
-  e = await E2E.start();
-}, 120000);
-afterAll(async () => {
-  await e?.close();
-});
-afterEach(async () => {
-  await e.clearFaults();
-  await e.expectSettled();
-  e.expectNoFailedRuns();
-});
+useE2E((started) => (e = started), { afterEachTest: (started) => started.clearFaults() });
 
 async function sharedOpportunity() {
   const id = await e.createOpportunity();
