@@ -1,11 +1,11 @@
 import vectors from "../../../../plugins-ts/test-vectors/audit.json";
-import { PCF_CONTROLS } from "../../../../plugins-ts/src/model/schema";
 import { formatAuditLine, type AuditEntry } from "../../../../plugins-ts/src/rulebook/audit";
 import { AuditTimeline } from "../index";
 import { COLLAPSE_OVER_CHARS } from "../model";
 import { STRING_KEYS } from "../strings";
 import { STRINGS, auditContext, auditParameters } from "../__mocks__/mock-context";
-import { readManifest, type MockOptions } from "../../../shared/__mocks__/mock-context";
+import { type MockOptions } from "../../../shared/__mocks__/mock-context";
+import { describeManifestContract } from "../../../shared/__mocks__/manifest-contract";
 
 const NOW = Date.parse("2026-11-22T10:20:00Z");
 const LONG = "Partner Center rejected the update with 412 Precondition Failed after one re-read and retry: the referral was changed in Partner Center at the same time. Open the referral, check the latest values and save the opportunity again to retry.";
@@ -314,29 +314,5 @@ describe("Audit Timeline: size, updates and lifecycle", () => {
   });
 });
 
-describe("Audit Timeline: manifest and strings match the contracts", () => {
-  const manifest = readManifest("AuditTimeline");
+describeManifestContract("Audit Timeline", "auditTimeline", STRINGS, STRING_KEYS);
 
-  test("namespace, constructor, standard control, no platform libraries (no React)", () => {
-    const spec = PCF_CONTROLS.auditTimeline;
-    expect(spec.name).toBe(`pcs_${spec.namespace}.${spec.constructor}`);
-    expect(manifest.namespace).toBe(spec.namespace);
-    expect(manifest.constructorName).toBe(spec.constructor);
-    expect(manifest.controlType).toBe("standard");
-    expect(manifest.platformLibraries).toBe(0);
-    expect(manifest.resx).toEqual(["strings/AuditTimeline.1033.resx"]);
-    expect(manifest.css).toEqual(["css/AuditTimeline.css"]);
-  });
-
-  test("bound properties are exactly PCF_CONTROLS.auditTimeline.properties", () => {
-    const shipped = Object.fromEntries(manifest.properties.map((p) => [p.name, { ofType: p.ofType, usage: p.usage }]));
-    const expected = Object.fromEntries(Object.entries(PCF_CONTROLS.auditTimeline.properties).map(([name, p]) => [name, { ofType: p.ofType, usage: "bound" }]));
-    expect(shipped).toEqual(expected);
-  });
-
-  test("every string the control reads is in the resx", () => {
-    for (const key of STRING_KEYS) expect(STRINGS[key]).toBeTruthy();
-    const manifestKeys = [manifest.displayNameKey, manifest.descriptionKey, ...manifest.properties.flatMap((p) => [p.displayNameKey, p.descriptionKey])];
-    for (const key of manifestKeys) expect(STRINGS[key]).toBeTruthy();
-  });
-});

@@ -1,9 +1,10 @@
-import { PCF_CONTROLS, SYNC_STATUS_LABELS, SyncStatus as STATUS } from "../../../../plugins-ts/src/model/schema";
+import { SYNC_STATUS_LABELS, SyncStatus as STATUS } from "../../../../plugins-ts/src/model/schema";
 import { formatAuditLine } from "../../../../plugins-ts/src/rulebook/audit";
 import { SyncStatus } from "../index";
 import { STRING_KEYS } from "../strings";
 import { STRINGS, syncStatusContext, syncStatusParameters, type SyncStatusValues } from "../__mocks__/mock-context";
-import { readManifest, type MockOptions } from "../../../shared/__mocks__/mock-context";
+import { type MockOptions } from "../../../shared/__mocks__/mock-context";
+import { describeManifestContract } from "../../../shared/__mocks__/manifest-contract";
 
 const NOW = Date.parse("2026-11-22T10:20:00Z");
 const ago = (minutes: number): Date => new Date(NOW - minutes * 60_000);
@@ -284,33 +285,12 @@ describe("Sync Status: lifecycle", () => {
   });
 });
 
-describe("Sync Status: manifest and strings match the contracts", () => {
-  const manifest = readManifest("SyncStatus");
+describeManifestContract("Sync Status", "syncStatus", STRINGS, STRING_KEYS);
 
-  test("namespace, constructor, standard control, no platform libraries (no React)", () => {
-    const spec = PCF_CONTROLS.syncStatus;
-    expect(spec.name).toBe(`pcs_${spec.namespace}.${spec.constructor}`);
-    expect(manifest.namespace).toBe(spec.namespace);
-    expect(manifest.constructorName).toBe(spec.constructor);
-    expect(manifest.controlType).toBe("standard");
-    expect(manifest.platformLibraries).toBe(0);
-    expect(manifest.resx).toEqual(["strings/SyncStatus.1033.resx"]);
-    expect(manifest.css).toEqual(["css/SyncStatus.css"]);
-  });
-
-  test("bound properties are exactly PCF_CONTROLS.syncStatus.properties", () => {
-    const shipped = Object.fromEntries(manifest.properties.map((p) => [p.name, { ofType: p.ofType, usage: p.usage }]));
-    const expected = Object.fromEntries(Object.entries(PCF_CONTROLS.syncStatus.properties).map(([name, p]) => [name, { ofType: p.ofType, usage: "bound" }]));
-    expect(shipped).toEqual(expected);
-  });
-
-  test("every string the control reads is in the resx, and the badge labels are the choice labels", () => {
-    for (const key of STRING_KEYS) expect(STRINGS[key]).toBeTruthy();
-    const manifestKeys = [manifest.displayNameKey, manifest.descriptionKey, ...manifest.properties.flatMap((p) => [p.displayNameKey, p.descriptionKey])];
-    for (const key of manifestKeys) expect(STRINGS[key]).toBeTruthy();
-    expect(STRINGS.Status_NotSynced).toBe(SYNC_STATUS_LABELS[STATUS.NotSynced]);
-    expect(STRINGS.Status_Pending).toBe(SYNC_STATUS_LABELS[STATUS.Pending]);
-    expect(STRINGS.Status_Synced).toBe(SYNC_STATUS_LABELS[STATUS.Synced]);
-    expect(STRINGS.Status_Error).toBe(SYNC_STATUS_LABELS[STATUS.Error]);
-  });
+test("the badge labels are the choice labels", () => {
+  expect(STRINGS.Status_NotSynced).toBe(SYNC_STATUS_LABELS[STATUS.NotSynced]);
+  expect(STRINGS.Status_Pending).toBe(SYNC_STATUS_LABELS[STATUS.Pending]);
+  expect(STRINGS.Status_Synced).toBe(SYNC_STATUS_LABELS[STATUS.Synced]);
+  expect(STRINGS.Status_Error).toBe(SYNC_STATUS_LABELS[STATUS.Error]);
 });
+
