@@ -130,10 +130,13 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const mark = async (): Promise<Marks> => ({
       pc: (await json(`${sb.endpoints.partnerCenter.controlUrl}/calls?after=0`)).lastSeq ?? 0,
       dv: (await json(`${sb.endpoints.dataverse.controlUrl}/calls?after=0`)).lastSeq ?? 0,
-      runs: sb.flowRunner.listRuns({ top: 100000 }).length,
+      runs: sb.flowRunner.listRuns({ top: 1_000_000 }).length,
       firings: (await firingsAll()).length,
     });
-    const runsSince = (m: Marks): RunRecord[] => sb.flowRunner.listRuns({ top: 100000 }).slice(0, sb.flowRunner.listRuns({ top: 100000 }).length - m.runs);
+    const runsSince = (m: Marks): RunRecord[] => {
+      const all = sb.flowRunner.listRuns({ top: 1_000_000 }); // newest first
+      return all.slice(0, all.length - m.runs);
+    };
     const actionsIn = (r: RunRecord): number => {
       let n = 0;
       const walk = (actions: RunRecord["actions"]): void => {

@@ -7,7 +7,7 @@ import { MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_
 import { failuresTextExpression, WdlSources } from "../../../../plugins-ts/src/rulebook/wdl";
 import { LOST_STATUS_REASONS, OPPORTUNITY_STATUS_CODE } from "../../../../plugins-ts/src/rulebook/status";
 import { SALES_STAGES } from "../../../../plugins-ts/src/rulebook/mapping-outbound";
-import { configuredColumn, compose, dataverse, envParameter, select, Steps } from "../builder";
+import { configuredColumn, compose, dataverse, select, Steps } from "../builder";
 import { body, call, coalesce, equals, ex, iff, isEmpty, left, lit, not, objectOf, outputs, prop, propDyn, str, tpl, trimmed } from "../wdl";
 import { nameWithoutMark } from "./sync";
 

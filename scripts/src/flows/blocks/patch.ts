@@ -5,7 +5,7 @@
  * sent once more with the fresh eTag. The result (statusCode + body) ends up in a variable so later
  * actions never depend on which attempt ran.
  */
-import { childFlow, compose, completed, condition, failed, initVariable, invokeHttp, referrals, setVariable, Steps } from "../builder";
+import { completed, condition, failed, initVariable, invokeHttp, referrals, setVariable, Steps } from "../builder";
 import { call, coalesce, concat, equals, ex, iff, lit, or, outputs, prop, str, tpl, variables } from "../wdl";
 
 export const PATCH_RESULT = "Patch_result";
@@ -41,4 +41,3 @@ export function addPatch(steps: Steps, referralId: string, eTag: string, operati
   return { ok, referral: prop(variables(PATCH_RESULT), "body"), error };
 }
 
-export { childFlow, compose };

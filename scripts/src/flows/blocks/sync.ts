@@ -8,7 +8,6 @@ import { AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirecti
 import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SYNC_UPDATED_KEY, SyncField } from "../../../../plugins-ts/src/rulebook/sync-hash";
 import { compose, envParameter, query, select, Steps } from "../builder";
 import {
-  and,
   call,
   coalesce,
   concat,
@@ -153,4 +152,3 @@ export function addChangedFields(steps: Steps, name: string, stored: string, cur
 
 export const changed = (changedFields: string, field: SyncField): string => call("contains", changedFields, lit(field));
 
-export { and };

@@ -15,17 +15,16 @@
 import { LEAD, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../../plugins-ts/src/model/schema";
 import { MICROSOFT_HELP_OPTIONS } from "../../../../plugins-ts/src/model/schema";
 import { SALES_STAGES } from "../../../../plugins-ts/src/rulebook/mapping-outbound";
-import { configuredColumn,
+import {
+  configuredColumn,
   appendToArray,
   buttonTrigger,
   compose,
   condition,
   dataverse,
-  envParameter,
   FlowSpec,
   foreach,
   initVariable,
-  query,
   respond,
   setVariable,
   Steps,
@@ -282,4 +281,3 @@ function addSolutions(steps: Steps): void {
   steps.add("Remember_the_rows", setVariable("Rows", ex(call("join", body("Solution_row_ids_now"), lit(",")))));
 }
 
-export { query };

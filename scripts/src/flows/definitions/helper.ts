@@ -18,7 +18,7 @@ import { FLOWS } from "../ids";
 import { REFERRAL_LINK_BASE } from "./create-referral";
 import { addAudit, addProjection, auditLine, referralStatusLabel, referralSyncState, storedProjection, syncHashText } from "../blocks/sync";
 import { addSuccessWrite } from "../blocks/writes";
-import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, objectOf, odataString, or, outputs, prop, str, tpl, triggerBody, variables } from "../wdl";
+import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, objectOf, odataString, or, outputs, prop, str, tpl, triggerBody, trimmed, variables } from "../wdl";
 
 const SYNC_COLUMNS = [
   OPPORTUNITY.primaryId,
@@ -102,7 +102,7 @@ export function helperFlow(): FlowSpec {
   forLead.add("If_the_lead_is_open_and_the_referral_changed", condition(and(equals(prop(lead, "statecode"), "0"), not(sameETag(prop(lead, LEAD.referralEtag)))), leadChanged));
 
   const nothing = new Steps();
-  const external = trimmed0(prop(R, "externalReferenceId"));
+  const external = trimmed(prop(R, "externalReferenceId"));
   nothing.add(
     "Find_the_linked_opportunity",
     dataverse.listRecords(OPPORTUNITY.entitySetName, {
@@ -259,6 +259,5 @@ export function helperFlow(): FlowSpec {
   };
 }
 
-const trimmed0 = (e: string) => call("trim", str(e));
 /** A GUID-shaped string (36 characters with hyphens where a GUID has them). */
 const isGuid = (e: string) => and(equals(call("length", e), "36"), equals(call("substring", call("concat", e, lit("                                    ")), "8", "1"), lit("-")), equals(call("substring", call("concat", e, lit("                                    ")), "23", "1"), lit("-")));

@@ -6,7 +6,7 @@
  * shared → flow 7 (changed fields only).
  */
 import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
-import { configuredColumn, childFlow, condition, dataverseTrigger, envParameter, FlowSpec, Steps } from "../builder";
+import { configuredColumn, childFlow, condition, dataverseTrigger, FlowSpec, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { call, coalesce, equals, ex, not, tpl } from "../wdl";
 
