@@ -32,12 +32,21 @@ export function addPatch(steps: Steps, referralId: string, eTag: string, operati
 
   const status = prop(variables(PATCH_RESULT), "statusCode");
   const ok = or(equals(status, "200"), equals(status, "204"));
-  const errBody = prop(variables(PATCH_RESULT), "body");
-  const error = iff(
+  return { ok, referral: prop(variables(PATCH_RESULT), "body"), error: partnerCenterError(variables(PATCH_RESULT)) };
+}
+
+/**
+ * What a failed Partner Center call says, for the Audit line: its status and the documented error
+ * body's message (or the throttling body's), or that Partner Center could not be reached.
+ * `result` is an action's outputs (statusCode, body).
+ */
+export function partnerCenterError(result: string): string {
+  const status = prop(result, "statusCode");
+  const errBody = prop(result, "body");
+  return iff(
     equals(status, "null"),
     lit("Partner Center could not be reached."),
     concat(lit("Partner Center answered "), call("string", status), lit(": "), coalesce(prop(errBody, "error", "message"), prop(errBody, "message"), lit("no details"))),
   );
-  return { ok, referral: prop(variables(PATCH_RESULT), "body"), error };
 }
 

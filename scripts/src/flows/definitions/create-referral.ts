@@ -16,6 +16,7 @@ import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema
 import { buttonTrigger, compose, condition, dataverse, failed, FlowSpec, initVariable, referrals, respond, setVariable, Steps, succeeded } from "../builder";
 import { FLOWS } from "../ids";
 import { addDesiredReferral, addOpportunityReads, addValidation } from "../blocks/opportunity";
+import { partnerCenterError } from "../blocks/patch";
 import { addProjection, referralStatusLabel, syncHashText } from "../blocks/sync";
 import { addErrorWrite, addSuccessWrite } from "../blocks/writes";
 import { and, body, call, coalesce, concat, equals, ex, iff, lit, NEWLINE, not, outputs, prop, str, tpl, triggerBody, variables } from "../wdl";
@@ -58,16 +59,7 @@ export function createReferralFlow(): FlowSpec {
   doCreate.add("Remember_the_referral", setVariable("Created", ex(body("Create_referral"))), succeeded("Create_referral"));
   doCreate.add(
     "Remember_the_failure",
-    setVariable(
-      "Message",
-      ex(
-        iff(
-          equals(prop(call("outputs", lit("Create_referral")), "statusCode"), "null"),
-          lit("Partner Center could not be reached."),
-          concat(lit("Partner Center answered "), call("string", prop(call("outputs", lit("Create_referral")), "statusCode")), lit(": "), coalesce(prop(body("Create_referral"), "error", "message"), lit("no details"))),
-        ),
-      ),
-    ),
+    setVariable("Message", ex(partnerCenterError(call("outputs", lit("Create_referral"))))),
     failed("Create_referral"),
   );
   valid.add("If_no_referral_exists_yet", condition(call("empty", variables("Created")), doCreate), { If_an_earlier_attempt_failed: ["Succeeded", "Failed", "Skipped", "TimedOut"] });
