@@ -3,8 +3,10 @@
  * never overflows. Flows write it (same format, same caps, in WDL), the form script and the PCF
  * controls read it. Pure functions; no clock of its own.
  *
- * A line:  2026-11-22T10:15:03Z | CRM->PC | Error | create | Customer account country ... is missing
- *          timestamp (UTC, seconds) | direction | outcome | operation | message (single line)
+ * A line:  2026-11-22T10:15:03Z | CRM->PC | Error | create | Customer account country ... is missing | run 6b2f…/0858…
+ *          timestamp (UTC, seconds) | direction | outcome | operation | message (single line) [| run <flow>/<run>]
+ * The optional last part names the flow run that wrote the line (workflow()'s name and run name), so
+ * an admin can open it in the run history.
  */
 
 export type AuditDirection = "CRM->PC" | "PC->CRM";
@@ -27,6 +29,8 @@ export interface AuditEntry {
   /** Short verb naming what was attempted: create, update, inbound, solutions, close, validate… */
   operation: string;
   message: string;
+  /** The flow run that wrote the line: "<workflow name>/<run name>", as workflow() gives them. */
+  run?: string;
 }
 
 /** A parsed line, or the raw text of a line that is not in the format (never dropped). */
@@ -34,6 +38,7 @@ export type ParsedAuditLine = ({ kind: "entry" } & AuditEntry) | { kind: "raw"; 
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const OPERATION = /^[a-z][a-z0-9-]*$/;
+const RUN = /^run ([A-Za-z0-9-]+\/[A-Za-z0-9-]+)$/;
 
 /** UTC timestamp to the second, the form the flows write with formatDateTime(utcNow(), 'yyyy-MM-ddTHH:mm:ssZ'). */
 export function auditTimestamp(date: Date): string {
@@ -59,7 +64,9 @@ export function formatAuditLine(entry: AuditEntry): string {
   if (!AUDIT_DIRECTIONS.includes(entry.direction)) throw new Error(`Audit direction must be one of ${AUDIT_DIRECTIONS.join(", ")}, got "${entry.direction}"`);
   if (!AUDIT_OUTCOMES.includes(entry.outcome)) throw new Error(`Audit outcome must be one of ${AUDIT_OUTCOMES.join(", ")}, got "${entry.outcome}"`);
   if (!OPERATION.test(entry.operation)) throw new Error(`Audit operation must be a lower-case word, got "${entry.operation}"`);
-  return [entry.timestamp, entry.direction, entry.outcome, entry.operation, sanitizeAuditMessage(entry.message)].join(AUDIT_SEPARATOR);
+  if (entry.run !== undefined && !RUN.test(`run ${entry.run}`)) throw new Error(`Audit run must be "<workflow name>/<run name>", got "${entry.run}"`);
+  const parts = [entry.timestamp, entry.direction, entry.outcome, entry.operation, sanitizeAuditMessage(entry.message)];
+  return (entry.run ? [...parts, `run ${entry.run}`] : parts).join(AUDIT_SEPARATOR);
 }
 
 export function parseAuditLine(line: string): ParsedAuditLine {
@@ -72,13 +79,15 @@ export function parseAuditLine(line: string): ParsedAuditLine {
       (AUDIT_OUTCOMES as readonly string[]).includes(outcome) &&
       OPERATION.test(operation)
     ) {
+      const run = rest.length > 1 ? RUN.exec(rest[rest.length - 1]) : null;
       return {
         kind: "entry",
         timestamp,
         direction: direction as AuditDirection,
         outcome: outcome as AuditOutcome,
         operation,
-        message: rest.join(AUDIT_SEPARATOR),
+        message: (run ? rest.slice(0, -1) : rest).join(AUDIT_SEPARATOR),
+        ...(run ? { run: run[1] } : {}),
       };
     }
   }
