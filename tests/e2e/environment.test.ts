@@ -3,7 +3,7 @@
  * no flow edited: the check mark, the deal value column and the customer country column.
  */
 import { ENVIRONMENT_VARIABLES, OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
-import { FLOWS } from "../../scripts/src/flows/ids";
+import { FLOWS } from "../../flows/src/ids";
 import { E2E, useE2E } from "./harness";
 
 let e: E2E;

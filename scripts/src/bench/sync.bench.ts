@@ -9,7 +9,7 @@
 import type { DynamicsWebApi } from "dynamics-web-api";
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
 import type { RunRecord } from "../../../sandbox/flow-runner/src/engine/types";
-import { FLOWS } from "../flows/ids";
+import { FLOWS } from "../../../flows/src/ids";
 import { startSandbox, type Sandbox } from "../sandbox";
 import type { BenchContext, BenchFigure } from "./types";
 

@@ -12,9 +12,9 @@
  *   referral's solutions (catalogue rows are added to Microsoft Solution Details when missing).
  * The caller (flow 4) has marked the record Pending, so these writes trigger no outbound sync.
  */
-import { LEAD, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../../plugins-ts/src/model/schema";
-import { MICROSOFT_HELP_OPTIONS } from "../../../../plugins-ts/src/model/schema";
-import { SALES_STAGES } from "../../../../plugins-ts/src/rulebook/mapping-outbound";
+import { LEAD, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import { MICROSOFT_HELP_OPTIONS } from "../../../plugins-ts/src/model/schema";
+import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
 import {
   configuredColumn,
   appendToArray,

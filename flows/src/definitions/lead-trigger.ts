@@ -9,7 +9,7 @@
  *   referral (the solution's lead → opportunity map copied its id).
  * Both patches use If-Match with one re-read on 412.
  */
-import { LEAD, SyncStatus } from "../../../../plugins-ts/src/model/schema";
+import { LEAD, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { childFlow, condition, dataverse, dataverseTrigger, FlowSpec, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { addPatch, initPatchResult } from "../blocks/patch";

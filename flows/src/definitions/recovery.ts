@@ -9,7 +9,7 @@
  *   create or update; a rule the opportunity breaks is the seller's to fix and is left alone) are handed
  *   to flow 8 again, so an outage heals without anyone touching the record.
  */
-import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { childFlow, compose, dataverse, FlowSpec, foreach, initVariable, query, recurrenceTrigger, referrals, setVariable, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { body, call, coalesce, equals, ex, items, lit, NEWLINE, or, outputs, prop, str, tpl, variables } from "../wdl";

@@ -3,9 +3,9 @@
  * flow that needs it: the sync projection (rulebook/sync-hash.ts v2), audit lines
  * (rulebook/audit.ts), check marks (rulebook/check-mark.ts), status labels (rulebook/status.ts).
  */
-import { CHECK_MARK_ERROR, CHECK_MARK_SUCCESS } from "../../../../plugins-ts/src/rulebook/check-mark";
-import { AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirection, AuditOutcome } from "../../../../plugins-ts/src/rulebook/audit";
-import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SYNC_UPDATED_KEY, SyncField } from "../../../../plugins-ts/src/rulebook/sync-hash";
+import { CHECK_MARK_ERROR, CHECK_MARK_SUCCESS } from "../../../plugins-ts/src/rulebook/check-mark";
+import { AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirection, AuditOutcome } from "../../../plugins-ts/src/rulebook/audit";
+import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SYNC_UPDATED_KEY, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { compose, envParameter, query, select, Steps } from "../builder";
 import {
   call,
@@ -48,11 +48,17 @@ export function nameWithMark(name: string, succeeded: boolean): string {
 
 // ---- audit ---------------------------------------------------------------------------------------
 
-/** One audit line, in rulebook/audit.ts format, the message kept to one line and 500 characters. */
-export function auditLine(direction: AuditDirection, outcome: AuditOutcome, operation: string, message: string): string {
+/** This run, as the Audit line names it: "<workflow name>/<run name>" (rulebook/audit.ts AuditEntry.run). */
+export const THIS_RUN = concat("workflow()?['name']", lit("/"), "workflow()?['run']?['name']");
+
+/**
+ * One audit line, in rulebook/audit.ts format, the message kept to one line and 500 characters, ending
+ * with the run that wrote it (`run` overrides it, for tests).
+ */
+export function auditLine(direction: AuditDirection, outcome: AuditOutcome, operation: string, message: string, run: string = THIS_RUN): string {
   const oneLine = call("trim", call("replace", call("replace", call("replace", str(message), "decodeUriComponent('%0D')", "' '"), NEWLINE, "' '"), "decodeUriComponent('%09')", "' '"));
   const capped = iff(call("greater", call("length", oneLine), String(AUDIT_MAX_MESSAGE_CHARS)), concat(left(oneLine, AUDIT_MAX_MESSAGE_CHARS - 1), lit("…")), oneLine);
-  return concat(call("formatDateTime", "utcNow()", lit("yyyy-MM-ddTHH:mm:ssZ")), lit(` | ${direction} | ${outcome} | ${operation} | `), capped);
+  return concat(call("formatDateTime", "utcNow()", lit("yyyy-MM-ddTHH:mm:ssZ")), lit(` | ${direction} | ${outcome} | ${operation} | `), capped, lit(" | run "), run);
 }
 
 /**

@@ -5,7 +5,7 @@
  * (trackingInfo.microsoftMsxId) and an Audit line with Microsoft's status — only when one of them is
  * new, so repeated deliveries write nothing. Neither column is a trigger column of flow 8.
  */
-import { OPPORTUNITY } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
 import { buttonTrigger, compose, condition, dataverse, FlowSpec, foreach, query, referrals, respond, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { addAudit, auditAlreadySays, auditLine, referralStatusLabel } from "../blocks/sync";

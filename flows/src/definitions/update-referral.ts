@@ -8,7 +8,7 @@
  * projection, status and Audit line are written back. Changes Partner Center does not accept by
  * update (name, "How can Microsoft help?", reopening a closed deal) stay in the CRM and are audited.
  */
-import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { buttonTrigger, compose, condition, FlowSpec, initVariable, query, respond, setVariable, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { addDesiredReferral, addOpportunityReads, addValidation } from "../blocks/opportunity";

@@ -5,7 +5,7 @@
  * opportunity syncs and is not in the middle of an inbound update, marks it changed so flow 8 — the
  * one outbound pipeline, one run at a time — sends the new solution list.
  */
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SyncStatus } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { condition, dataverse, dataverseTrigger, FlowSpec, initVariable, setVariable, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { and, body, call, coalesce, equals, ex, lit, not, prop, str, tpl, variables } from "../wdl";

@@ -6,7 +6,7 @@
  * variables as definition.parameters with metadata.schemaName. One builder for every flow, so the
  * shapes are written once.
  */
-import { CONNECTION_REFERENCES, connectorId, ENVIRONMENT_VARIABLES } from "../../../plugins-ts/src/model/schema";
+import { CONNECTION_REFERENCES, connectorId, ENVIRONMENT_VARIABLES } from "../../plugins-ts/src/model/schema";
 
 export type RunStatus = "Succeeded" | "Failed" | "Skipped" | "TimedOut";
 export type RunAfter = Record<string, RunStatus[]>;

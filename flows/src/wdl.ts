@@ -4,7 +4,7 @@
  * arguments of if(), so a branch never relies on the other branch's guard (substring/first/json are
  * always given inputs that cannot fail).
  */
-import { wdlString } from "../../../plugins-ts/src/rulebook/wdl";
+import { wdlString } from "../../plugins-ts/src/rulebook/wdl";
 
 export const lit = wdlString;
 export const call = (fn: string, ...args: Array<string | number>): string => `${fn}(${args.join(", ")})`;

@@ -8,7 +8,7 @@
  * SignatureTokenToMsSignatureHeader puts the signature in x-ms-signature, which a flow's HTTP trigger
  * can see.
  */
-import { REFERRAL_EVENT_NAMES } from "../../../../plugins-ts/src/partner-center/referral";
+import { REFERRAL_EVENT_NAMES } from "../../../plugins-ts/src/partner-center/referral";
 import { buttonTrigger, completed, compose, condition, FlowSpec, invokeHttp, query, Steps, terminate } from "../builder";
 import { FLOWS } from "../ids";
 import { and, call, coalesce, equals, ex, iff, isEmpty, lit, not, outputs, prop, str, trimmed, triggerBody } from "../wdl";

@@ -12,7 +12,7 @@
  * flow 3 writes it, so those writes send nothing back (flow 8's trigger condition); the final write
  * sets Synced with the referral's eTag and projection — and always unlocks, even after a failure.
  */
-import { LEAD, OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
+import { LEAD, OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { buttonTrigger, childFlow, completed, compose, condition, dataverse, failed, FlowSpec, initVariable, query, referrals, respond, setVariable, Steps, succeeded } from "../builder";
 import { FLOWS } from "../ids";
 import { REFERRAL_LINK_BASE } from "./create-referral";

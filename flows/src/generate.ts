@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { flowFileName, flowMetadataXml } from "../solution/flows";
+import { flowFileName, flowMetadataXml } from "../../scripts/src/solution/flows";
 import { buildFlows } from "./catalog";
 
 export interface GeneratedFile {

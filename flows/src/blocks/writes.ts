@@ -9,8 +9,8 @@
  * - an error write includes name only when the mark changes, and is skipped entirely when the
  *   opportunity already shows this very error: a failure can cause at most one more attempt.
  */
-import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
-import type { AuditDirection } from "../../../../plugins-ts/src/rulebook/audit";
+import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import type { AuditDirection } from "../../../plugins-ts/src/rulebook/audit";
 import { compose, condition, dataverse, Steps } from "../builder";
 import { call, equals, ex, iff, not, objectOf, or, prop } from "../wdl";
 import { addAudit, auditAlreadySays, auditLine, nameWithMark } from "./sync";

@@ -5,7 +5,7 @@
  * in the middle of an inbound update (pcs_syncstatus Pending). Not shared yet → flow 2 (create);
  * shared → flow 7 (changed fields only).
  */
-import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { configuredColumn, childFlow, condition, dataverseTrigger, FlowSpec, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { call, coalesce, equals, ex, not, tpl } from "../wdl";

@@ -3,17 +3,17 @@
  * built from (validation, outbound mapping, sync projection, audit line) run in the flow runner on
  * the rulebook's own test vectors and must give the rulebook's results exactly.
  */
-import auditVectors from "../../../../plugins-ts/test-vectors/audit.json";
-import mappingVectors from "../../../../plugins-ts/test-vectors/mapping-outbound.json";
-import syncVectors from "../../../../plugins-ts/test-vectors/sync-hash.json";
-import validationVectors from "../../../../plugins-ts/test-vectors/validation.json";
-import type { Referral } from "../../../../plugins-ts/src/partner-center/referral";
-import { AuditEntry, formatAuditLine } from "../../../../plugins-ts/src/rulebook/audit";
-import { toReferral } from "../../../../plugins-ts/src/rulebook/mapping-outbound";
-import { OpportunitySnapshot } from "../../../../plugins-ts/src/rulebook/snapshot";
-import { syncHash, syncHashOfSnapshot } from "../../../../plugins-ts/src/rulebook/sync-hash";
-import { validate } from "../../../../plugins-ts/src/rulebook/validate";
-import { FlowRunnerHandle, startFlowRunner, workflowRow } from "../../../../sandbox/flow-runner/src";
+import auditVectors from "../../../plugins-ts/test-vectors/audit.json";
+import mappingVectors from "../../../plugins-ts/test-vectors/mapping-outbound.json";
+import syncVectors from "../../../plugins-ts/test-vectors/sync-hash.json";
+import validationVectors from "../../../plugins-ts/test-vectors/validation.json";
+import type { Referral } from "../../../plugins-ts/src/partner-center/referral";
+import { AuditEntry, formatAuditLine } from "../../../plugins-ts/src/rulebook/audit";
+import { toReferral } from "../../../plugins-ts/src/rulebook/mapping-outbound";
+import { OpportunitySnapshot } from "../../../plugins-ts/src/rulebook/snapshot";
+import { syncHash, syncHashOfSnapshot } from "../../../plugins-ts/src/rulebook/sync-hash";
+import { validate } from "../../../plugins-ts/src/rulebook/validate";
+import { FlowRunnerHandle, startFlowRunner, workflowRow } from "../../../sandbox/flow-runner/src";
 import { buttonTrigger, compose, configuredColumn, flowFile, respond, Steps } from "../builder";
 import { addDesiredReferral, addValidation, OpportunitySnapshotRefs } from "../blocks/opportunity";
 import { addProjection, auditLine, syncHashText } from "../blocks/sync";
@@ -157,14 +157,18 @@ describe("audit lines (test-vectors/audit.json): the flows write the rulebook's 
   it("formats every vector as formatAuditLine does (after the timestamp)", async () => {
     const steps = new Steps();
     const entries = auditVectors.format.map((v) => v.entry as AuditEntry);
-    entries.forEach((entry, i) => steps.add(`Line_${i}`, compose(ex(auditLine(entry.direction, entry.outcome, entry.operation, `'${entry.message.replace(/'/g, "''")}'`)))));
+    const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+    entries.forEach((entry, i) => steps.add(`Line_${i}`, compose(ex(auditLine(entry.direction, entry.outcome, entry.operation, literal(entry.message), entry.run ? literal(entry.run) : undefined)))));
     steps.add("Respond", respond(Object.fromEntries(entries.map((_e, i) => [`line${i}`, ex(outputs(`Line_${i}`))])), Object.fromEntries(entries.map((_e, i) => [`line${i}`, { title: `line ${i}`, type: "string" as const }]))));
     const out = await run(await activate(steps, []), {});
     entries.forEach((entry, i) => {
       const line = out[`line${i}`] as string;
       expect(line.slice(0, 20)).toBe("2026-11-22T10:15:03Z");
       // the flows do not mask bearer tokens: they never have one in a message
-      if (!/Bearer/.test(entry.message)) expect(line.slice(20)).toBe(formatAuditLine(entry).slice(20));
+      // without a run given, the line names the run that wrote it
+      const run = entry.run ?? /\| run (\S+)$/.exec(line)?.[1];
+      expect(run).toMatch(/^[0-9a-f-]{36}\/\S+$/i);
+      if (!/Bearer/.test(entry.message)) expect(line.slice(20)).toBe(formatAuditLine({ ...entry, run }).slice(20));
     });
   });
 });

@@ -12,7 +12,7 @@
  * that timed out after Partner Center committed it): the flow first looks for a referral whose
  * externalReferenceId is this opportunity and adopts it instead of creating a second one.
  */
-import { OPPORTUNITY, SyncStatus } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { buttonTrigger, compose, condition, dataverse, failed, FlowSpec, initVariable, referrals, respond, setVariable, Steps, succeeded } from "../builder";
 import { FLOWS } from "../ids";
 import { addDesiredReferral, addOpportunityReads, addValidation } from "../blocks/opportunity";

@@ -3,10 +3,10 @@
  * rulebook's own generated expressions (rulebook/wdl.ts), and mapping it to the referral it
  * describes (rulebook/mapping-outbound.ts). Flows 2 (create) and 7 (update) share these.
  */
-import { MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../../../../plugins-ts/src/model/schema";
-import { failuresTextExpression, WdlSources } from "../../../../plugins-ts/src/rulebook/wdl";
-import { LOST_STATUS_REASONS, OPPORTUNITY_STATUS_CODE } from "../../../../plugins-ts/src/rulebook/status";
-import { SALES_STAGES } from "../../../../plugins-ts/src/rulebook/mapping-outbound";
+import { MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../../../plugins-ts/src/model/schema";
+import { failuresTextExpression, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+import { LOST_STATUS_REASONS, OPPORTUNITY_STATUS_CODE } from "../../../plugins-ts/src/rulebook/status";
+import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
 import { configuredColumn, compose, dataverse, select, Steps } from "../builder";
 import { body, call, coalesce, equals, ex, iff, isEmpty, left, lit, not, objectOf, outputs, prop, propDyn, str, tpl, trimmed } from "../wdl";
 import { nameWithoutMark } from "./sync";

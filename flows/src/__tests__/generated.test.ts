@@ -3,13 +3,13 @@
  * then `npm run flows`), and the flows have the shape an admin and Power Automate expect.
  */
 import * as path from "path";
-import { CONNECTION_REFERENCES } from "../../../../plugins-ts/src/model/schema";
-import { lintFlow } from "../../../../sandbox/flow-runner/src";
+import { CONNECTION_REFERENCES } from "../../../plugins-ts/src/model/schema";
+import { lintFlow } from "../../../sandbox/flow-runner/src";
 import { buildFlows } from "../catalog";
 import { staleFlows } from "../generate";
 import { FLOWS } from "../ids";
 
-const ROOT = path.resolve(__dirname, "..", "..", "..", "..");
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 const flows = buildFlows();
 const byName = new Map(flows.map((f) => [f.spec.name, f]));
 
