@@ -253,7 +253,7 @@ export function dataverseTrigger(name: string, options: { entity: string; messag
 
 // ---- environment variables -------------------------------------------------------------------------
 
-type EnvKey = keyof typeof ENVIRONMENT_VARIABLES;
+export type EnvKey = keyof typeof ENVIRONMENT_VARIABLES;
 /** The parameter name a flow uses for an environment variable: "<Display name> (<schema name>)", as Power Automate writes it. */
 export const envParameterName = (key: EnvKey): string => `${ENVIRONMENT_VARIABLES[key].displayName} (${ENVIRONMENT_VARIABLES[key].schemaName})`;
 export const envParameter = (key: EnvKey): string => `parameters('${envParameterName(key).replace(/'/g, "''")}')`;
