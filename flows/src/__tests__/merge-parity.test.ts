@@ -3,6 +3,12 @@
  * vectors (sync-record.json, merge.json), run in the flow runner.
  */
 import mergeVectors from "../../../plugins-ts/test-vectors/merge.json";
+import syncVectors from "../../../plugins-ts/test-vectors/sync-hash.json";
+import type { Referral } from "../../../plugins-ts/src/partner-center/referral";
+import { toReferral } from "../../../plugins-ts/src/rulebook/mapping-outbound";
+import type { OpportunitySnapshot } from "../../../plugins-ts/src/rulebook/snapshot";
+import { SALES_STAGE_NUMBERS, syncProjection } from "../../../plugins-ts/src/rulebook/sync-hash";
+import { addSolutionIds, crmProjection, pcProjection } from "../blocks/projection";
 import recordVectors from "../../../plugins-ts/test-vectors/sync-record.json";
 import { decideField } from "../../../plugins-ts/src/rulebook/merge";
 import { DEFAULT_CONFIG } from "../../../plugins-ts/src/rulebook/snapshot";
@@ -11,7 +17,7 @@ import type { SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { compose, configuredColumn, respond, Steps } from "../builder";
 import { actionExpression, replacedExpression } from "../blocks/merge";
 import { crmKey, joinedKey, storedKey, storedRecord } from "../blocks/record";
-import { call, ex, outputs, prop } from "../wdl";
+import { call, coalesce, ex, outputs, prop } from "../wdl";
 import { expressionHarness, ExpressionHarness } from "./harness";
 
 let h: ExpressionHarness;
@@ -87,5 +93,46 @@ describe("conflict policy (merge.json)", () => {
     const d = decideField(v.field as SyncField, v.crm, v.pc, agreed);
     expect(out.action).toBe(d.action);
     expect(out.replaced).toBe(d.replaced !== undefined ? "True" : "False");
+  });
+});
+
+describe("projections of both sides (sync-hash.json)", () => {
+  type Item = { snapshot?: OpportunitySnapshot; referral?: Referral };
+  const items: Item[] = [...syncVectors.same.flatMap((g) => g.items as unknown as Item[]), ...syncVectors.changed.map((c) => c.item as unknown as Item)];
+  let crmFlow: string;
+  let pcFlow: string;
+  beforeAll(async () => {
+    const S = call("json", input("snapshot"));
+    const a = new Steps();
+    const ids = addSolutionIds(a, "Solution_ids", prop(S, "solutions"), (it) => prop(it, "pcs_solutionid"));
+    const rows = { opportunity: prop(S, "opportunity"), account: prop(S, "account"), contact: call("first", coalesce(prop(S, "contacts"), "json('[]')")), currency: prop(S, "currency") };
+    a.add("Projection", compose(ex(crmProjection(rows, ids, configuredColumn("dealValueField", prop(S, "config", "dealValueField"))))));
+    a.add("Respond", respond({ p: ex(call("string", outputs("Projection"))) }, { p: { title: "p", type: "string" } }));
+    crmFlow = await h.activate(a, ["snapshot"]);
+    const b = new Steps();
+    const R = call("json", input("referral"));
+    const pcIds = addSolutionIds(b, "Solution_ids", prop(R, "details", "requirements", "solutions"), (it) => prop(it, "id"));
+    b.add("Projection", compose(ex(pcProjection(R, pcIds, input("crmContact")))));
+    b.add("Respond", respond({ p: ex(call("string", outputs("Projection"))) }, { p: { title: "p", type: "string" } }));
+    pcFlow = await h.activate(b, ["referral", "crmContact"]);
+  });
+
+  it.each(items.map((item, i) => [i, item] as const))("item %i projects as the rulebook projects it", async (_i, item) => {
+    if (item.snapshot) {
+      const out = await h.run(crmFlow, { snapshot: JSON.stringify(item.snapshot) });
+      expect(JSON.parse(out.p as string)).toEqual(syncProjection(toReferral(item.snapshot)));
+    } else {
+      for (const crmContact of ["", "someone.else@contoso.com", ...(item.referral!.customerProfile?.team ?? []).map((m) => String(m.email ?? "").trim().toLowerCase())]) {
+        const out = await h.run(pcFlow, { referral: JSON.stringify(item.referral), crmContact });
+        expect(JSON.parse(out.p as string)).toEqual(syncProjection(item.referral!, { crmContact }));
+      }
+    }
+  });
+
+  it("reads a numeric sales stage as its name, as the rulebook does", async () => {
+    for (const [n, name] of Object.entries(SALES_STAGE_NUMBERS)) {
+      const out = await h.run(pcFlow, { referral: JSON.stringify({ salesStage: n }), crmContact: "" });
+      expect(JSON.parse(out.p as string).salesStage).toBe(name);
+    }
   });
 });
