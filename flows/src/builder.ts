@@ -66,8 +66,7 @@ export const completed = (name: string): RunAfter => ({ [name]: ["Succeeded", "F
 export const CONNECTIONS = {
   dataverse: { key: "shared_commondataserviceforapps", ref: CONNECTION_REFERENCES.dataverse },
   referrals: { key: "shared_partnercenterref", ref: CONNECTION_REFERENCES.partnerCenterReferrals },
-  referralsApi: { key: "shared_webcontents", ref: CONNECTION_REFERENCES.partnerCenterReferralsApi },
-  webhooksApi: { key: "shared_webcontents_1", ref: CONNECTION_REFERENCES.partnerCenterWebhooks },
+  events: { key: "shared_partnercenterevents", ref: CONNECTION_REFERENCES.partnerCenterEvents },
 } as const;
 export type ConnectionName = keyof typeof CONNECTIONS;
 
@@ -127,17 +126,21 @@ export const referrals = {
       ...(options.skip !== undefined ? { $skip: options.skip } : {}),
     }),
   create: (referral: unknown): Action => connectorAction("referrals", "CreateReferral", { Referral: referral }),
+  /** PatchReferralById: a JSON Patch (add / replace on the connector's paths); no If-Match (the connector has none). */
+  patch: (id: string, operations: unknown): Action => connectorAction("referrals", "PatchReferralById", { id, Referral: operations }),
 };
 
-/** HTTP with Microsoft Entra ID (preauthorized): InvokeHttp with a URL relative to the connection's base resource. */
-export function invokeHttp(connection: "referralsApi" | "webhooksApi", method: string, url: string, options: { headers?: Record<string, string>; body?: unknown } = {}): Action {
-  return connectorAction(connection, "InvokeHttp", {
-    "request/method": method,
-    "request/url": url,
-    ...(options.headers ? { "request/headers": options.headers } : {}),
-    ...(options.body !== undefined ? { "request/body": options.body } : {}),
-  });
-}
+/**
+ * Partner Center Events (certified connector shared_partnercenterevents): the webhook registration,
+ * /webhooks/v1/registration (reference partner-center-2026.md §4). The body's properties are passed
+ * one by one (body/<property>), as exported flows pass a connector's body.
+ */
+export const events = {
+  view: (): Action => connectorAction("events", "ViewRegistration", {}),
+  register: (registration: Record<string, unknown>): Action => connectorAction("events", "EventRegistration", eventsBody(registration)),
+  update: (registration: Record<string, unknown>): Action => connectorAction("events", "UpdateRegistration", eventsBody(registration)),
+};
+const eventsBody = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [`body/${k}`, v]));
 
 // ---- built-in actions ------------------------------------------------------------------------------
 
@@ -220,9 +223,14 @@ export function buttonTrigger(properties: Record<string, SchemaProperty>, requir
   };
 }
 
-/** "When a HTTP request is received": Request of kind Http with the body's JSON schema. */
+/**
+ * "When a HTTP request is received": Request of kind Http with the body's JSON schema. "Who can
+ * trigger the flow?" is Anyone (`triggerAuthenticationType: All`): Partner Center's webhook calls
+ * carry no Entra ID token, and a new flow's default (any user in the tenant) would refuse them
+ * (reference power-platform-limits.md); the signed URL and re-reading the referral protect it.
+ */
 export function httpTrigger(schema: Record<string, unknown>, runtimeConfiguration?: unknown): Record<string, unknown> {
-  return { manual: { type: "Request", kind: "Http", inputs: { schema }, ...(runtimeConfiguration ? { runtimeConfiguration } : {}) } };
+  return { manual: { type: "Request", kind: "Http", inputs: { triggerAuthenticationType: "All", schema }, ...(runtimeConfiguration ? { runtimeConfiguration } : {}) } };
 }
 
 /** Dataverse "When a row is added, modified or deleted". message: 1 added, 2 deleted, 3 modified, 4 added or modified, 5 added or deleted … */

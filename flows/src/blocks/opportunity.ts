@@ -1,90 +1,11 @@
-/**
- * Reading an opportunity the way the rulebook sees it (rulebook/snapshot.ts), validating it with the
- * rulebook's own generated expressions (rulebook/wdl.ts), and mapping it to the referral it
- * describes (rulebook/mapping-outbound.ts). Flows 2 (create) and 7 (update) share these.
- */
-import { MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../../../plugins-ts/src/model/schema";
-import { failuresTextExpression, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+/** The referral an opportunity describes (rulebook/mapping-outbound.ts), for flow 2's create. */
+import { MICROSOFT_HELP_OPTIONS, OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
 import { LOST_STATUS_REASONS, OPPORTUNITY_STATUS_CODE } from "../../../plugins-ts/src/rulebook/status";
 import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
-import { configuredColumn, compose, dataverse, select, Steps } from "../builder";
-import { body, call, coalesce, equals, ex, iff, isEmpty, left, lit, not, objectOf, outputs, prop, propDyn, str, tpl, trimmed } from "../wdl";
+import { configuredColumn, compose, Steps } from "../builder";
+import { call, coalesce, equals, ex, iff, isEmpty, left, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
 import { nameWithoutMark } from "./sync";
-
-const ACCOUNT_COLUMNS = "name,address1_line1,address1_line2,address1_city,address1_stateorprovince,address1_postalcode";
-const CONTACT_COLUMNS = "fullname,firstname,lastname,emailaddress1,telephone1";
-
-export interface OpportunitySnapshotRefs {
-  opportunity: string;
-  account: string;
-  contact: string;
-  currency: string;
-  /** Microsoft Solution Details rows (array). */
-  solutions: string;
-  /** The Microsoft Partner Center Solutions row ids, comma separated. */
-  rowIds: string;
-}
-
-/** Get_opportunity (with its account, contact and currency) and its solution rows. */
-export function addOpportunityReads(steps: Steps, opportunityId: string): OpportunitySnapshotRefs {
-  const country = configuredColumn("customerCountryCodeField");
-  steps.add(
-    "Get_opportunity",
-    dataverse.getItem(OPPORTUNITY.entitySetName, ex(opportunityId), {
-      expand: `customerid_account($select=${ACCOUNT_COLUMNS},${tpl(country)}),parentcontactid($select=${CONTACT_COLUMNS}),transactioncurrencyid($select=isocurrencycode)`,
-    }),
-  );
-  steps.add(
-    "List_solutions",
-    dataverse.listRecords(PARTNER_CENTER_SOLUTION.entitySetName, {
-      select: PARTNER_CENTER_SOLUTION.primaryId,
-      filter: `_${PARTNER_CENTER_SOLUTION.opportunity}_value eq ${tpl(opportunityId)}`,
-      expand: `${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}($select=${[SOLUTION_DETAIL.solutionId, SOLUTION_DETAIL.name, SOLUTION_DETAIL.publisherName, SOLUTION_DETAIL.solutionType].join(",")})`,
-    }),
-  );
-  const rows = coalesce(prop(body("List_solutions"), "value"), "json('[]')");
-  steps.add("Solution_details", select(ex(rows), ex(prop("item()", PARTNER_CENTER_SOLUTION.solutionDetailNavigation))));
-  steps.add("Solution_row_ids", select(ex(rows), ex(prop("item()", PARTNER_CENTER_SOLUTION.primaryId))));
-  const opp = body("Get_opportunity");
-  return {
-    opportunity: opp,
-    account: prop(opp, "customerid_account"),
-    contact: prop(opp, "parentcontactid"),
-    currency: prop(opp, "transactioncurrencyid"),
-    solutions: body("Solution_details"),
-    rowIds: call("join", body("Solution_row_ids"), lit(",")),
-  };
-}
-
-/**
- * Validation_failures: the messages of every rule the opportunity fails, joined by spaces ("" when it
- * passes) — exactly validate()'s messages. `previousShared` is true when Partner Center already shares
- * the referral with Microsoft (the stored projection), for "visibility never goes back to No".
- */
-export function addValidation(
-  steps: Steps,
-  snap: OpportunitySnapshotRefs,
-  previousShared: string,
-  config: WdlSources["config"] = { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
-): string {
-  const sources: WdlSources = {
-    rows: {
-      opportunity: snap.opportunity,
-      account: snap.account,
-      contact: snap.contact,
-      currency: snap.currency,
-      previous: outputs("Previous_values"),
-    },
-    lists: {
-      solutions: snap.solutions,
-      contacts: iff(equals(snap.contact, "null"), "json('[]')", call("createArray", snap.contact)),
-    },
-    config,
-  };
-  steps.add("Previous_values", compose(ex(objectOf([[OPPORTUNITY.referralVisibility, iff(previousShared, "true", "null")]]))));
-  steps.add("Validation_failures", compose(ex(call("trim", failuresTextExpression(sources, " ")))));
-  return outputs("Validation_failures");
-}
+import type { OpportunityRows } from "./projection";
 
 const member = (row: string, first: string, last: string, email: string, phone: string): string =>
   objectOf([
@@ -95,16 +16,18 @@ const member = (row: string, first: string, last: string, email: string, phone: 
   ]);
 
 /**
- * Desired_referral: the referral the opportunity describes (mapping-outbound.ts toReferral), as a
- * Compose object. `owner` (a systemuser row) fills the partner team when given (create only).
+ * Referral_to_create: the referral the opportunity describes (mapping-outbound.ts toReferral), as a
+ * Compose object read from one "Get the opportunity" (its owner is the partner team). Returns the
+ * expression of that object without the optional enum fields the opportunity leaves empty (Partner
+ * Center validates enum values, and null is none of them).
  */
-export function addDesiredReferral(
+export function addReferralToCreate(
   steps: Steps,
-  snap: OpportunitySnapshotRefs,
-  owner?: string,
-  config: WdlSources["config"] = { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
+  rows: OpportunityRows & { owner?: string },
+  solutions: string,
+  config = { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
 ): string {
-  const o = snap.opportunity;
+  const o = rows.opportunity;
   const help = prop(o, OPPORTUNITY.microsoftHelp);
   const helpCodes = lit(JSON.stringify(Object.fromEntries(MICROSOFT_HELP_OPTIONS.map((h) => [String(h.value), h.code]))));
   const code = propDyn(call("json", helpCodes), call("string", coalesce(help, "''")));
@@ -119,19 +42,7 @@ export function addDesiredReferral(
   const stage = prop(o, "salesstage");
   const stages = call("createArray", ...SALES_STAGES.map(lit));
   const closeDate = str(prop(o, "estimatedclosedate"));
-  const country = call("toUpper", call("replace", trimmed(propDyn(snap.account, config.customerCountryCodeField)), lit(" "), lit("")));
-  const solutionTypes = lit(JSON.stringify(Object.fromEntries(SOLUTION_TYPE_OPTIONS.map((t) => [String(t.value), t.code]))));
-
-  steps.add(
-    "Desired_solutions",
-    select(ex(snap.solutions), {
-      type: "Name",
-      id: ex(trimmed(prop("item()", SOLUTION_DETAIL.solutionId))),
-      name: ex(prop("item()", SOLUTION_DETAIL.name)),
-      publisherName: ex(prop("item()", SOLUTION_DETAIL.publisherName)),
-      solutionType: ex(propDyn(call("json", solutionTypes), call("string", coalesce(prop("item()", SOLUTION_DETAIL.solutionType), "''")))),
-    }),
-  );
+  const country = call("toUpper", call("replace", trimmed(propDyn(rows.account, config.customerCountryCodeField)), lit(" "), lit("")));
 
   const referral: Record<string, unknown> = {
     name: ex(nameWithoutMark(prop(o, "name"))),
@@ -142,24 +53,24 @@ export function addDesiredReferral(
     statusReason: ex(statusReason),
     salesStage: ex(iff(equals(stage, "null"), "null", `${stages}?[${call("int", coalesce(stage, "0"))}]`)),
     customerProfile: {
-      name: ex(prop(snap.account, "name")),
+      name: ex(prop(rows.account, "name")),
       address: {
-        addressLine1: ex(prop(snap.account, "address1_line1")),
-        addressLine2: ex(prop(snap.account, "address1_line2")),
-        city: ex(prop(snap.account, "address1_city")),
-        state: ex(prop(snap.account, "address1_stateorprovince")),
-        postalCode: ex(prop(snap.account, "address1_postalcode")),
+        addressLine1: ex(prop(rows.account, "address1_line1")),
+        addressLine2: ex(prop(rows.account, "address1_line2")),
+        city: ex(prop(rows.account, "address1_city")),
+        state: ex(prop(rows.account, "address1_stateorprovince")),
+        postalCode: ex(prop(rows.account, "address1_postalcode")),
         country: ex(iff(call("empty", country), "null", country)),
       },
-      team: ex(iff(equals(snap.contact, "null"), "json('[]')", call("createArray", member(snap.contact, "firstname", "lastname", "emailaddress1", "telephone1")))),
+      team: ex(iff(equals(rows.contact, "null"), "json('[]')", call("createArray", member(rows.contact, "firstname", "lastname", "emailaddress1", "telephone1")))),
     },
-    ...(owner ? { team: ex(iff(equals(owner, "null"), "json('[]')", call("createArray", member(owner, "firstname", "lastname", "internalemailaddress", "address1_telephone1")))) } : {}),
+    ...(rows.owner ? { team: ex(iff(equals(rows.owner, "null"), "json('[]')", call("createArray", member(rows.owner, "firstname", "lastname", "internalemailaddress", "address1_telephone1")))) } : {}),
     details: {
       dealValue: ex(propDyn(o, config.dealValueField)),
-      currency: ex(iff(isEmpty(prop(snap.currency, "isocurrencycode")), "null", call("toUpper", trimmed(prop(snap.currency, "isocurrencycode"))))),
+      currency: ex(iff(isEmpty(prop(rows.currency, "isocurrencycode")), "null", call("toUpper", trimmed(prop(rows.currency, "isocurrencycode"))))),
       closingDateTime: ex(iff(call("empty", closeDate), "null", call("concat", left(closeDate, 10), lit("T00:00:00Z")))),
       notes: ex(trimmed(prop(o, "description"))),
-      requirements: { solutions: ex(body("Desired_solutions")) },
+      requirements: { solutions: ex(solutions) },
     },
     consent: {
       consentToShareReferralWithMicrosoftSellers: ex(equals(prop(o, OPPORTUNITY.referralVisibility), "true")),
@@ -167,6 +78,10 @@ export function addDesiredReferral(
     },
     inviteContext: { assistanceRequestCode: ex(iff(hasHelp, code, "null")) },
   };
-  steps.add("Desired_referral", compose(referral));
-  return outputs("Desired_referral");
+  steps.add("Referral_to_create", compose(referral));
+  const r = outputs("Referral_to_create");
+  return ["salesStage", "statusReason", "inviteContext"].reduce(
+    (acc, k) => iff(equals(k === "inviteContext" ? prop(r, k, "assistanceRequestCode") : prop(r, k), "null"), call("removeProperty", acc, lit(k)), acc),
+    r,
+  );
 }

@@ -14,6 +14,9 @@ import { OPPORTUNITY_STATUS_CODE } from "../../../plugins-ts/src/rulebook/status
 import { configuredColumn, select, Steps } from "../builder";
 import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, or, prop, propDyn, str, trimmed } from "../wdl";
 import { projectionOf } from "./record";
+import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
+
+const fieldsOf = (value: (f: SyncField) => string): Record<SyncField, string> => Object.fromEntries(SYNC_FIELDS.map((f) => [f, value(f)])) as Record<SyncField, string>;
 import { nameWithoutMark, referralSyncState } from "./sync";
 
 /** The rows one "Get a row" of an opportunity gives (expand names as expressions on its body). */
@@ -29,6 +32,12 @@ const HELP_CODES = lit(JSON.stringify(Object.fromEntries(MICROSOFT_HELP_OPTIONS.
 
 /** The CRM side's projection. `solutions` is the sorted, comma-joined solution ids (or the agreed value). */
 export function crmProjection(rows: OpportunityRows, solutions: string, dealValueColumn: string = configuredColumn("dealValueField")): string {
+  const fields = crmProjectionFields(rows, solutions, dealValueColumn);
+  return projectionOf((f) => fields[f]);
+}
+
+/** The CRM side's projection, one expression per field (for a Compose whose inputs name each field). */
+export function crmProjectionFields(rows: OpportunityRows, solutions: string, dealValueColumn: string = configuredColumn("dealValueField")): Record<SyncField, string> {
   const o = rows.opportunity;
   const state = iff(
     equals(prop(o, "statecode"), "1"),
@@ -36,7 +45,7 @@ export function crmProjection(rows: OpportunityRows, solutions: string, dealValu
     iff(equals(prop(o, "statecode"), "2"), lit("lost"), iff(equals(prop(o, "statuscode"), String(OPPORTUNITY_STATUS_CODE.onHold)), lit("pending"), lit("open"))),
   );
   const stage = prop(o, "salesstage");
-  return projectionOf((f) => {
+  return fieldsOf((f) => {
     switch (f) {
       case "closingDate":
         return left(trimmed(prop(o, "estimatedclosedate")), 10);
@@ -68,12 +77,18 @@ export function crmProjection(rows: OpportunityRows, solutions: string, dealValu
 
 /** The Partner Center side's projection; `crmContact` is the CRM projection's contact (team membership). */
 export function pcProjection(referral: string, solutions: string, crmContact: string): string {
+  const fields = pcProjectionFields(referral, solutions, crmContact);
+  return projectionOf((f) => fields[f]);
+}
+
+/** The Partner Center side's projection, one expression per field. */
+export function pcProjectionFields(referral: string, solutions: string, crmContact: string): Record<SyncField, string> {
   const d = (k: string) => prop(referral, "details", k);
   const team = call("toLower", call("string", coalesce(prop(referral, "customerProfile", "team"), "json('[]')")));
   const firstEmail = call("toLower", trimmed(prop(call("first", coalesce(prop(referral, "customerProfile", "team"), "json('[]')")), "email")));
   const code = str(prop(referral, "inviteContext", "assistanceRequestCode"));
   const stage = str(prop(referral, "salesStage"));
-  return projectionOf((f) => {
+  return fieldsOf((f) => {
     switch (f) {
       case "closingDate":
         return call("trim", left(str(d("closingDateTime")), 10));

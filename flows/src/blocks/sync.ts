@@ -4,7 +4,7 @@
  * (rulebook/audit.ts), check marks (rulebook/check-mark.ts), status labels (rulebook/status.ts).
  */
 import { CHECK_MARK_ERROR, CHECK_MARK_SUCCESS } from "../../../plugins-ts/src/rulebook/check-mark";
-import { AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirection, AuditOutcome } from "../../../plugins-ts/src/rulebook/audit";
+import { AUDIT_LINE_RESERVE, AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirection, AuditOutcome } from "../../../plugins-ts/src/rulebook/audit";
 import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SYNC_UPDATED_KEY, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { compose, envParameter, query, select, Steps } from "../builder";
 import {
@@ -40,10 +40,14 @@ function stripOneMark(name: string): string {
 /** The name without a trailing check mark (two at most, as a name carries one). */
 export const nameWithoutMark = (name: string): string => stripOneMark(stripOneMark(trimmed(name)));
 
-/** The name with the mark for the outcome when pcs_DisplayCheckMark is Yes, else without any mark. */
-export function nameWithMark(name: string, succeeded: boolean): string {
+/**
+ * The name with the mark for the outcome when pcs_DisplayCheckMark is Yes, else without any mark.
+ * `succeeded` is true, false, or a Boolean expression.
+ */
+export function nameWithMark(name: string, succeeded: boolean | string): string {
   const base = nameWithoutMark(name);
-  return iff(equals(envParameter("displayCheckMark"), "true"), concat(base, lit(` ${succeeded ? CHECK_MARK_SUCCESS : CHECK_MARK_ERROR}`)), base);
+  const mark = succeeded === true ? lit(` ${CHECK_MARK_SUCCESS}`) : succeeded === false ? lit(` ${CHECK_MARK_ERROR}`) : iff(succeeded, lit(` ${CHECK_MARK_SUCCESS}`), lit(` ${CHECK_MARK_ERROR}`));
+  return iff(equals(envParameter("displayCheckMark"), "true"), concat(base, mark), base);
 }
 
 // ---- audit ---------------------------------------------------------------------------------------
@@ -55,10 +59,11 @@ export const THIS_RUN = concat("workflow()?['name']", lit("/"), "workflow()?['ru
  * One audit line, in rulebook/audit.ts format, the message kept to one line and 500 characters, ending
  * with the run that wrote it (`run` overrides it, for tests).
  */
-export function auditLine(direction: AuditDirection, outcome: AuditOutcome, operation: string, message: string, run: string = THIS_RUN): string {
+export function auditLine(direction: AuditDirection, outcome: AuditOutcome | { expression: string }, operation: string, message: string, run: string = THIS_RUN): string {
   const oneLine = call("trim", call("replace", call("replace", call("replace", str(message), "decodeUriComponent('%0D')", "' '"), NEWLINE, "' '"), "decodeUriComponent('%09')", "' '"));
   const capped = iff(call("greater", call("length", oneLine), String(AUDIT_MAX_MESSAGE_CHARS)), concat(left(oneLine, AUDIT_MAX_MESSAGE_CHARS - 1), lit("…")), oneLine);
-  return concat(call("formatDateTime", "utcNow()", lit("yyyy-MM-ddTHH:mm:ssZ")), lit(` | ${direction} | ${outcome} | ${operation} | `), capped, lit(" | run "), run);
+  const head = typeof outcome === "string" ? [lit(` | ${direction} | ${outcome} | ${operation} | `)] : [lit(` | ${direction} | `), outcome.expression, lit(` | ${operation} | `)];
+  return concat(call("formatDateTime", "utcNow()", lit("yyyy-MM-ddTHH:mm:ssZ")), ...head, capped, lit(" | run "), run);
 }
 
 /**
@@ -75,10 +80,24 @@ export function addAudit(steps: Steps, name: string, existing: string, line: str
   return outputs(name);
 }
 
+/**
+ * The Audit column's new value, in one expression: the line first, then the history capped to
+ * AUDIT_MAX_LINES - 1 lines and AUDIT_MAX_CHARS - AUDIT_LINE_RESERVE characters (oldest whole lines
+ * dropped), as rulebook/audit.ts prependAudit does.
+ */
+export function auditColumn(existing: string, line: string): string {
+  const lines = call("join", call("take", call("split", str(existing), NEWLINE), String(AUDIT_MAX_LINES - 1)), NEWLINE);
+  const room = AUDIT_MAX_CHARS - AUDIT_LINE_RESERVE;
+  const history = iff(call("greater", call("length", lines), String(room)), call("substring", lines, "0", call("max", "0", call("lastIndexOf", left(lines, room), NEWLINE))), lines);
+  return iff(isEmpty(existing), line, concat(line, NEWLINE, history));
+}
+
 /** True when the newest audit line already says exactly this (after its timestamp): writing it again would only repeat it. */
 export function auditAlreadySays(existing: string, direction: AuditDirection, outcome: AuditOutcome, operation: string, message: string): string {
-  const tail = call("substring", auditLine(direction, outcome, operation, message), "20");
-  return call("endsWith", call("first", call("split", str(existing), NEWLINE)), tail);
+  // Both lines after the timestamp and before the run that wrote them.
+  const tail = call("first", call("split", call("substring", auditLine(direction, outcome, operation, message, lit("")), "20"), lit(" | run ")));
+  const newest = call("first", call("split", call("substring", concat(call("first", call("split", str(existing), NEWLINE)), lit(" ".repeat(20))), "20"), lit(" | run ")));
+  return equals(call("trim", newest), call("trim", tail));
 }
 
 // ---- status --------------------------------------------------------------------------------------

@@ -2,24 +2,27 @@
  * 2. Create Co-sell Referral – Dynamics 365 to Partner Center (child flow): shares an opportunity
  * with Partner Center for the first time.
  *
- * Validates first (same messages as the form): a failing rule costs no Partner Center call — the
- * opportunity gets the Error status, an Audit line naming the problem and ✖. Otherwise one
- * CreateReferral with externalReferenceId = the opportunity id, and the referral id, link, eTag,
- * status and sync projection are written back in one update.
+ * Reads the opportunity (account, contact, currency, owner and solutions in one read) and checks it
+ * with the rulebook: a failing rule costs no Partner Center call; the opportunity gets Error, an Audit
+ * line naming the field and ✖. Otherwise one CreateReferral (externalReferenceId = the opportunity),
+ * and one write back: the referral id, link, eTag, status, and the sync record (what was sent, and
+ * the CRM key it was read with, so a change the seller made meanwhile starts flow 8 again).
  *
- * Idempotency: flow 8 runs one at a time per environment, so two saves cannot both create. If the
- * last attempt's create call failed (Audit: Error | create), the referral may exist already (a create
- * that timed out after Partner Center committed it): the flow first looks for a referral whose
- * externalReferenceId is this opportunity and adopts it instead of creating a second one.
+ * A create call that failed may still have reached Partner Center (a timeout after it committed): the
+ * next attempt first looks for a referral whose externalReferenceId is this opportunity and adopts it.
  */
 import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { buttonTrigger, compose, condition, dataverse, failed, FlowSpec, initVariable, referrals, respond, setVariable, Steps, succeeded } from "../builder";
+import { buttonTrigger, completed, compose, condition, failed, FlowSpec, referrals, respond, Steps } from "../builder";
 import { FLOWS } from "../ids";
-import { addDesiredReferral, addOpportunityReads, addValidation } from "../blocks/opportunity";
+import { addReferralToCreate } from "../blocks/opportunity";
+import { addGetOpportunity, addRuleFailures, addSolutionList, ruleSources, writeOpportunity } from "../blocks/outbound";
 import { partnerCenterError } from "../blocks/patch";
-import { addProjection, referralStatusLabel, syncHashText } from "../blocks/sync";
-import { addErrorWrite, addSuccessWrite } from "../blocks/writes";
-import { and, body, call, coalesce, concat, equals, ex, iff, lit, NEWLINE, not, outputs, prop, str, tpl, triggerBody, variables } from "../wdl";
+import { addSolutionIds, crmProjectionFields } from "../blocks/projection";
+import { crmKey, recordText } from "../blocks/record";
+import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "../blocks/sync";
+import { body, call, coalesce, concat, equals, ex, iff, lit, not, outputs, prop, tpl, triggerBody } from "../wdl";
+import { anyRuleFailsExpression, factsObject } from "../../../plugins-ts/src/rulebook/wdl";
+import { PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
 
 /** Where a seller opens the referral in Partner Center (inferred from the dashboard's URL scheme). */
 export const REFERRAL_LINK_BASE = "https://partner.microsoft.com/dashboard/referrals/v2/opportunities/";
@@ -27,93 +30,88 @@ export const REFERRAL_LINK_BASE = "https://partner.microsoft.com/dashboard/refer
 export function createReferralFlow(): FlowSpec {
   const steps = new Steps();
   const id = prop(triggerBody(), "opportunityId");
-  steps.add("Initialize_outcome", initVariable("Outcome", "string", "skipped"));
-  steps.add("Initialize_message", initVariable("Message", "string", ""));
-  steps.add("Initialize_created", initVariable("Created", "object", {}));
-  const snap = addOpportunityReads(steps, id);
-  steps.add("Get_owner", dataverse.getItem("systemusers", ex(prop(snap.opportunity, "_ownerid_value")), { select: "firstname,lastname,internalemailaddress,address1_telephone1" }));
-  const opp = snap.opportunity;
-
-  const create = new Steps();
-  const failures = addValidation(create, snap, "false");
-
-  const valid = new Steps();
-  const referral = addDesiredReferral(valid, snap, body("Get_owner"));
-  const desired = addProjection(valid, "Desired", referral);
-
-  const recover = new Steps();
-  recover.add("Find_an_earlier_referral", referrals.list({ filter: `externalReferenceId eq '${tpl(prop(opp, OPPORTUNITY.primaryId))}'`, top: 1 }));
-  recover.add("Adopt_the_earlier_referral", setVariable("Created", ex(coalesce(call("first", coalesce(prop(body("Find_an_earlier_referral"), "value"), "json('[]')")), "json('{}')"))));
-  // Only a failed create call can have left a referral behind (a validation error sent nothing).
-  const createFailedLast = call("contains", call("first", call("split", str(prop(opp, OPPORTUNITY.syncAudit)), NEWLINE)), lit(" | CRM->PC | Error | create | "));
-  valid.add("If_an_earlier_attempt_failed", condition(and(equals(prop(opp, OPPORTUNITY.syncStatus), String(SyncStatus.Error)), createFailedLast), recover));
-
-  const doCreate = new Steps();
-  // Optional fields the opportunity leaves empty are left out (Partner Center validates enum values, and null is none of them).
-  const withoutEmpty = ["salesStage", "statusReason", "inviteContext"].reduce(
-    (o, k) => iff(equals(k === "inviteContext" ? prop(referral, k, "assistanceRequestCode") : prop(referral, k), "null"), call("removeProperty", o, lit(k)), o),
-    referral,
-  );
-  doCreate.add("Create_body", compose(ex(withoutEmpty)));
-  doCreate.add("Create_referral", referrals.create(ex(outputs("Create_body"))));
-  doCreate.add("Remember_the_referral", setVariable("Created", ex(body("Create_referral"))), succeeded("Create_referral"));
-  doCreate.add(
-    "Remember_the_failure",
-    setVariable("Message", ex(partnerCenterError(call("outputs", lit("Create_referral"))))),
-    failed("Create_referral"),
-  );
-  valid.add("If_no_referral_exists_yet", condition(call("empty", variables("Created")), doCreate), { If_an_earlier_attempt_failed: ["Succeeded", "Failed", "Skipped", "TimedOut"] });
-
-  const created = prop(variables("Created"), "id");
-  const dealType = iff(not(equals(prop(opp, OPPORTUNITY.microsoftHelp), "null")), lit("co-sell"), iff(equals(prop(opp, OPPORTUNITY.referralVisibility), "true"), lit("partner-led"), lit("private")));
-  const ok = new Steps();
-  addSuccessWrite(ok, {
-    name: "Record_referral",
-    entitySet: OPPORTUNITY.entitySetName,
-    recordId: id,
-    row: opp,
-    direction: "CRM->PC",
-    operation: "create",
-    message: concat(lit("Referral "), created, lit(" created in Partner Center ("), dealType, lit(").")),
-    columns: [
-      [OPPORTUNITY.referralIdentifier, created],
-      [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), created)],
-      [OPPORTUNITY.referralEtag, prop(variables("Created"), "eTag")],
-      [OPPORTUNITY.lastSyncedOn, prop(variables("Created"), "updatedDateTime")],
-      [OPPORTUNITY.referralStatus, referralStatusLabel(variables("Created"))],
-      [OPPORTUNITY.syncHash, syncHashText(desired, { rows: snap.rowIds, updated: prop(variables("Created"), "updatedDateTime") })],
-    ],
-  });
-  ok.add("Outcome_created", setVariable("Outcome", "created"));
-  const notCreated = new Steps();
-  addErrorWrite(notCreated, { name: "Record_failure", entitySet: OPPORTUNITY.entitySetName, recordId: id, row: opp, direction: "CRM->PC", operation: "create", message: variables("Message") });
-  notCreated.add("Outcome_failed", setVariable("Outcome", "failed"));
-  valid.add("If_the_referral_exists", condition(not(call("empty", str(created))), ok, notCreated), { If_no_referral_exists_yet: ["Succeeded", "Failed", "Skipped", "TimedOut"] });
-
-  const invalid = new Steps();
-  addErrorWrite(invalid, { name: "Record_invalid", entitySet: OPPORTUNITY.entitySetName, recordId: id, row: opp, direction: "CRM->PC", operation: "validate", message: failures });
-  invalid.add("Outcome_invalid", setVariable("Outcome", "invalid"));
-  invalid.add("Message_invalid", setVariable("Message", ex(failures)));
-  create.add("If_the_opportunity_can_be_shared", condition(call("empty", failures), valid, invalid));
-
-  const shouldCreate = and(equals(prop(opp, OPPORTUNITY.syncWithPartnerCenter), "true"), call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))));
-  steps.add("If_the_opportunity_is_not_shared_yet", condition(shouldCreate, create));
+  const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: true, owner: true });
+  const o = read.rows.opportunity;
+  const ids = addSolutionIds(steps, "Solution_ids_in_the_CRM", read.solutionRows, (it) => prop(it, PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId));
+  const sources = ruleSources(read, "false");
+  const check = outputs("Check_the_opportunity");
   steps.add(
-    "Respond",
-    respond(
-      { outcome: ex(variables("Outcome")), message: ex(variables("Message")), referralId: ex(str(prop(variables("Created"), "id"))) },
-      { outcome: { title: "Outcome", type: "string" }, message: { title: "Message", type: "string" }, referralId: { title: "Referral", type: "string" } },
-    ),
-    { If_the_opportunity_is_not_shared_yet: ["Succeeded", "Failed", "Skipped", "TimedOut"] },
+    "Check_the_opportunity",
+    compose({
+      facts: Object.fromEntries(factsObject(sources).map(([k, e]) => [k, ex(e)])),
+      crm: Object.fromEntries(Object.entries(crmProjectionFields(read.rows, ids)).map(([k, e]) => [k, ex(e)])),
+      key: ex(crmKey(o)),
+      rows: ex(call("string", read.solutionRows)),
+    }),
   );
+  const audit = prop(o, OPPORTUNITY.syncAudit);
+
+  // ---- the rules pass: create (or adopt what an earlier attempt left) ---------------------------------
+  const valid = new Steps();
+  const solutions = addSolutionList(valid, "Solutions_as_Partner_Center_takes_them", read.solutionRows);
+  const desired = addReferralToCreate(valid, { ...read.rows, owner: prop(o, "owninguser") }, solutions);
+  // A create call that timed out may have committed: never create blind, look for this opportunity's referral first.
+  valid.add("Find_an_earlier_referral", referrals.list({ filter: `externalReferenceId eq '${tpl(id)}'`, top: 1 }));
+  const earlier = call("first", coalesce(prop(body("Find_an_earlier_referral"), "value"), "json('[]')"));
+  const adopt = new Steps();
+  adopt.add("Record_the_earlier_referral", recordReferral(id, o, check, earlier, audit, lit("A referral an earlier attempt created was found and adopted.")));
+  const create = new Steps();
+  create.add("Create_the_referral", referrals.create(ex(desired)));
+  const created = body("Create_the_referral");
+  create.add("Record_the_referral", recordReferral(id, o, check, created, audit, concat(lit("Created in Partner Center ("), dealTypeOf(o), lit(")."))));
+  create.add(
+    "Record_the_failure",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "create", partnerCenterError(call("outputs", lit("Create_the_referral")))))],
+      [OPPORTUNITY.syncHash, recordText({ pc: "json('{}')", crm: prop(check, "key"), updated: lit(""), rows: prop(check, "rows") })],
+      ["name", nameWithMark(prop(o, "name"), false)],
+    ]),
+    failed("Create_the_referral"),
+  );
+  valid.add("If_an_earlier_attempt_created_it", condition(not(equals(earlier, "null")), adopt, create));
+
+  // ---- a rule fails: no Partner Center call ---------------------------------------------------------
+  const invalid = new Steps();
+  const failures = addRuleFailures(invalid, sources);
+  invalid.add(
+    "Record_the_rule_failure",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "validate", failures))],
+      [OPPORTUNITY.syncHash, recordText({ pc: "json('{}')", crm: prop(check, "key"), updated: lit(""), rows: prop(check, "rows") })],
+      ["name", nameWithMark(prop(o, "name"), false)],
+    ]),
+  );
+  steps.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression({ ...sources, facts: prop(check, "facts") })), valid, invalid));
+  steps.add("Respond", respond({ opportunityId: ex(id) }, { opportunityId: { title: "Opportunity", type: "string" } }), completed("If_the_opportunity_passes_the_rules"));
 
   return {
     id: FLOWS.createReferral.id,
     name: FLOWS.createReferral.name,
-    description: "Child flow: validates an opportunity and creates its Partner Center referral (externalReferenceId = the opportunity), then writes the referral id, link and eTag back.",
+    description: "Child flow: checks an opportunity and creates its Partner Center referral (externalReferenceId = the opportunity), then writes the referral id, link and eTag back.",
     connections: ["dataverse", "referrals"],
     environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
     triggers: buttonTrigger({ opportunityId: { title: "Opportunity", type: "string", description: "The opportunity's id" } }, ["opportunityId"]),
     steps,
   };
 }
+
+/** The one write after a create (or an adoption): the referral's id, link, eTag and status, and the sync record. */
+function recordReferral(id: string, o: string, check: string, referral: string, audit: string, message: string) {
+  const referralId = prop(referral, "id");
+  return writeOpportunity(id, [
+    [OPPORTUNITY.referralIdentifier, referralId],
+    [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), referralId)],
+    [OPPORTUNITY.referralEtag, prop(referral, "eTag")],
+    [OPPORTUNITY.lastSyncedOn, prop(referral, "updatedDateTime")],
+    [OPPORTUNITY.referralStatus, referralStatusLabel(referral)],
+    [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
+    [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "create", concat(lit("Referral "), referralId, lit(": "), message)))],
+    [OPPORTUNITY.syncHash, recordText({ pc: prop(check, "crm"), crm: prop(check, "key"), updated: prop(referral, "updatedDateTime"), rows: prop(check, "rows") })],
+    ["name", nameWithMark(prop(o, "name"), true)],
+  ]);
+}
+
+/** co-sell (help asked), partner-led (shared, no help) or private (rulebook/deal-type.ts). */
+const dealTypeOf = (o: string) => iff(not(equals(prop(o, OPPORTUNITY.microsoftHelp), "null")), lit("co-sell"), iff(equals(prop(o, OPPORTUNITY.referralVisibility), "true"), lit("partner-led"), lit("private")));

@@ -1,212 +1,224 @@
 /**
  * 3. [Customize] Create or Get Details from Dynamics 365 flow (child flow): THE place an admin edits
- * to change how a Partner Center referral lands in Dynamics 365 — the field mapping
- * (rulebook/mapping-inbound.ts) and the defaults for mandatory lead and opportunity columns.
+ * to change how a Partner Center referral lands in Dynamics 365: which column gets which value, and
+ * the defaults for mandatory lead and opportunity columns (rulebook/mapping-inbound.ts).
  *
- * - Create or get customer account: an account with the same name and postal code, else a new one
- *   (the country goes to the column pcs_CustomerCountryCodeField names).
- * - Create or get contacts: one per customer contact, found by e-mail, else created.
- * - Create or update opportunity / lead: by the referral id (the pcs_referralidentifier alternate
- *   key: upsert, so no duplicates), the deal value in the column pcs_DealValueField names.
- * - Microsoft solutions: the opportunity's Microsoft Partner Center Solutions rows follow the
- *   referral's solutions (catalogue rows are added to Microsoft Solution Details when missing).
- * The caller (flow 4) has marked the record Pending, so these writes trigger no outbound sync.
+ * Every write names its columns one by one (item/<column>), so the designer shows them as fields. As
+ * Microsoft's connector documents it, a deal value or country column other than estimatedvalue and
+ * address1_country is set here (change the column in "Create or update the opportunity" / "Create or
+ * update the customer account") and in the environment variable (which the sync reads).
+ *
+ * Routes (the caller says which): a new opportunity (customer account found by name and postal code
+ * or created, contacts found by e-mail or created, solutions linked), an opportunity update (what
+ * Partner Center changed; closed when Partner Center closed it), a new lead, a lead update. Rows it
+ * creates for a referral get ids made from the referral id, so a second delivery of the same event
+ * writes the same rows instead of duplicates. Returns the record id, the row as written, and its
+ * solution rows.
  */
-import { LEAD, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { MICROSOFT_HELP_OPTIONS } from "../../../plugins-ts/src/model/schema";
+import { LEAD, MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../../../plugins-ts/src/model/schema";
 import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
-import {
-  configuredColumn,
-  appendToArray,
-  buttonTrigger,
-  compose,
-  condition,
-  dataverse,
-  FlowSpec,
-  foreach,
-  initVariable,
-  respond,
-  setVariable,
-  Steps,
-} from "../builder";
+import { Action, buttonTrigger, compose, condition, dataverse, FlowSpec, foreach, respond, select, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
-import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, items, left, lit, not, objectOf, odataString, outputs, prop, propDyn, str, tpl, triggerBody, trimmed, variables } from "../wdl";
+import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, items, left, lit, not, odataString, or, outputs, prop, propDyn, str, triggerBody, trimmed } from "../wdl";
 
-const R = outputs("Referral");
+const input = (k: string) => prop(triggerBody(), k);
+const R = call("json", str(input("referral")));
 const d = (k: string) => prop(R, "details", k);
 const profile = (k: string) => prop(R, "customerProfile", k);
 const address = (k: string) => prop(R, "customerProfile", "address", k);
-const firstMember = call("first", coalesce(profile("team"), "json('[]')"));
+const members = coalesce(profile("team"), "json('[]')");
+const firstMember = call("first", members);
+const referralId = prop(R, "id");
+/** An id made from the referral id for a row created for it: a second delivery upserts the same row. */
+const derivedId = (prefix: string) => concat(lit(prefix), call("substring", str(referralId), "8"));
+const first = (list: string) => call("first", coalesce(prop(body(list), "value"), "json('[]')"));
+const closeDate = left(trimmed(d("closingDateTime")), 10);
+const helpValues = lit(JSON.stringify(Object.fromEntries(MICROSOFT_HELP_OPTIONS.map((h) => [h.code, h.value]))));
+const stages = lit(JSON.stringify(Object.fromEntries(SALES_STAGES.map((s, i) => [s, i]))));
+const status = str(prop(R, "status"));
+const country = call("toUpper", call("replace", trimmed(address("country")), lit(" "), lit("")));
+const bind = (set: string, id: string) => iff(call("empty", str(id)), "null", concat(lit(`/${set}(`), id, lit(")")));
 
-/** Sets a column only when the value is not empty (a null would clear it; a bind to nothing fails). */
-const withIf = (obj: string, key: string, value: string, when: string = not(isEmpty(value))): string => iff(when, call("setProperty", obj, lit(key), value), obj);
+/** The opportunity's columns from the referral: the mapping an admin edits. */
+function opportunityColumns(): Record<string, string> {
+  return {
+    // Mandatory: Topic. Default when the referral has no name.
+    name: ex(iff(isEmpty(prop(R, "name")), concat(lit("Partner Center referral "), referralId), trimmed(prop(R, "name")))),
+    description: ex(iff(isEmpty(d("notes")), "null", trimmed(d("notes")))),
+    estimatedclosedate: ex(iff(call("empty", closeDate), "null", closeDate)),
+    // The deal value column: keep it equal to the "Deal value" environment variable.
+    estimatedvalue: ex(d("dealValue")),
+    // Status reason of an open referral: not yet accepted (New) = On Hold, accepted = In Progress.
+    statuscode: ex(iff(equals(status, lit("New")), "2", "1")),
+    salesstage: ex(propDyn(call("json", stages), str(prop(R, "salesStage")))),
+    [OPPORTUNITY.referralVisibility]: ex(equals(prop(R, "consent", "consentToShareReferralWithMicrosoftSellers"), "true")),
+    [OPPORTUNITY.microsoftHelp]: ex(propDyn(call("json", helpValues), str(prop(R, "inviteContext", "assistanceRequestCode")))),
+    [OPPORTUNITY.microsoftCrmIdentifier]: ex(prop(R, "trackingInfo", "microsoftMsxId")),
+    [OPPORTUNITY.referralIdentifier]: ex(referralId),
+    [OPPORTUNITY.syncWithPartnerCenter]: ex("true"),
+    // Written by the sync: keeps flow 8 from sending this write back. Do not change.
+    [OPPORTUNITY.syncHash]: ex(input("syncRecord")),
+  };
+}
 
 export function customizeFlow(): FlowSpec {
   const steps = new Steps();
-  steps.add("Referral", compose(ex(call("json", str(prop(triggerBody(), "referral"))))));
-  steps.add("Initialize_account", initVariable("Account", "string", ""));
-  steps.add("Initialize_contacts", initVariable("Contacts", "array", []));
-  steps.add("Initialize_currency", initVariable("Currency", "string", ""));
-  steps.add("Initialize_record", initVariable("Record", "string", ""));
-  steps.add("Initialize_rows", initVariable("Rows", "string", ""));
-  const isOpportunity = equals(prop(triggerBody(), "kind"), lit("opportunity"));
 
-  // ---- Create or get customer account -------------------------------------------------------------
-  const account = new Steps();
+  // ---- a new opportunity -------------------------------------------------------------------------------
+  const created = new Steps();
   const postal = trimmed(address("postalCode"));
-  account.add(
-    "Find_customer_account",
+  created.add(
+    "Find_the_customer_account",
     dataverse.listRecords("accounts", {
       select: "accountid",
-      filter: tpl(concat(lit("name eq '"), odataString(call("trim", str(profile("name")))), lit("'"), iff(call("empty", postal), lit(""), concat(lit(" and address1_postalcode eq '"), odataString(postal), lit("'"))))),
+      filter: `@{concat('name eq ''', ${odataString(call("trim", str(profile("name"))))}, '''', if(empty(${postal}), '', concat(' and address1_postalcode eq ''', ${odataString(postal)}, '''')))}`,
       top: 1,
     }),
   );
-  const found = call("first", coalesce(prop(body("Find_customer_account"), "value"), "json('[]')"));
-  const create = new Steps();
-  const country = call("toUpper", call("replace", trimmed(address("country")), lit(" "), lit("")));
-  const accountBase = objectOf([
-    ["name", trimmed(profile("name"))],
-    ["address1_line1", address("addressLine1")],
-    ["address1_line2", address("addressLine2")],
-    ["address1_city", address("city")],
-    ["address1_stateorprovince", address("state")],
-    ["address1_postalcode", address("postalCode")],
-  ]);
-  // The country goes to the column the "Customer Account Country Code" environment variable names.
-  const accountItem = iff(call("empty", country), accountBase, call("setProperty", accountBase, configuredColumn("customerCountryCodeField"), country));
-  create.add("Create_customer_account", dataverse.createRecord("accounts", ex(accountItem)));
-  create.add("Remember_the_new_account", setVariable("Account", ex(prop(body("Create_customer_account"), "accountid"))));
-  const use = new Steps();
-  use.add("Remember_the_account", setVariable("Account", ex(prop(found, "accountid"))));
-  account.add("If_the_account_exists", condition(equals(found, "null"), create, use));
-  steps.add("Create_or_get_customer_account", condition(and(isOpportunity, not(isEmpty(profile("name")))), account));
-
-  // ---- Create or get contacts ---------------------------------------------------------------------
-  const contact = new Steps();
-  const email = trimmed(prop(items("For_each_customer_contact"), "email"));
-  contact.add(
-    "Find_contact",
-    dataverse.listRecords("contacts", { select: "contactid", filter: `emailaddress1 eq '${tpl(odataString(email))}'`, top: 1 }),
+  const accountId = coalesce(prop(first("Find_the_customer_account"), "accountid"), derivedId("a0000000"));
+  created.add(
+    "Create_or_update_the_customer_account",
+    dataverse.updateRecord("accounts", ex(accountId), {
+      name: ex(trimmed(profile("name"))),
+      address1_line1: ex(address("addressLine1")),
+      address1_line2: ex(address("addressLine2")),
+      address1_city: ex(address("city")),
+      address1_stateorprovince: ex(address("state")),
+      address1_postalcode: ex(address("postalCode")),
+      // The country column: keep it equal to the "Customer Account Country Code" environment variable.
+      address1_country: ex(iff(call("empty", country), "null", country)),
+    }),
   );
-  const foundContact = call("first", coalesce(prop(body("Find_contact"), "value"), "json('[]')"));
+  created.add(
+    "Find_the_customer_contact",
+    dataverse.listRecords("contacts", { select: "contactid", filter: `emailaddress1 eq '@{${odataString(trimmed(prop(firstMember, "email")))}}'`, top: 1 }),
+  );
+  const contactId = coalesce(prop(first("Find_the_customer_contact"), "contactid"), derivedId("c0000000"));
   const newContact = new Steps();
-  const member = (k: string) => prop(items("For_each_customer_contact"), k);
-  const contactItem = withIf(
-    objectOf([
-      ["firstname", member("firstName")],
-      // lastname is required on contact: default to the e-mail address.
-      ["lastname", iff(isEmpty(member("lastName")), email, trimmed(member("lastName")))],
-      ["emailaddress1", email],
-      ["telephone1", member("phoneNumber")],
-    ]),
-    "parentcustomerid_account@odata.bind",
-    concat(lit("/accounts("), variables("Account"), lit(")")),
-    not(call("empty", variables("Account"))),
+  newContact.add(
+    "Create_or_update_the_customer_contact",
+    dataverse.updateRecord("contacts", ex(contactId), {
+      firstname: ex(prop(firstMember, "firstName")),
+      // lastname is required on contact: the e-mail address when there is none.
+      lastname: ex(iff(isEmpty(prop(firstMember, "lastName")), trimmed(prop(firstMember, "email")), trimmed(prop(firstMember, "lastName")))),
+      emailaddress1: ex(trimmed(prop(firstMember, "email"))),
+      telephone1: ex(prop(firstMember, "phoneNumber")),
+      "parentcustomerid_account@odata.bind": ex(concat(lit("/accounts("), accountId, lit(")"))),
+    }),
   );
-  newContact.add("Create_contact", dataverse.createRecord("contacts", ex(contactItem)));
-  newContact.add("Remember_the_new_contact", appendToArray("Contacts", ex(prop(body("Create_contact"), "contactid"))));
-  const known = new Steps();
-  known.add("Remember_the_contact", appendToArray("Contacts", ex(prop(foundContact, "contactid"))));
-  contact.add("If_the_contact_exists", condition(equals(foundContact, "null"), newContact, known));
-  const contacts = new Steps();
-  contacts.add("For_each_customer_contact", foreach(ex(coalesce(profile("team"), "json('[]')")), (() => {
-    const s = new Steps();
-    s.add("If_the_contact_has_an_email", condition(not(call("empty", email)), contact));
-    return s;
-  })()));
-  steps.add("Create_or_get_contacts", condition(isOpportunity, contacts));
+  created.add("If_the_referral_has_a_contact", condition(not(isEmpty(prop(firstMember, "email"))), newContact));
+  created.add("Find_the_currency", dataverse.listRecords("transactioncurrencies", { select: "transactioncurrencyid", filter: `isocurrencycode eq '@{${odataString(call("toUpper", trimmed(d("currency"))))}}'`, top: 1 }));
+  created.add(
+    "Create_the_opportunity",
+    // The new opportunity's id is the referral's: a second delivery updates it instead of adding another.
+    dataverse.updateRecord(OPPORTUNITY.entitySetName, ex(referralId), {
+      ...opportunityColumns(),
+      "customerid_account@odata.bind": ex(concat(lit("/accounts("), accountId, lit(")"))),
+      "parentcontactid@odata.bind": ex(iff(isEmpty(prop(firstMember, "email")), "null", concat(lit("/contacts("), contactId, lit(")")))),
+      "transactioncurrencyid@odata.bind": ex(bind("transactioncurrencies", prop(first("Find_the_currency"), "transactioncurrencyid"))),
+    }),
+  );
+  created.add("Record_id_of_the_new_opportunity", compose(ex(prop(body("Create_the_opportunity"), OPPORTUNITY.primaryId))));
+  addSolutionLinks(created, outputs("Record_id_of_the_new_opportunity"), "new");
+  created.add("Respond_with_the_new_opportunity", respondWith(outputs("Record_id_of_the_new_opportunity"), body("Create_the_opportunity"), outputs("Solution_rows_now_new")));
 
-  // ---- Currency -----------------------------------------------------------------------------------
-  const currency = new Steps();
-  const code = call("toUpper", trimmed(d("currency")));
-  currency.add("Find_currency", dataverse.listRecords("transactioncurrencies", { select: "transactioncurrencyid", filter: `isocurrencycode eq '${tpl(odataString(code))}'`, top: 1 }));
-  currency.add("Remember_the_currency", setVariable("Currency", ex(str(prop(call("first", coalesce(prop(body("Find_currency"), "value"), "json('[]')")), "transactioncurrencyid")))));
-  steps.add("Find_the_currency", condition(not(call("empty", code)), currency));
+  // ---- an opportunity update: what Partner Center changed ------------------------------------------------
+  const updated = new Steps();
+  const oppId = input("recordId");
+  const lookups = new Steps();
+  lookups.add("Find_the_new_currency", dataverse.listRecords("transactioncurrencies", { select: "transactioncurrencyid", filter: `isocurrencycode eq '@{${odataString(call("toUpper", trimmed(d("currency"))))}}'`, top: 1 }));
+  lookups.add("Find_the_new_contact", dataverse.listRecords("contacts", { select: "contactid", filter: `emailaddress1 eq '@{${odataString(trimmed(prop(firstMember, "email")))}}'`, top: 1 }));
+  const keptOr = (hint: string, found: string) => coalesce(iff(call("empty", str(hint)), "null", hint), found);
+  const newContactId = keptOr(input("contactId"), coalesce(prop(first("Find_the_new_contact"), "contactid"), iff(isEmpty(prop(firstMember, "email")), "null", derivedId("c1000000"))));
+  lookups.add(
+    "Create_or_update_the_new_contact",
+    dataverse.updateRecord("contacts", ex(coalesce(newContactId, derivedId("c1000000"))), {
+      firstname: ex(prop(firstMember, "firstName")),
+      lastname: ex(iff(isEmpty(prop(firstMember, "lastName")), trimmed(prop(firstMember, "email")), trimmed(prop(firstMember, "lastName")))),
+      emailaddress1: ex(trimmed(prop(firstMember, "email"))),
+      telephone1: ex(prop(firstMember, "phoneNumber")),
+    }),
+  );
+  lookups.add(
+    "Set_the_currency_and_contact",
+    dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(oppId), {
+      "transactioncurrencyid@odata.bind": ex(bind("transactioncurrencies", keptOr(input("currencyId"), prop(first("Find_the_new_currency"), "transactioncurrencyid")))),
+      "parentcontactid@odata.bind": ex(bind("contacts", newContactId)),
+    }),
+  );
+  updated.add("If_Partner_Center_changed_the_currency_or_contact", condition(or(call("empty", str(input("currencyId"))), call("empty", str(input("contactId")))), lookups));
+  updated.add("Update_the_opportunity", dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(oppId), opportunityColumns()));
+  const close = (won: boolean) =>
+    dataverse.unboundAction(won ? "WinOpportunity" : "LoseOpportunity", {
+      Status: won ? 3 : ex(iff(equals(str(prop(R, "substatus")), lit("Lost")), "5", "4")),
+      OpportunityClose: {
+        subject: ex(concat(lit(won ? "Won in Partner Center: " : "Closed in Partner Center: "), status, lit(" / "), str(prop(R, "substatus")))),
+        // Won and lost carry the deal value and the date Partner Center closed it.
+        actualrevenue: ex(d("dealValue")),
+        actualend: ex(left(coalesce(prop(R, "closedDateTime"), "utcNow()"), 10)),
+        "opportunityid@odata.bind": ex(concat(lit("/opportunities("), oppId, lit(")"))),
+      },
+    });
+  const win = new Steps();
+  win.add("Win_the_opportunity", close(true));
+  const lose = new Steps();
+  lose.add("Lose_the_opportunity", close(false));
+  updated.add("Close_as_Partner_Center_did", switchOn(ex(str(input("close"))), { Won: { value: "won", steps: win }, Lost: { value: "lost", steps: lose } }));
+  addSolutionLinks(updated, oppId, "update", {
+    followed: respondWith(oppId, body("Update_the_opportunity"), outputs("Solution_rows_now_update")),
+    kept: respondWith(oppId, body("Update_the_opportunity"), lit("")),
+  });
 
-  // ---- Mapped values (rulebook/mapping-inbound.ts) --------------------------------------------------
-  const helpValues = lit(JSON.stringify(Object.fromEntries(MICROSOFT_HELP_OPTIONS.map((h) => [h.code, h.value]))));
-  const stages = lit(JSON.stringify(Object.fromEntries(SALES_STAGES.map((s, i) => [s, i]))));
-  const closeDate = left(trimmed(d("closingDateTime")), 10);
-  const referralId = prop(R, "id");
-  const status = str(prop(R, "status"));
-
-  // ---- Create or update opportunity ---------------------------------------------------------------
-  const opportunity = new Steps();
-  let opp = objectOf([
-    // Mandatory: Topic. Default when the referral has no name.
-    ["name", iff(isEmpty(prop(R, "name")), concat(lit("Partner Center referral "), referralId), trimmed(prop(R, "name")))],
-    ["description", iff(isEmpty(d("notes")), "null", trimmed(d("notes")))],
-    ["estimatedclosedate", iff(call("empty", closeDate), "null", closeDate)],
-    [OPPORTUNITY.referralIdentifier, referralId],
-    [OPPORTUNITY.syncWithPartnerCenter, "true"],
-    [OPPORTUNITY.syncStatus, String(SyncStatus.Pending)],
-    [OPPORTUNITY.referralVisibility, equals(prop(R, "consent", "consentToShareReferralWithMicrosoftSellers"), "true")],
-    [OPPORTUNITY.microsoftHelp, propDyn(call("json", helpValues), str(prop(R, "inviteContext", "assistanceRequestCode")))],
-    ["salesstage", propDyn(call("json", stages), str(prop(R, "salesStage")))],
-  ]);
-  // The deal value goes to the column the "Deal value" environment variable names.
-  opp = call("setProperty", opp, configuredColumn("dealValueField"), d("dealValue"));
-  // An open referral sets the status reason: not yet accepted (New) = On Hold, accepted = In Progress.
-  opp = withIf(opp, "statuscode", iff(equals(status, lit("New")), "2", "1"), or2(equals(status, lit("New")), equals(status, lit("Active"))));
-  opp = withIf(opp, "customerid_account@odata.bind", concat(lit("/accounts("), variables("Account"), lit(")")), not(call("empty", variables("Account"))));
-  opp = withIf(opp, "parentcontactid@odata.bind", concat(lit("/contacts("), call("first", variables("Contacts")), lit(")")), not(call("empty", variables("Contacts"))));
-  opp = withIf(opp, "transactioncurrencyid@odata.bind", concat(lit("/transactioncurrencies("), variables("Currency"), lit(")")), not(call("empty", variables("Currency"))));
-  opportunity.add("Opportunity_columns", compose(ex(opp)));
-  const oppKey = iff(call("empty", str(prop(triggerBody(), "recordId"))), concat(lit(`${OPPORTUNITY.referralIdentifier}='`), odataString(referralId), lit("'")), prop(triggerBody(), "recordId"));
-  opportunity.add("Create_or_update_opportunity", dataverse.updateRecord(OPPORTUNITY.entitySetName, ex(oppKey), ex(outputs("Opportunity_columns"))));
-  opportunity.add("Remember_the_opportunity", setVariable("Record", ex(prop(body("Create_or_update_opportunity"), OPPORTUNITY.primaryId))));
-  addSolutions(opportunity);
-  steps.add("Create_or_update_the_opportunity", condition(isOpportunity, opportunity));
-
-  // ---- Create or update lead ----------------------------------------------------------------------
+  // ---- a lead -----------------------------------------------------------------------------------------------
   const lead = new Steps();
-  let leadColumns = objectOf([
-    // Mandatory: Topic and Last Name. Defaults when the referral has none.
-    ["subject", iff(isEmpty(prop(R, "name")), concat(lit("Partner Center lead "), referralId), trimmed(prop(R, "name")))],
-    ["companyname", profile("name")],
-    ["firstname", prop(firstMember, "firstName")],
-    ["lastname", iff(isEmpty(prop(firstMember, "lastName")), iff(isEmpty(profile("name")), lit("(unknown)"), trimmed(profile("name"))), trimmed(prop(firstMember, "lastName")))],
-    ["emailaddress1", prop(firstMember, "email")],
-    ["telephone1", prop(firstMember, "phoneNumber")],
-    ["description", iff(isEmpty(d("notes")), "null", trimmed(d("notes")))],
-    ["estimatedamount", d("dealValue")],
-    ["estimatedclosedate", iff(call("empty", closeDate), "null", closeDate)],
-    ["address1_city", address("city")],
-    ["address1_postalcode", address("postalCode")],
-    ["address1_country", iff(call("empty", country), "null", country)],
-    [LEAD.referralIdentifier, referralId],
-    [LEAD.syncWithPartnerCenter, "true"],
-    [LEAD.syncStatus, String(SyncStatus.Pending)],
-  ]);
-  leadColumns = withIf(leadColumns, "transactioncurrencyid@odata.bind", concat(lit("/transactioncurrencies("), variables("Currency"), lit(")")), not(call("empty", variables("Currency"))));
-  lead.add("Lead_columns", compose(ex(leadColumns)));
-  const leadKey = iff(call("empty", str(prop(triggerBody(), "recordId"))), concat(lit(`${LEAD.referralIdentifier}='`), odataString(referralId), lit("'")), prop(triggerBody(), "recordId"));
-  lead.add("Create_or_update_lead", dataverse.updateRecord(LEAD.entitySetName, ex(leadKey), ex(outputs("Lead_columns"))));
-  lead.add("Remember_the_lead", setVariable("Record", ex(prop(body("Create_or_update_lead"), LEAD.primaryId))));
-  steps.add("Create_or_update_the_lead", condition(equals(prop(triggerBody(), "kind"), lit("lead")), lead));
+  // A new lead's id is the referral's, like a new opportunity's.
+  const leadId = iff(call("empty", str(input("recordId"))), referralId, input("recordId"));
+  lead.add(
+    "Create_or_update_the_lead",
+    dataverse.updateRecord(LEAD.entitySetName, ex(leadId), {
+      // Mandatory: Topic and Last Name. Defaults when the referral has none.
+      subject: ex(iff(isEmpty(prop(R, "name")), concat(lit("Partner Center lead "), referralId), trimmed(prop(R, "name")))),
+      companyname: ex(profile("name")),
+      firstname: ex(prop(firstMember, "firstName")),
+      lastname: ex(iff(isEmpty(prop(firstMember, "lastName")), iff(isEmpty(profile("name")), lit("(unknown)"), trimmed(profile("name"))), trimmed(prop(firstMember, "lastName")))),
+      emailaddress1: ex(prop(firstMember, "email")),
+      telephone1: ex(prop(firstMember, "phoneNumber")),
+      description: ex(iff(isEmpty(d("notes")), "null", trimmed(d("notes")))),
+      estimatedamount: ex(d("dealValue")),
+      estimatedclosedate: ex(iff(call("empty", closeDate), "null", closeDate)),
+      address1_city: ex(address("city")),
+      address1_postalcode: ex(address("postalCode")),
+      address1_country: ex(iff(call("empty", country), "null", country)),
+      [LEAD.referralIdentifier]: ex(referralId),
+      [LEAD.syncWithPartnerCenter]: ex("true"),
+    }),
+  );
+  lead.add("Respond_with_the_lead", respondWith(prop(body("Create_or_update_the_lead"), LEAD.primaryId), body("Create_or_update_the_lead"), lit("")));
 
   steps.add(
-    "Respond",
-    respond(
-      { recordId: ex(variables("Record")), rows: ex(variables("Rows")) },
-      { recordId: { title: "Record", type: "string" }, rows: { title: "Solution rows", type: "string" } },
+    "Route",
+    switchOn(
+      ex(concat(str(input("kind")), lit("-"), iff(call("empty", str(input("recordId"))), lit("new"), lit("update")))),
+      { New_opportunity: { value: "opportunity-new", steps: created }, Opportunity_update: { value: "opportunity-update", steps: updated } },
+      lead,
     ),
-    { Create_or_update_the_lead: ["Succeeded"] },
   );
 
   return {
     id: FLOWS.customize.id,
     name: FLOWS.customize.name,
-    description:
-      "The flow to edit: how a Partner Center referral becomes a Dynamics 365 account, contacts, and opportunity or lead — the field mapping and the defaults for mandatory columns.",
+    description: "The flow to edit: how a Partner Center referral becomes a Dynamics 365 account, contact, and opportunity or lead; the field mapping and the defaults for mandatory columns.",
     connections: ["dataverse"],
-    environmentVariables: ["dealValueField", "customerCountryCodeField"],
     triggers: buttonTrigger(
       {
-        referral: { title: "Referral", type: "string", description: "The referral as Partner Center returns it (JSON)" },
+        referral: { title: "Referral", type: "string", description: "The referral as it should land (JSON)" },
         kind: { title: "Kind", type: "string", description: "opportunity or lead" },
-        recordId: { title: "Record", type: "string", description: "The existing opportunity or lead, or empty to find it by referral id" },
+        recordId: { title: "Record", type: "string", description: "The existing opportunity or lead, or empty for a new one" },
+        currencyId: { title: "Currency", type: "string", description: "The currency to keep, or empty to look it up from the referral" },
+        contactId: { title: "Contact", type: "string", description: "The contact to keep, or empty to look it up from the referral" },
+        solutions: { title: "Solutions", type: "string", description: "follow: the opportunity's solutions follow the referral's; keep: leave them" },
+        close: { title: "Close", type: "string", description: "won or lost: close the opportunity as Partner Center did" },
+        syncRecord: { title: "Sync record", type: "string", description: "Written by the sync; do not change" },
       },
       ["referral", "kind"],
     ),
@@ -214,70 +226,79 @@ export function customizeFlow(): FlowSpec {
   };
 }
 
-function or2(a: string, b: string): string {
-  return call("or", a, b);
+function respondWith(recordId: string, row: string, rows: string) {
+  return respond(
+    { recordId: ex(recordId), row: ex(call("string", row)), rows: ex(str(rows)) },
+    { recordId: { title: "Record", type: "string" }, row: { title: "Row as written", type: "string" }, rows: { title: "Solution rows", type: "string" } },
+  );
 }
 
-/** The opportunity's Microsoft Partner Center Solutions rows follow the referral's solutions. */
-function addSolutions(steps: Steps): void {
-  const oppId = variables("Record");
-  const listLinks = (name: string) =>
+/**
+ * Microsoft Solutions: the opportunity's Microsoft Partner Center Solutions rows follow the
+ * referral's solutions. A solution the catalogue (Microsoft Solution Details) lacks is added to it;
+ * an existing catalogue row is never overwritten by what a referral says (it may know only the id).
+ * `route` names the copy (action names are unique in a flow); an update follows only when asked.
+ */
+function addSolutionLinks(steps: Steps, opportunityId: string, route: "new" | "update", responses?: { followed: Action; kept: Action }): void {
+  const n = (name: string) => `${name}_${route}`;
+  const s = new Steps();
+  const listRows = () =>
     dataverse.listRecords(PARTNER_CENTER_SOLUTION.entitySetName, {
       select: PARTNER_CENTER_SOLUTION.primaryId,
-      filter: `_${PARTNER_CENTER_SOLUTION.opportunity}_value eq ${tpl(oppId)}`,
+      filter: `_${PARTNER_CENTER_SOLUTION.opportunity}_value eq @{${opportunityId}}`,
       expand: `${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}($select=${SOLUTION_DETAIL.solutionId})`,
     });
-  steps.add("List_solution_rows", listLinks("List_solution_rows"));
-  const linkedIds = "Linked_solution_ids";
-  steps.add(linkedIds, { type: "Select", inputs: { from: ex(coalesce(prop(body("List_solution_rows"), "value"), "json('[]')")), select: ex(call("toUpper", trimmed(prop("item()", PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId)))) } });
-  steps.add("Referral_solution_ids", { type: "Select", inputs: { from: ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), select: ex(call("toUpper", trimmed(prop("item()", "id")))) } });
+  s.add(n("List_solution_rows"), listRows());
+  const linked = coalesce(prop(body(n("List_solution_rows")), "value"), "json('[]')");
+  const wanted = coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')");
+  s.add(n("Linked_solution_ids"), select(ex(linked), ex(call("toUpper", trimmed(prop("item()", PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId))))));
+  s.add(n("Referral_solution_ids"), select(ex(wanted), ex(call("toUpper", trimmed(prop("item()", "id"))))));
 
-  // Add what the referral has and the opportunity lacks.
-  const add = new Steps();
-  const sol = (k: string) => prop(items("For_each_referral_solution"), k);
+  const loop = n("For_each_referral_solution");
+  const sol = (k: string) => prop(items(loop), k);
   const solId = trimmed(sol("id"));
   const types = lit(JSON.stringify(Object.fromEntries(SOLUTION_TYPE_OPTIONS.map((t) => [t.code, t.value]))));
-  add.add(
-    "Create_or_update_catalogue_row",
-    dataverse.updateRecord(
-      SOLUTION_DETAIL.entitySetName,
-      ex(concat(lit(`${SOLUTION_DETAIL.solutionId}='`), odataString(solId), lit("'"))),
-      ex(
-        objectOf([
-          [SOLUTION_DETAIL.name, iff(isEmpty(sol("name")), solId, trimmed(sol("name")))],
-          [SOLUTION_DETAIL.publisherName, sol("publisherName")],
-          [SOLUTION_DETAIL.solutionType, propDyn(call("json", types), str(sol("solutionType")))],
-        ]),
-      ),
-    ),
+  const link = (name: string, detailId: string) =>
+    dataverse.createRecord(PARTNER_CENTER_SOLUTION.entitySetName, {
+      [PARTNER_CENTER_SOLUTION.name]: ex(iff(isEmpty(sol("name")), solId, trimmed(sol("name")))),
+      [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: ex(concat(lit("/opportunities("), opportunityId, lit(")"))),
+      [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: ex(concat(lit(`/${SOLUTION_DETAIL.entitySetName}(`), detailId, lit(")"))),
+    });
+  const add = new Steps();
+  add.add(n("Find_the_catalogue_row"), dataverse.listRecords(SOLUTION_DETAIL.entitySetName, { select: SOLUTION_DETAIL.primaryId, filter: `${SOLUTION_DETAIL.solutionId} eq '@{${odataString(solId)}}'`, top: 1 }));
+  const catalogueRow = prop(first(n("Find_the_catalogue_row")), SOLUTION_DETAIL.primaryId);
+  const missing = new Steps();
+  missing.add(
+    n("Add_it_to_the_catalogue"),
+    dataverse.createRecord(SOLUTION_DETAIL.entitySetName, {
+      [SOLUTION_DETAIL.solutionId]: ex(solId),
+      [SOLUTION_DETAIL.name]: ex(iff(isEmpty(sol("name")), solId, trimmed(sol("name")))),
+      [SOLUTION_DETAIL.publisherName]: ex(sol("publisherName")),
+      [SOLUTION_DETAIL.solutionType]: ex(propDyn(call("json", types), str(sol("solutionType")))),
+    }),
   );
-  add.add(
-    "Link_solution",
-    dataverse.createRecord(
-      PARTNER_CENTER_SOLUTION.entitySetName,
-      ex(
-        objectOf([
-          [PARTNER_CENTER_SOLUTION.name, iff(isEmpty(sol("name")), solId, trimmed(sol("name")))],
-          [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`, concat(lit("/opportunities("), oppId, lit(")"))],
-          [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`, concat(lit(`/${SOLUTION_DETAIL.entitySetName}(`), prop(body("Create_or_update_catalogue_row"), SOLUTION_DETAIL.primaryId), lit(")"))],
-        ]),
-      ),
-    ),
-  );
+  missing.add(n("Link_the_new_catalogue_solution"), link(n("Link_the_new_catalogue_solution"), prop(body(n("Add_it_to_the_catalogue")), SOLUTION_DETAIL.primaryId)));
+  const known = new Steps();
+  known.add(n("Link_the_solution"), link(n("Link_the_solution"), catalogueRow));
+  add.add(n("If_the_catalogue_lacks_it"), condition(equals(catalogueRow, "null"), missing, known));
   const each = new Steps();
-  each.add("If_the_solution_is_not_linked_yet", condition(and(not(call("empty", solId)), not(call("contains", body(linkedIds), call("toUpper", solId)))), add));
-  steps.add("For_each_referral_solution", foreach(ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), each));
+  each.add(n("If_the_solution_is_not_linked_yet"), condition(and(not(call("empty", solId)), not(call("contains", body(n("Linked_solution_ids")), call("toUpper", solId)))), add));
+  s.add(loop, foreach(ex(wanted), each));
 
-  // Remove what the opportunity has and the referral no longer lists.
+  const linkedLoop = n("For_each_linked_solution");
   const remove = new Steps();
-  remove.add("Remove_solution_row", dataverse.deleteRecord(PARTNER_CENTER_SOLUTION.entitySetName, ex(prop(items("For_each_linked_solution"), PARTNER_CENTER_SOLUTION.primaryId))));
+  remove.add(n("Remove_the_solution_row"), dataverse.deleteRecord(PARTNER_CENTER_SOLUTION.entitySetName, ex(prop(items(linkedLoop), PARTNER_CENTER_SOLUTION.primaryId))));
   const eachLinked = new Steps();
-  const linkedId = call("toUpper", trimmed(prop(items("For_each_linked_solution"), PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId)));
-  eachLinked.add("If_the_referral_no_longer_lists_it", condition(not(call("contains", body("Referral_solution_ids"), linkedId)), remove));
-  steps.add("For_each_linked_solution", foreach(ex(coalesce(prop(body("List_solution_rows"), "value"), "json('[]')")), eachLinked));
-
-  steps.add("List_solution_rows_now", listLinks("List_solution_rows_now"));
-  steps.add("Solution_row_ids_now", { type: "Select", inputs: { from: ex(coalesce(prop(body("List_solution_rows_now"), "value"), "json('[]')")), select: ex(prop("item()", PARTNER_CENTER_SOLUTION.primaryId)) } });
-  steps.add("Remember_the_rows", setVariable("Rows", ex(call("join", body("Solution_row_ids_now"), lit(",")))));
+  const linkedId = call("toUpper", trimmed(prop(items(linkedLoop), PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId)));
+  eachLinked.add(n("If_the_referral_no_longer_lists_it"), condition(not(call("contains", body(n("Referral_solution_ids")), linkedId)), remove));
+  s.add(linkedLoop, foreach(ex(linked), eachLinked));
+  s.add(n("List_solution_rows_now"), listRows());
+  s.add(n("Solution_rows_now"), compose(ex(call("string", coalesce(prop(body(n("List_solution_rows_now")), "value"), "json('[]')")))));
+  if (route === "update" && responses) {
+    s.add("Respond_with_the_followed_opportunity", responses.followed);
+    const kept = new Steps();
+    kept.add("Respond_with_the_opportunity", responses.kept);
+    steps.add("If_the_solutions_follow_the_referral", condition(equals(input("solutions"), lit("follow")), s, kept));
+  }
+  else for (const [name, action] of Object.entries(s.actions)) steps.add(name, { ...action, runAfter: undefined });
 }
-

@@ -1,263 +1,183 @@
 /**
- * 4. Partner Center to Dynamics 365 - Helper (child flow): brings one referral into Dynamics 365.
- *
- * The webhook only names the referral (thin event), so nothing in it is trusted:
- * - an event no newer than the record's pcs_lastsyncedon (the updatedDateTime of the referral version
- *   the CRM already holds) is an echo of the sync's own write or a duplicate: no call, no write;
- * - otherwise the referral is read with our own credentials; same eTag as stored → nothing to do.
- * Then it goes where it belongs (reference §1.4): a lead referral not yet accepted → a lead; an
- * accepted one whose lead exists → the lead is qualified into one opportunity; anything else → the
- * opportunity (found by referral id, or by externalReferenceId when the CRM created it), created
- * when missing, closed as won or lost when the referral is. The record is marked Pending while
- * flow 3 writes it, so those writes send nothing back (flow 8's trigger condition); the final write
- * sets Synced with the referral's eTag and projection — and always unlocks, even after a failure.
+ * 4. Partner Center to Dynamics 365 - Helper (child flow): brings one referral into Dynamics 365,
+ * wherever it belongs (reference partner-center-api.md §1.4):
+ * - an opportunity carries it (by referral id, or by externalReferenceId when the CRM created it and
+ *   the id is not written back yet): its changes come in under the conflict policy (blocks/inbound.ts);
+ * - a lead carries it: accepted in Partner Center → the lead is qualified into one opportunity, which
+ *   the [Customize] flow completes from the referral; otherwise the lead is updated;
+ * - nothing carries it: a lead referral not yet accepted becomes a lead, any other open referral an
+ *   opportunity (a referral already closed in Partner Center is not brought in).
+ * The webhook receiver calls it for what is not an opportunity yet; the recovery and flow 10 for
+ * anything. Rows it creates for a referral get ids made from the referral id, so two runs for the
+ * same referral never make two of anything.
  */
 import { LEAD, OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { buttonTrigger, childFlow, completed, compose, condition, dataverse, failed, FlowSpec, initVariable, query, referrals, respond, setVariable, Steps, succeeded } from "../builder";
+import { buttonTrigger, childFlow, completed, compose, condition, dataverse, FlowSpec, referrals, respond, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
-import { REFERRAL_LINK_BASE } from "./create-referral";
-import { addAudit, addProjection, auditLine, referralStatusLabel, referralSyncState, storedProjection, syncHashText } from "../blocks/sync";
-import { addSuccessWrite } from "../blocks/writes";
-import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, objectOf, odataString, or, outputs, prop, str, tpl, triggerBody, trimmed, variables } from "../wdl";
+import { addInboundSync, beingWrittenRecord, OPPORTUNITY_EXPAND, REFERRAL_LINK_BASE } from "../blocks/inbound";
+import { writeOpportunity } from "../blocks/outbound";
+import { addSolutionIds, pcProjectionFields } from "../blocks/projection";
+import { crmKey, projectionOf, recordText, storedRecord } from "../blocks/record";
+import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "../blocks/sync";
+import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, odataString, or, outputs, prop, str, tpl, triggerBody, trimmed } from "../wdl";
 
-const SYNC_COLUMNS = [
-  OPPORTUNITY.primaryId,
-  OPPORTUNITY.syncHash,
-  "name",
-  "statecode",
-  OPPORTUNITY.lastSyncedOn,
-  OPPORTUNITY.referralEtag,
-  OPPORTUNITY.syncStatus,
-  OPPORTUNITY.syncAudit,
-  OPPORTUNITY.referralIdentifier,
-].join(",");
-const LEAD_COLUMNS = [LEAD.primaryId, "statecode", LEAD.referralEtag, LEAD.syncStatus, LEAD.syncAudit].join(",");
-
-const first = (listAction: string) => call("first", coalesce(prop(body(listAction), "value"), "json('[]')"));
-const ticksOf = (date: string) => call("ticks", iff(isEmpty(date), lit("1900-01-01T00:00:00Z"), str(date)));
-
-/** Pending while flow 3 writes; Error (with the reason) when it failed, so the record never stays locked. */
-function lockAndRun(steps: Steps, kind: "opportunity" | "lead", entitySet: string, existingAudit: string): void {
-  const lock = new Steps();
-  lock.add(`Mark_the_${kind}_pending`, dataverse.updateOnlyRecord(entitySet, ex(variables("RecordId")), { [OPPORTUNITY.syncStatus]: SyncStatus.Pending }));
-  steps.add(`If_the_${kind}_exists`, condition(not(call("empty", variables("RecordId"))), lock));
-  steps.add(
-    `Write_the_${kind}`,
-    childFlow(FLOWS.customize.id, { referral: ex(call("string", outputs("Referral"))), kind, recordId: ex(variables("RecordId")) }),
-    { [`If_the_${kind}_exists`]: ["Succeeded"] },
-  );
-  const unlock = new Steps();
-  const reason = concat(lit("The referral could not be written to Dynamics 365: "), coalesce(prop(call("outputs", lit(`Write_the_${kind}`)), "body", "error", "message"), lit("the [Customize] flow failed")), lit(" The next change in Partner Center retries."));
-  const audit = addAudit(unlock, `Failure_${kind}_audit`, existingAudit, auditLine("PC->CRM", "Error", "inbound", reason));
-  unlock.add(`Record_the_${kind}_failure`, dataverse.updateOnlyRecord(entitySet, ex(variables("RecordId")), ex(objectOf([[OPPORTUNITY.syncStatus, String(SyncStatus.Error)], [OPPORTUNITY.syncAudit, audit]]))));
-  unlock.add(`Outcome_${kind}_failed`, setVariable("Outcome", "failed"));
-  steps.add(`If_the_${kind}_could_not_be_written`, condition(not(call("empty", variables("RecordId"))), unlock), failed(`Write_the_${kind}`));
-  // What follows continues from a successful write, not from the failure branch.
-  steps.after(`Write_the_${kind}`);
-}
+const first = (list: string) => call("first", coalesce(prop(body(list), "value"), "json('[]')"));
+/** A GUID-shaped string (36 characters with hyphens where a GUID has them). */
+const isGuid = (e: string) => and(equals(call("length", e), "36"), equals(call("substring", concat(e, lit(" ".repeat(36))), "8", "1"), lit("-")), equals(call("substring", concat(e, lit(" ".repeat(36))), "23", "1"), lit("-")));
+const NO_ID = "00000000-0000-0000-0000-000000000000";
 
 export function helperFlow(): FlowSpec {
-  const steps = new Steps();
+  const outer = new Steps();
   const referralId = prop(triggerBody(), "referralId");
   const changedOn = prop(triggerBody(), "changedOn");
-  steps.add("Initialize_outcome", initVariable("Outcome", "string", "unchanged"));
-  steps.add("Initialize_target", initVariable("Target", "string", ""));
-  steps.add("Initialize_record", initVariable("RecordId", "string", ""));
-  steps.add(
-    "Find_opportunity",
-    dataverse.listRecords(OPPORTUNITY.entitySetName, { select: SYNC_COLUMNS, filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(referralId))}'`, top: 1 }),
-  );
-  steps.add("Opportunity", compose(ex(first("Find_opportunity"))));
-  const opp = outputs("Opportunity");
-  // The version the CRM holds: its exact updatedDateTime from pcs_synchash (pcs_lastsyncedon is to the second).
-  const heldVersion = coalesce(prop(storedProjection(prop(opp, OPPORTUNITY.syncHash)), "updated"), prop(opp, OPPORTUNITY.lastSyncedOn));
-  const alreadyHeld = and(not(equals(opp, "null")), not(isEmpty(changedOn)), not(isEmpty(heldVersion)), call("lessOrEquals", ticksOf(changedOn), ticksOf(heldVersion)));
-
-  // ---- read the referral and decide where it goes -------------------------------------------------
-  const main = new Steps();
-  main.add("Get_referral", referrals.get(ex(referralId)));
-  main.add("Outcome_unreadable", setVariable("Outcome", "unreadable"), failed("Get_referral"));
-  main.add("Referral", compose(ex(body("Get_referral"))), succeeded("Get_referral"));
-  const R = outputs("Referral");
-  const projection = addProjection(main, "Referral", R);
-  const status = str(prop(R, "status"));
-  const sameETag = (stored: string) => equals(str(stored), str(prop(R, "eTag")));
-
-  const forOpportunity = new Steps();
-  const changedOpp = new Steps();
-  changedOpp.add("Target_the_opportunity", setVariable("Target", "opportunity"));
-  changedOpp.add("Remember_the_opportunity", setVariable("RecordId", ex(prop(opp, OPPORTUNITY.primaryId))));
-  forOpportunity.add("If_the_referral_changed", condition(not(sameETag(prop(opp, OPPORTUNITY.referralEtag))), changedOpp));
-
-  const noOpportunity = new Steps();
-  noOpportunity.add("Find_lead", dataverse.listRecords(LEAD.entitySetName, { select: LEAD_COLUMNS, filter: `${LEAD.referralIdentifier} eq '${tpl(odataString(referralId))}'`, top: 1 }));
-  noOpportunity.add("Lead", compose(ex(first("Find_lead"))));
-  const lead = outputs("Lead");
-
-  const forLead = new Steps();
-  const leadChanged = new Steps();
-  leadChanged.add("Remember_the_lead", setVariable("RecordId", ex(prop(lead, LEAD.primaryId))));
-  // Accepted in Partner Center: the lead becomes the opportunity. Still new or closed: the lead is updated.
-  leadChanged.add("Target_the_lead", setVariable("Target", ex(iff(equals(status, lit("Active")), lit("qualify"), lit("lead")))));
-  forLead.add("If_the_lead_is_open_and_the_referral_changed", condition(and(equals(prop(lead, "statecode"), "0"), not(sameETag(prop(lead, LEAD.referralEtag)))), leadChanged));
-
-  const nothing = new Steps();
+  // The recovery names the version it saw: one that the CRM already holds costs one read, no Partner Center call.
+  outer.add("Find_the_version_held", dataverse.listRecords(OPPORTUNITY.entitySetName, { select: OPPORTUNITY.syncHash, filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(referralId))}'`, top: 1 }));
+  const held = prop(storedRecord(prop(first("Find_the_version_held"), OPPORTUNITY.syncHash)), "updated");
+  const ticksOf = (date: string) => call("ticks", iff(isEmpty(date), lit("1900-01-01T00:00:00Z"), str(date)));
+  const alreadyHeld = and(not(isEmpty(changedOn)), not(isEmpty(held)), call("lessOrEquals", ticksOf(changedOn), ticksOf(held)));
+  const steps = new Steps();
+  steps.add("Get_the_referral", referrals.get(ex(referralId)));
+  const R = body("Get_the_referral");
   const external = trimmed(prop(R, "externalReferenceId"));
-  nothing.add(
-    "Find_the_linked_opportunity",
+  steps.add(
+    "Find_the_opportunity",
     dataverse.listRecords(OPPORTUNITY.entitySetName, {
-      select: `${OPPORTUNITY.primaryId},${OPPORTUNITY.referralIdentifier}`,
-      // externalReferenceId is the opportunity id when the CRM created the referral; the Pending write-back may not have landed yet.
-      filter: `${OPPORTUNITY.primaryId} eq ${tpl(iff(isGuid(external), external, lit("00000000-0000-0000-0000-000000000000")))}`,
+      // externalReferenceId is the opportunity when the CRM created the referral: its id may not be written back yet.
+      filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(referralId))}' or ${OPPORTUNITY.primaryId} eq ${tpl(iff(isGuid(external), external, lit(NO_ID)))}`,
+      expand: OPPORTUNITY_EXPAND(),
       top: 1,
     }),
   );
-  const linked = first("Find_the_linked_opportunity");
-  const isLead = and(
+  const opp = first("Find_the_opportunity");
+
+  // ---- an opportunity carries it -----------------------------------------------------------------------
+  const existing = new Steps();
+  addInboundSync(existing, { referral: R, opportunity: opp });
+
+  // ---- not an opportunity yet --------------------------------------------------------------------------
+  const other = new Steps();
+  other.add("Find_the_lead", dataverse.listRecords(LEAD.entitySetName, { filter: `${LEAD.referralIdentifier} eq '${tpl(odataString(referralId))}'`, top: 1 }));
+  const lead = first("Find_the_lead");
+  other.add("Solution_ids_in_Partner_Center", { type: "Select", inputs: { from: ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), select: ex("toUpper(trim(coalesce(item()?['id'], '')))") } });
+  const pcIds = idsOf(body("Solution_ids_in_Partner_Center"));
+  other.add("Referral_as_the_sync_sees_it", compose(ex(projectionOf((f) => pcProjectionFields(R, pcIds, lit(""))[f]))));
+  const projection = outputs("Referral_as_the_sync_sees_it");
+  const status = str(prop(R, "status"));
+  const isLeadReferral = and(
     equals(str(prop(R, "type")), lit("Independent")),
     call("contains", "createArray('Direct', 'MarketingQualified', 'SalesQualified')", str(prop(R, "qualification"))),
     or(equals(str(prop(R, "inviteContext", "invitedBy", "organizationId")), lit("msft")), isEmpty(prop(R, "inviteContext", "invitedBy", "organizationId"))),
     equals(str(prop(R, "direction")), lit("Incoming")),
   );
-  nothing.add(
-    "Choose_the_target",
-    setVariable(
-      "Target",
-      ex(
-        iff(
-          not(equals(linked, "null")),
-          iff(isEmpty(prop(linked, OPPORTUNITY.referralIdentifier)), lit("opportunity"), lit("")),
-          iff(equals(status, lit("Closed")), lit(""), iff(and(isLead, equals(status, lit("New"))), lit("lead"), lit("opportunity"))),
-        ),
-      ),
-    ),
+  const route = iff(
+    not(equals(lead, "null")),
+    iff(not(equals(prop(lead, "statecode"), "0")), lit("none"), iff(equals(status, lit("Active")), lit("qualify"), lit("lead"))),
+    iff(equals(status, lit("Closed")), lit("none"), iff(and(isLeadReferral, equals(status, lit("New"))), lit("lead"), lit("opportunity"))),
   );
-  nothing.add("Remember_the_linked_opportunity", setVariable("RecordId", ex(str(prop(linked, OPPORTUNITY.primaryId)))));
-  noOpportunity.add("If_a_lead_has_this_referral", condition(not(equals(lead, "null")), forLead, nothing));
+  const newRecord = (kind: "opportunity" | "lead", recordId: string) =>
+    childFlow(FLOWS.customize.id, {
+      referral: ex(call("string", R)),
+      kind,
+      recordId: ex(recordId),
+      currencyId: "",
+      contactId: "",
+      solutions: "follow",
+      close: "",
+      syncRecord: ex(beingWrittenRecord("json('{}')")),
+    });
 
-  main.add("If_an_opportunity_has_this_referral", condition(not(equals(opp, "null")), forOpportunity, noOpportunity));
+  // a new opportunity
+  const toOpportunity = new Steps();
+  toOpportunity.add("Write_the_new_opportunity", newRecord("opportunity", "''"));
+  recordOpportunity(toOpportunity, "Record_the_new_opportunity", body("Write_the_new_opportunity"), R, projection, "created");
 
-  // ---- qualify: the lead becomes one opportunity carrying the referral ------------------------------
+  // a lead (new or updated)
+  const toLead = new Steps();
+  toLead.add("Write_the_lead", newRecord("lead", str(prop(lead, LEAD.primaryId))));
+  const leadId = prop(body("Write_the_lead"), "recordId");
+  toLead.add(
+    "Record_the_lead_sync",
+    dataverse.updateOnlyRecord(LEAD.entitySetName, ex(leadId), {
+      [LEAD.syncStatus]: ex(String(SyncStatus.Synced)),
+      [LEAD.syncAudit]: ex(auditColumn(prop(lead, LEAD.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Lead referral "), prop(R, "id"), lit(" from Partner Center ("), referralStatusLabel(R), lit(")."))))),
+      [LEAD.referralLink]: ex(concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))),
+      [LEAD.referralEtag]: ex(prop(R, "eTag")),
+      [LEAD.referralStatus]: ex(referralStatusLabel(R)),
+      [LEAD.syncHash]: ex(recordText({ pc: projection, crm: "json('[]')", updated: prop(R, "updatedDateTime"), rows: lit("") })),
+    }),
+  );
+
+  // accepted in Partner Center: the lead becomes the opportunity that carries the referral
   const qualify = new Steps();
-  qualify.add("Mark_the_accepted_lead_pending", dataverse.updateOnlyRecord(LEAD.entitySetName, ex(variables("RecordId")), { [LEAD.syncStatus]: SyncStatus.Pending }));
   qualify.add(
     "Qualify_the_lead",
-    dataverse.boundAction(LEAD.entitySetName, ex(variables("RecordId")), "Microsoft.Dynamics.CRM.QualifyLead", { CreateAccount: false, CreateContact: false, CreateOpportunity: true, Status: 3 }),
+    dataverse.boundAction(LEAD.entitySetName, ex(prop(lead, LEAD.primaryId)), "Microsoft.Dynamics.CRM.QualifyLead", { CreateAccount: false, CreateContact: false, CreateOpportunity: true, Status: 3 }),
   );
-  qualify.add("New_opportunity", query(ex(coalesce(prop(body("Qualify_the_lead"), "value"), "json('[]')")), ex(call("endsWith", str(prop("item()", "@odata.type")), lit("opportunity")))));
-  qualify.add("Qualified_lead", compose(ex(variables("RecordId"))));
-  qualify.add("Use_the_new_opportunity", setVariable("RecordId", ex(str(prop(call("first", body("New_opportunity")), OPPORTUNITY.primaryId)))));
-  const leadAuditBefore = str(prop(outputs("Lead"), LEAD.syncAudit));
-  const qualifiedAudit = addAudit(qualify, "Qualified_lead_audit", leadAuditBefore, auditLine("PC->CRM", "Success", "inbound", concat(lit("Accepted in Partner Center: the lead is qualified into opportunity "), variables("RecordId"), lit("."))));
+  qualify.add("New_opportunity", { type: "Query", inputs: { from: ex(coalesce(prop(body("Qualify_the_lead"), "value"), "json('[]')")), where: ex(call("endsWith", str(prop("item()", "@odata.type")), lit("opportunity"))) } });
+  const newOpp = str(prop(call("first", body("New_opportunity")), OPPORTUNITY.primaryId));
+  qualify.add("Complete_the_opportunity", { ...newRecord("opportunity", newOpp) });
+  recordOpportunity(qualify, "Record_the_qualified_opportunity", body("Complete_the_opportunity"), R, projection, "qualified from its lead");
   qualify.add(
     "Record_the_qualified_lead",
-    dataverse.updateOnlyRecord(
-      LEAD.entitySetName,
-      ex(outputs("Qualified_lead")),
-      ex(objectOf([[LEAD.syncStatus, String(SyncStatus.Synced)], [LEAD.referralStatus, referralStatusLabel(R)], [LEAD.referralEtag, prop(R, "eTag")], [LEAD.syncAudit, qualifiedAudit]])),
-    ),
+    dataverse.updateOnlyRecord(LEAD.entitySetName, ex(prop(lead, LEAD.primaryId)), {
+      [LEAD.syncStatus]: ex(String(SyncStatus.Synced)),
+      [LEAD.referralStatus]: ex(referralStatusLabel(R)),
+      [LEAD.referralEtag]: ex(prop(R, "eTag")),
+      [LEAD.syncAudit]: ex(auditColumn(prop(lead, LEAD.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Accepted in Partner Center: the lead is qualified into opportunity "), newOpp, lit("."))))),
+    }),
   );
-  qualify.add("Target_the_new_opportunity", setVariable("Target", "opportunity"));
-  main.add("If_the_lead_is_accepted", condition(equals(variables("Target"), lit("qualify")), qualify), completed("If_an_opportunity_has_this_referral"));
 
-  // ---- opportunity ------------------------------------------------------------------------------
-  const toOpportunity = new Steps();
-  const oppAudit = iff(equals(opp, "null"), lit(""), str(prop(opp, OPPORTUNITY.syncAudit)));
-  lockAndRun(toOpportunity, "opportunity", OPPORTUNITY.entitySetName, oppAudit);
-  const written = body("Write_the_opportunity");
-  const verb = iff(call("empty", variables("RecordId")), lit("created"), lit("updated"));
-  addSuccessWrite(toOpportunity, {
-    name: "Record_the_opportunity_sync",
-    entitySet: OPPORTUNITY.entitySetName,
-    recordId: prop(written, "recordId"),
-    row: opp,
-    existingAudit: oppAudit,
-    nameBase: prop(R, "name"),
-    direction: "PC->CRM",
-    operation: "inbound",
-    message: concat(lit("Referral "), prop(R, "id"), lit(" from Partner Center: opportunity "), verb, lit(" ("), referralStatusLabel(R), lit(").")),
-    columns: [
+  other.add(
+    "Route_the_referral",
+    switchOn(ex(route), {
+      Opportunity: { value: "opportunity", steps: toOpportunity },
+      Lead: { value: "lead", steps: toLead },
+      Qualify: { value: "qualify", steps: qualify },
+    }),
+  );
+  steps.add("If_an_opportunity_carries_it", condition(not(equals(opp, "null")), existing, other));
+  outer.add("If_the_CRM_does_not_hold_this_version", condition(not(alreadyHeld), steps));
+  outer.add("Respond", respond({ referralId: ex(referralId) }, { referralId: { title: "Referral", type: "string" } }), completed("If_the_CRM_does_not_hold_this_version"));
+
+  return {
+    id: FLOWS.helper.id,
+    name: FLOWS.helper.name,
+    description: "Child flow: reads a referral and brings it into its opportunity or lead (through the [Customize] flow), creating one when none carries it.",
+    connections: ["dataverse", "referrals"],
+    environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
+    triggers: buttonTrigger(
+      {
+        referralId: { title: "Referral", type: "string", description: "The referral to bring in" },
+        changedOn: { title: "Changed on", type: "string", description: "The referral's updatedDateTime when the caller listed it (optional)" },
+      },
+      ["referralId"],
+    ),
+    steps: outer,
+  };
+}
+
+/** Sorted, comma-joined ids from a Select of ids (empty one dropped), as blocks/projection.ts does. */
+function idsOf(selected: string): string {
+  const sorted = call("sort", call("union", selected, "json('[]')"));
+  return call("join", call("skip", sorted, iff(equals(call("first", sorted), lit("")), "1", "0")), lit(","));
+}
+
+/** The write after the [Customize] flow made an opportunity for the referral: id, link, eTag, status, and the sync record. */
+function recordOpportunity(steps: Steps, name: string, written: string, R: string, projection: string, verb: string): void {
+  const row = call("json", str(prop(written, "row")));
+  steps.add(
+    name,
+    writeOpportunity(prop(written, "recordId"), [
       [OPPORTUNITY.referralIdentifier, prop(R, "id")],
       [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
       [OPPORTUNITY.referralEtag, prop(R, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(R, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
-      [OPPORTUNITY.syncHash, syncHashText(projection, { rows: prop(written, "rows"), updated: prop(R, "updatedDateTime") })],
-    ],
-  });
-  // Closed in Partner Center: close the opportunity too (after the write: a closed row stays as it is).
-  const state = referralSyncState(R);
-  const close = new Steps();
-  const closeRecord = (won: boolean) =>
-    dataverse.unboundAction(won ? "WinOpportunity" : "LoseOpportunity", {
-      Status: won ? 3 : ex(iff(equals(str(prop(R, "substatus")), lit("Lost")), "5", "4")),
-      OpportunityClose: {
-        subject: ex(concat(lit(won ? "Won in Partner Center: " : "Closed in Partner Center: "), referralStatusLabel(R))),
-        "opportunityid@odata.bind": ex(concat(lit("/opportunities("), prop(written, "recordId"), lit(")"))),
-      },
-    });
-  const win = new Steps();
-  win.add("Win_the_opportunity", closeRecord(true));
-  const lose = new Steps();
-  lose.add("Lose_the_opportunity", closeRecord(false));
-  close.add("If_won", condition(equals(state, lit("won")), win, lose));
-  const wasOpen = equals(coalesce(prop(opp, "statecode"), "0"), "0");
-  toOpportunity.add("If_closed_in_Partner_Center", condition(and(call("contains", "createArray('won', 'lost')", state), wasOpen), close));
-  toOpportunity.add("Outcome_opportunity", setVariable("Outcome", ex(concat(lit("opportunity "), verb))));
-  main.add("If_the_referral_goes_to_an_opportunity", condition(equals(variables("Target"), lit("opportunity")), toOpportunity), completed("If_the_lead_is_accepted"));
-
-  // ---- lead -------------------------------------------------------------------------------------
-  const toLead = new Steps();
-  const leadAudit = iff(equals(outputs("Lead"), "null"), lit(""), str(prop(outputs("Lead"), LEAD.syncAudit)));
-  lockAndRun(toLead, "lead", LEAD.entitySetName, leadAudit);
-  addSuccessWrite(toLead, {
-    name: "Record_the_lead_sync",
-    entitySet: LEAD.entitySetName,
-    recordId: prop(body("Write_the_lead"), "recordId"),
-    row: "null",
-    existingAudit: leadAudit,
-    withMark: false,
-    direction: "PC->CRM",
-    operation: "inbound",
-    message: concat(lit("Lead referral "), prop(R, "id"), lit(" from Partner Center ("), referralStatusLabel(R), lit(").")),
-    columns: [
-      [LEAD.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
-      [LEAD.referralEtag, prop(R, "eTag")],
-      [LEAD.referralStatus, referralStatusLabel(R)],
-      [LEAD.syncHash, syncHashText(projection, { updated: prop(R, "updatedDateTime") })],
-    ],
-  });
-  toLead.add("Outcome_lead", setVariable("Outcome", "lead"));
-  main.add("If_the_referral_goes_to_a_lead", condition(equals(variables("Target"), lit("lead")), toLead), completed("If_the_referral_goes_to_an_opportunity"));
-
-  const held = new Steps();
-  held.add("Outcome_already_held", setVariable("Outcome", "already in the CRM"));
-  steps.add("If_the_CRM_already_holds_this_change", condition(alreadyHeld, held, main));
-  steps.add(
-    "Respond",
-    respond({ outcome: ex(variables("Outcome")), recordId: ex(variables("RecordId")) }, { outcome: { title: "Outcome", type: "string" }, recordId: { title: "Record", type: "string" } }),
-    completed("If_the_CRM_already_holds_this_change"),
+      [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
+      [OPPORTUNITY.syncAudit, auditColumn(prop(row, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(")."))))],
+      // What Partner Center has is agreed; the key is the row as the [Customize] flow wrote it.
+      [OPPORTUNITY.syncHash, recordText({ pc: projection, crm: crmKey(row), updated: prop(R, "updatedDateTime"), rows: prop(written, "rows") })],
+      ["name", nameWithMark(prop(row, "name"), true)],
+    ]),
   );
-
-  return {
-    id: FLOWS.helper.id,
-    name: FLOWS.helper.name,
-    description: "Child flow: reads a referral named by a webhook event and creates or updates its lead or opportunity (through the [Customize] flow), unless the CRM already holds that version.",
-    connections: ["dataverse", "referrals"],
-    environmentVariables: ["displayCheckMark"],
-    triggers: buttonTrigger(
-      {
-        referralId: { title: "Referral", type: "string", description: "The referral id the event names" },
-        changedOn: { title: "Changed on", type: "string", description: "The event's ResourceChangeUtcDate" },
-      },
-      ["referralId"],
-      // One at a time: the webhook receiver and flow 10 may both bring the same referral in; the second
-      // run then finds the version already held instead of racing the first (duplicate rows).
-      { concurrency: 1 },
-    ),
-    steps,
-  };
 }
-
-/** A GUID-shaped string (36 characters with hyphens where a GUID has them). */
-const isGuid = (e: string) => and(equals(call("length", e), "36"), equals(call("substring", call("concat", e, lit("                                    ")), "8", "1"), lit("-")), equals(call("substring", call("concat", e, lit("                                    ")), "23", "1"), lit("-")));

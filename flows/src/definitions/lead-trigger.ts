@@ -4,32 +4,23 @@
  * - Disqualified → the referral is declined (Closed / Declined, the disqualify reason as statusReason).
  * - Qualified → the referral is accepted (Active / Accepted) with the lead's revenue and closing date
  *   and the new opportunity as externalReferenceId; then the helper (flow 4) brings the accepted
- *   referral into that opportunity — customer, contacts, solutions, visibility — and turns its sync
- *   on, exactly as when the referral is accepted in Partner Center. One opportunity, carrying the
- *   referral (the solution's lead → opportunity map copied its id).
- * Both patches use If-Match with one re-read on 412.
+ *   referral into that opportunity (customer, contacts, solutions, visibility) exactly as when the
+ *   referral is accepted in Partner Center. One opportunity, carrying the referral (the solution's
+ *   lead → opportunity map copied its id).
+ * The trigger's row is the lead as closed: no read is needed.
  */
 import { LEAD, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { childFlow, condition, dataverse, dataverseTrigger, FlowSpec, Steps } from "../builder";
+import { childFlow, condition, dataverse, dataverseTrigger, failed, FlowSpec, referrals, Steps } from "../builder";
 import { FLOWS } from "../ids";
-import { addPatch, initPatchResult } from "../blocks/patch";
-import { referralStatusLabel } from "../blocks/sync";
-import { addErrorWrite, addSuccessWrite } from "../blocks/writes";
-import { and, body, call, coalesce, concat, equals, ex, iff, left, lit, not, objectOf, or, prop, str } from "../wdl";
-
-const trigger = (column: string) => `triggerOutputs()?['body/${column}']`;
+import { partnerCenterError } from "../blocks/patch";
+import { auditColumn, auditLine } from "../blocks/sync";
+import { and, call, coalesce, concat, equals, ex, iff, left, lit, not, objectOf, or, prop, str, triggerBody } from "../wdl";
 
 export function leadTriggerFlow(): FlowSpec {
   const steps = new Steps();
-  const id = trigger(LEAD.primaryId);
-  steps.add("Initialize_patch_result", initPatchResult());
-  steps.add(
-    "Get_lead",
-    dataverse.getItem(LEAD.entitySetName, ex(id), {
-      select: [LEAD.referralIdentifier, LEAD.referralEtag, LEAD.syncAudit, LEAD.syncStatus, "statecode", "statuscode", "estimatedamount", "estimatedclosedate", "_qualifyingopportunityid_value"].join(","),
-    }),
-  );
-  const lead = body("Get_lead");
+  const lead = triggerBody();
+  const id = prop(lead, LEAD.primaryId);
+  const referralId = str(prop(lead, LEAD.referralIdentifier));
   const qualified = equals(prop(lead, "statecode"), "1");
   const opportunityId = str(prop(lead, "_qualifyingopportunityid_value"));
   const reason = coalesce(prop(lead, "statuscode@OData.Community.Display.V1.FormattedValue"), lit("Disqualified"));
@@ -43,70 +34,34 @@ export function leadTriggerFlow(): FlowSpec {
     iff(equals(prop(lead, "estimatedamount"), "null"), "json('[]')", call("createArray", op("/details/dealValue", prop(lead, "estimatedamount")))),
     iff(call("empty", closeDate), "json('[]')", call("createArray", op("/details/closingDateTime", concat(closeDate, lit("T00:00:00Z"))))),
   );
-  const patch = addPatch(steps, str(prop(lead, LEAD.referralIdentifier)), prop(lead, LEAD.referralEtag), iff(qualified, accept, decline));
-
-  const ok = new Steps();
+  steps.add("Tell_Partner_Center", referrals.patch(ex(referralId), ex(iff(qualified, accept, decline))));
+  const writeLead = (name: string, status: number, line: string) =>
+    dataverse.updateOnlyRecord(LEAD.entitySetName, ex(id), {
+      [LEAD.syncStatus]: ex(String(status)),
+      [LEAD.syncAudit]: ex(auditColumn(prop(lead, LEAD.syncAudit), line)),
+      [LEAD.referralStatus]: ex(iff(qualified, lit("Active / Accepted"), lit("Closed / Declined"))),
+    });
   const accepted = new Steps();
-  accepted.add("Bring_the_referral_into_the_opportunity", childFlow(FLOWS.helper.id, { referralId: ex(str(prop(lead, LEAD.referralIdentifier))) }));
-  addSuccessWrite(accepted, {
-    name: "Record_the_acceptance",
-    entitySet: LEAD.entitySetName,
-    recordId: id,
-    row: lead,
-    withMark: false,
-    direction: "CRM->PC",
-    operation: "accept",
-    message: concat(lit("Lead qualified: the referral is accepted in Partner Center and carried into opportunity "), opportunityId, lit(".")),
-    columns: [
-      [LEAD.referralEtag, prop(patch.referral, "eTag")],
-      [LEAD.referralStatus, referralStatusLabel(patch.referral)],
-    ],
-  });
+  accepted.add("Bring_the_referral_into_the_opportunity", childFlow(FLOWS.helper.id, { referralId: ex(referralId) }));
+  accepted.add("Record_the_acceptance", writeLead("Record_the_acceptance", SyncStatus.Synced, auditLine("CRM->PC", "Success", "accept", concat(lit("Lead qualified: the referral is accepted in Partner Center and carried into opportunity "), opportunityId, lit(".")))));
   const declined = new Steps();
-  addSuccessWrite(declined, {
-    name: "Record_the_decline",
-    entitySet: LEAD.entitySetName,
-    recordId: id,
-    row: lead,
-    withMark: false,
-    direction: "CRM->PC",
-    operation: "decline",
-    message: concat(lit("Lead disqualified ("), reason, lit("): the referral is declined in Partner Center.")),
-    columns: [
-      [LEAD.referralEtag, prop(patch.referral, "eTag")],
-      [LEAD.referralStatus, referralStatusLabel(patch.referral)],
-    ],
-  });
-  ok.add("If_the_lead_was_qualified", condition(qualified, accepted, declined));
-  const notOk = new Steps();
-  addErrorWrite(notOk, {
-    name: "Record_failure",
-    entitySet: LEAD.entitySetName,
-    recordId: id,
-    row: lead,
-    withMark: false,
-    direction: "CRM->PC",
-    operation: "lead",
-    message: patch.error,
-  });
-  steps.add("If_Partner_Center_took_the_change", condition(patch.ok, ok, notOk), { If_the_referral_changed_meanwhile: ["Succeeded", "Failed", "Skipped", "TimedOut"] });
+  declined.add("Record_the_decline", writeLead("Record_the_decline", SyncStatus.Synced, auditLine("CRM->PC", "Success", "decline", concat(lit("Lead disqualified ("), reason, lit("): the referral is declined in Partner Center.")))));
+  steps.add("If_the_lead_was_qualified", condition(qualified, accepted, declined));
+  steps.add("Record_the_failure", writeLead("Record_the_failure", SyncStatus.Error, auditLine("CRM->PC", "Error", "lead", partnerCenterError(call("outputs", lit("Tell_Partner_Center"))))), failed("Tell_Partner_Center"));
   return {
     id: FLOWS.leadTrigger.id,
     name: FLOWS.leadTrigger.name,
     description: "When a lead that carries a Partner Center referral is qualified or disqualified: accepts the referral (and completes the new opportunity from it) or declines it.",
-    connections: ["dataverse", "referrals", "referralsApi"],
+    connections: ["dataverse", "referrals"],
     triggers: dataverseTrigger("When_a_lead_is_qualified_or_disqualified", {
       entity: LEAD.logicalName,
       message: 3,
       filteringAttributes: "statecode",
       conditions: [
-        ex(or(equals(trigger("statecode"), "1"), equals(trigger("statecode"), "2"))),
-        ex(not(call("empty", str(trigger(LEAD.referralIdentifier))))),
-        ex(and(equals(trigger(LEAD.syncWithPartnerCenter), "true"), not(equals(trigger(LEAD.syncStatus), String(SyncStatus.Pending))))),
+        ex(or(equals(prop(lead, "statecode"), "1"), equals(prop(lead, "statecode"), "2"))),
+        ex(and(not(call("empty", referralId)), equals(prop(lead, LEAD.syncWithPartnerCenter), "true"))),
       ],
-      concurrency: 1,
     }),
     steps,
   };
 }
-

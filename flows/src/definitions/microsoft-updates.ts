@@ -2,14 +2,14 @@
  * 5. Partner Center Microsoft Co-sell Referral Updates to Dynamics 365 (child flow): Microsoft's side
  * of an engagement changed (a related-referral event names Microsoft's referral). Reads it, finds our
  * referral in the same engagement and its opportunity, and writes the Microsoft CRM Identifier
- * (trackingInfo.microsoftMsxId) and an Audit line with Microsoft's status — only when one of them is
- * new, so repeated deliveries write nothing. Neither column is a trigger column of flow 8.
+ * (trackingInfo.microsoftMsxId) and an Audit line with Microsoft's status, only when one of them is
+ * new, so repeated deliveries write nothing. Neither column starts flow 8 (they are not in its key).
  */
 import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
-import { buttonTrigger, compose, condition, dataverse, FlowSpec, foreach, query, referrals, respond, Steps } from "../builder";
+import { buttonTrigger, condition, dataverse, FlowSpec, foreach, query, referrals, respond, Steps } from "../builder";
 import { FLOWS } from "../ids";
-import { addAudit, auditAlreadySays, auditLine, referralStatusLabel } from "../blocks/sync";
-import { and, body, call, coalesce, concat, equals, ex, iff, items, lit, not, objectOf, odataString, or, outputs, prop, str, tpl, triggerBody } from "../wdl";
+import { auditAlreadySays, auditColumn, auditLine, referralStatusLabel } from "../blocks/sync";
+import { and, body, call, coalesce, concat, equals, ex, iff, items, lit, not, odataString, or, prop, str, tpl, triggerBody } from "../wdl";
 
 export function microsoftUpdatesFlow(): FlowSpec {
   const steps = new Steps();
@@ -23,13 +23,14 @@ export function microsoftUpdatesFlow(): FlowSpec {
 
   const each = new Steps();
   each.add("Find_our_opportunity", dataverse.listRecords(OPPORTUNITY.entitySetName, { select: `${OPPORTUNITY.primaryId},${OPPORTUNITY.microsoftCrmIdentifier},${OPPORTUNITY.syncAudit}`, filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(prop(items("For_each_of_our_referrals"), "id")))}'`, top: 1 }));
-  each.add("Our_opportunity", compose(ex(call("first", coalesce(prop(body("Find_our_opportunity"), "value"), "json('[]')")))));
-  const opp = outputs("Our_opportunity");
+  const opp = call("first", coalesce(prop(body("Find_our_opportunity"), "value"), "json('[]')"));
   const write = new Steps();
-  const audit = addAudit(write, "Microsoft_audit", prop(opp, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Info", "microsoft", message));
   write.add(
     "Record_Microsofts_side",
-    dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(prop(opp, OPPORTUNITY.primaryId)), ex(objectOf([[OPPORTUNITY.microsoftCrmIdentifier, iff(call("empty", msx), prop(opp, OPPORTUNITY.microsoftCrmIdentifier), msx)], [OPPORTUNITY.syncAudit, audit]]))),
+    dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(prop(opp, OPPORTUNITY.primaryId)), {
+      [OPPORTUNITY.microsoftCrmIdentifier]: ex(iff(call("empty", msx), prop(opp, OPPORTUNITY.microsoftCrmIdentifier), msx)),
+      [OPPORTUNITY.syncAudit]: ex(auditColumn(prop(opp, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Info", "microsoft", message))),
+    }),
   );
   const isNew = or(not(equals(str(prop(opp, OPPORTUNITY.microsoftCrmIdentifier)), msx)), not(auditAlreadySays(prop(opp, OPPORTUNITY.syncAudit), "PC->CRM", "Info", "microsoft", message)));
   each.add("If_Microsofts_side_is_news", condition(and(not(equals(opp, "null")), isNew), write));

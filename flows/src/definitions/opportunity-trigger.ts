@@ -1,54 +1,49 @@
 /**
- * 8. Dynamics 365 Opportunity to Partner Center: the one outbound pipeline. A row trigger on
- * opportunity (added or modified, only the synced columns as filtering attributes — never the sync's
- * own pcs_ bookkeeping columns), one run at a time, and only for opportunities that sync and are not
- * in the middle of an inbound update (pcs_syncstatus Pending). Not shared yet → flow 2 (create);
- * shared → flow 7 (changed fields only).
+ * 8. Dynamics 365 Opportunity to Partner Center: the outbound pipeline.
+ *
+ * Trigger: an opportunity added or modified, on the columns a referral is made of (and the sync
+ * record), no concurrency limit (Power Automate keeps at most 10 + runs waiting behind a limit and
+ * may drop the rest). Its conditions start a run only for an opportunity that syncs and whose synced
+ * columns differ from the ones the sync last saw (rulebook/sync-record.ts): a save that changes
+ * nothing synced, and every write the sync makes itself, start no run and cost nothing.
+ *
+ * Not shared yet: flow 2 creates the referral. Shared: the changes are sent here, inline (a child
+ * flow would cost three more requests per change): blocks/outbound.ts.
  */
-import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { configuredColumn, childFlow, condition, dataverseTrigger, FlowSpec, Steps } from "../builder";
+import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
+import { CRM_KEY_COLUMNS } from "../../../plugins-ts/src/rulebook/sync-record";
+import { childFlow, condition, configuredColumn, dataverseTrigger, FlowSpec, Steps } from "../builder";
 import { FLOWS } from "../ids";
-import { call, coalesce, equals, ex, not, tpl } from "../wdl";
+import { addOutboundSync } from "../blocks/outbound";
+import { keyChangedCondition } from "../blocks/record";
+import { call, equals, ex, not, prop, str, tpl, triggerBody } from "../wdl";
 
-/** The columns whose change can change the referral (the deal value column comes from its environment variable). */
-export const OPPORTUNITY_SYNCED_COLUMNS = [
-  "name",
-  "description",
-  "estimatedclosedate",
-  "transactioncurrencyid",
-  "parentcontactid",
-  "customerid",
-  "salesstage",
-  "statecode",
-  "statuscode",
-  OPPORTUNITY.syncWithPartnerCenter,
-  OPPORTUNITY.microsoftHelp,
-  OPPORTUNITY.referralVisibility,
+/** The trigger's filtering columns: every column of the CRM key (lookups by name, the deal value column from its variable), and the sync record. */
+export const OPPORTUNITY_TRIGGER_COLUMNS = [
+  ...CRM_KEY_COLUMNS.map(([c]) => (c === "dealValue" ? tpl(configuredColumn("dealValueField")) : c.replace(/^_(.*)_value$/, "$1"))),
+  OPPORTUNITY.syncHash,
 ];
-
-const body = (column: string) => `triggerOutputs()?['body/${column}']`;
 
 export function opportunityTriggerFlow(): FlowSpec {
   const steps = new Steps();
-  const id = body(OPPORTUNITY.primaryId);
-  const notShared = call("empty", coalesce(body(OPPORTUNITY.referralIdentifier), "''"));
+  const row = triggerBody();
+  const id = prop(row, OPPORTUNITY.primaryId);
+  const update = new Steps();
+  addOutboundSync(update, { opportunityId: id, examineSolutions: false });
   const create = new Steps();
   create.add("Create_the_referral", childFlow(FLOWS.createReferral.id, { opportunityId: ex(id) }));
-  const update = new Steps();
-  update.add("Send_the_changes", childFlow(FLOWS.updateReferral.id, { opportunityId: ex(id) }));
-  steps.add("If_the_opportunity_is_not_shared_yet", condition(notShared, create, update));
+  steps.add("If_the_referral_exists", condition(not(call("empty", str(prop(row, OPPORTUNITY.referralIdentifier)))), update, create));
   return {
     id: FLOWS.opportunityTrigger.id,
     name: FLOWS.opportunityTrigger.name,
-    description: "When a synced opportunity is added or changed: creates its referral (flow 2) or sends the changed fields (flow 7). One run at a time.",
-    connections: ["dataverse"],
-    environmentVariables: ["dealValueField"],
+    description: "When a synced opportunity's referral columns change: creates its referral (flow 2) or sends the changed fields.",
+    connections: ["dataverse", "referrals"],
+    environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
     triggers: dataverseTrigger("When_an_opportunity_is_added_or_modified", {
       entity: OPPORTUNITY.logicalName,
       message: 4,
-      filteringAttributes: `${OPPORTUNITY_SYNCED_COLUMNS.join(",")},${tpl(configuredColumn("dealValueField"))}`,
-      conditions: [ex(equals(body(OPPORTUNITY.syncWithPartnerCenter), "true")), ex(not(equals(body(OPPORTUNITY.syncStatus), String(SyncStatus.Pending))))],
-      concurrency: 1,
+      filteringAttributes: OPPORTUNITY_TRIGGER_COLUMNS.join(","),
+      conditions: [ex(equals(prop(row, OPPORTUNITY.syncWithPartnerCenter), "true")), ex(keyChangedCondition(row))],
     }),
     steps,
   };

@@ -1,14 +1,21 @@
 /**
- * 6. Partner Center to Dynamics 365: the webhook receiver ("When a HTTP request is received"). It
- * answers 200 at once (Partner Center retries slow or failing deliveries), then hands the referral
- * the event names to the helper (referral-created / -updated) or to flow 5 (related-referral-*:
- * Microsoft's side of an engagement). The event is trusted for nothing but the referral id: the
- * referral is always read again with our own credentials. One run at a time keeps two deliveries of
- * the same event from racing each other.
+ * 6. Partner Center to Dynamics 365: the webhook receiver ("When a HTTP request is received", callable
+ * by anyone with its signed URL: Partner Center sends no Entra ID token). It answers 200 at once
+ * (Partner Center retries slow or failing deliveries), then:
+ * - referral-created / referral-updated: finds the opportunity that carries the referral; an event no
+ *   newer than the version the CRM holds is an echo of the sync's own change or a repeat, and stops
+ *   there; otherwise the referral is read and brought in, inline for an existing opportunity
+ *   (blocks/inbound.ts), through the helper (flow 4) for leads and new referrals;
+ * - related-referral-*: Microsoft's side of the engagement goes to flow 5.
+ * The event is trusted for nothing but the referral id: the referral is read with our own
+ * credentials. No concurrency limit: Power Automate would drop events beyond 10 waiting runs.
  */
-import { childFlow, compose, FlowSpec, httpTrigger, Steps, switchOn } from "../builder";
+import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
+import { childFlow, condition, dataverse, FlowSpec, httpTrigger, referrals, Steps } from "../builder";
 import { FLOWS } from "../ids";
-import { call, ex, lit, outputs, prop, str, triggerBody } from "../wdl";
+import { addInboundSync, OPPORTUNITY_EXPAND } from "../blocks/inbound";
+import { storedRecord } from "../blocks/record";
+import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, or, prop, str, tpl, triggerBody } from "../wdl";
 
 export const WEBHOOK_EVENT_SCHEMA = {
   type: "object",
@@ -22,42 +29,46 @@ export const WEBHOOK_EVENT_SCHEMA = {
   required: ["EventName", "ResourceUri"],
 };
 
+const event = (k: string) => prop(triggerBody(), k);
+/** The referral id: the last segment of the event's ResourceUri. */
+export const EVENT_REFERRAL_ID = call("last", call("split", str(event("ResourceUri")), lit("/")));
+const ticksOf = (date: string) => call("ticks", iff(isEmpty(date), lit("1900-01-01T00:00:00Z"), str(date)));
+
 export function receiverFlow(): FlowSpec {
   const steps = new Steps();
   steps.add("Acknowledge", { type: "Response", kind: "Http", inputs: { statusCode: 200, body: { status: "accepted" } } });
-  steps.add("Referral_id", compose(ex(call("last", call("split", str(prop(triggerBody(), "ResourceUri")), lit("/"))))));
-  const helper = () => {
-    const s = new Steps();
-    s.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(outputs("Referral_id")), changedOn: ex(str(prop(triggerBody(), "ResourceChangeUtcDate"))) }));
-    return s;
-  };
-  const related = () => {
-    const s = new Steps();
-    s.add("Bring_Microsofts_side_in", childFlow(FLOWS.microsoftUpdates.id, { referralId: ex(outputs("Referral_id")) }));
-    return s;
-  };
-  steps.add(
-    "Route_the_event",
-    switchOn(ex(str(prop(triggerBody(), "EventName"))), {
-      Referral_created: { value: "referral-created", steps: helper() },
-      Referral_updated: { value: "referral-updated", steps: rename(helper(), "Bring_the_updated_referral_in") },
-      Related_referral_created: { value: "related-referral-created", steps: related() },
-      Related_referral_updated: { value: "related-referral-updated", steps: rename(related(), "Bring_Microsofts_updated_side_in") },
-    }),
+
+  const referral = new Steps();
+  referral.add(
+    "Find_the_opportunity",
+    dataverse.listRecords(OPPORTUNITY.entitySetName, { filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(EVENT_REFERRAL_ID))}'`, expand: OPPORTUNITY_EXPAND(), top: 1 }),
   );
+  const opp = call("first", coalesce(prop(body("Find_the_opportunity"), "value"), "json('[]')"));
+  const held = prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "updated");
+  // The version the CRM holds is this change or newer: an echo of the sync's own write, or a repeat.
+  const alreadyHeld = and(not(isEmpty(event("ResourceChangeUtcDate"))), not(isEmpty(held)), call("lessOrEquals", ticksOf(event("ResourceChangeUtcDate")), ticksOf(held)));
+  const bring = new Steps();
+  const inline = new Steps();
+  inline.add("Get_the_referral", referrals.get(ex(EVENT_REFERRAL_ID)));
+  addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
+  const helper = new Steps();
+  helper.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID) }));
+  bring.add("If_an_opportunity_carries_it", condition(not(equals(opp, "null")), inline, helper));
+  referral.add("If_the_CRM_does_not_hold_this_change_yet", condition(or(equals(opp, "null"), not(alreadyHeld)), bring));
+
+  const related = new Steps();
+  related.add("Bring_Microsofts_side_in", childFlow(FLOWS.microsoftUpdates.id, { referralId: ex(EVENT_REFERRAL_ID) }));
+  const microsoft = new Steps();
+  microsoft.add("If_it_is_Microsofts_side", condition(call("startsWith", str(event("EventName")), lit("related-referral-")), related));
+  steps.add("If_it_is_a_referral_event", condition(call("startsWith", str(event("EventName")), lit("referral-")), referral, microsoft));
+
   return {
     id: FLOWS.receiver.id,
     name: FLOWS.receiver.name,
     description: "Webhook receiver for Partner Center referral events: acknowledges at once, then brings the named referral into Dynamics 365.",
-    connections: [],
-    triggers: httpTrigger(WEBHOOK_EVENT_SCHEMA, { concurrency: { runs: 1 } }),
+    connections: ["dataverse", "referrals"],
+    environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
+    triggers: httpTrigger(WEBHOOK_EVENT_SCHEMA),
     steps,
   };
-}
-
-/** Action names are unique per flow: the second case's copy gets its own name. */
-function rename(steps: Steps, name: string): Steps {
-  const out = new Steps();
-  for (const [, action] of Object.entries(steps.actions)) out.add(name, { ...action, runAfter: undefined });
-  return out;
 }

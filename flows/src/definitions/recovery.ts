@@ -2,15 +2,13 @@
  * 11. Partner Center Sync Recovery (ours): what Microsoft's connector lacks, a backfill and a retry.
  * Every hour:
  * - Missed webhooks: the referrals Partner Center changed in the last 24 hours (pages of 100, oldest
- *   change first) go to the helper, which skips every version the CRM already holds without a call —
- *   so a referral whose event was lost while our endpoint or a credential was down still arrives, one
- *   list call per hour when nothing was missed.
+ *   change first) go to the helper, which stops at once for a version the CRM already holds.
  * - Failed sends: opportunities whose last attempt failed on Partner Center's side (Audit: Error on
- *   create or update; a rule the opportunity breaks is the seller's to fix and is left alone) are handed
- *   to flow 8 again, so an outage heals without anyone touching the record.
+ *   create or update; a rule the opportunity breaks is the seller's to fix and is left alone) are sent
+ *   again (flow 2 or flow 7), so an outage heals without anyone touching the record.
  */
 import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { childFlow, compose, dataverse, FlowSpec, foreach, initVariable, query, recurrenceTrigger, referrals, setVariable, Steps } from "../builder";
+import { childFlow, compose, condition, dataverse, FlowSpec, foreach, initVariable, query, recurrenceTrigger, referrals, setVariable, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { body, call, coalesce, equals, ex, items, lit, NEWLINE, or, outputs, prop, str, tpl, variables } from "../wdl";
 
@@ -32,10 +30,7 @@ export function recoveryFlow(): FlowSpec {
   );
   const changed = coalesce(prop(body("List_changed_referrals"), "value"), "json('[]')");
   const each = new Steps();
-  each.add(
-    "Bring_the_referral_in",
-    childFlow(FLOWS.helper.id, { referralId: ex(prop(items("For_each_changed_referral"), "id")), changedOn: ex(str(prop(items("For_each_changed_referral"), "updatedDateTime"))) }),
-  );
+  each.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(prop(items("For_each_changed_referral"), "id")), changedOn: ex(str(prop(items("For_each_changed_referral"), "updatedDateTime"))) }));
   page.add("For_each_changed_referral", foreach(ex(changed), each));
   page.add("Another_page", setVariable("More", ex(equals(call("length", changed), String(PAGE)))));
   page.add("Next_page", { type: "IncrementVariable", inputs: { name: "Page", value: 1 } });
@@ -50,7 +45,7 @@ export function recoveryFlow(): FlowSpec {
   steps.add(
     "List_failed_opportunities",
     dataverse.listRecords(OPPORTUNITY.entitySetName, {
-      select: `${OPPORTUNITY.primaryId},${OPPORTUNITY.syncAudit}`,
+      select: `${OPPORTUNITY.primaryId},${OPPORTUNITY.syncAudit},${OPPORTUNITY.referralIdentifier}`,
       filter: `${OPPORTUNITY.syncWithPartnerCenter} eq true and ${OPPORTUNITY.syncStatus} eq ${SyncStatus.Error}`,
       top: 500,
     }),
@@ -59,16 +54,16 @@ export function recoveryFlow(): FlowSpec {
   const newest = call("first", call("split", str(prop("item()", OPPORTUNITY.syncAudit)), NEWLINE));
   steps.add(
     "Failed_on_Partner_Centers_side",
-    query(
-      ex(coalesce(prop(body("List_failed_opportunities"), "value"), "json('[]')")),
-      ex(or(call("contains", newest, lit(" | CRM->PC | Error | create | ")), call("contains", newest, lit(" | CRM->PC | Error | update | ")))),
-    ),
+    query(ex(coalesce(prop(body("List_failed_opportunities"), "value"), "json('[]')")), ex(or(call("contains", newest, lit(" | CRM->PC | Error | create | ")), call("contains", newest, lit(" | CRM->PC | Error | update | "))))),
   );
   const retry = new Steps();
-  // Writing Sync with Partner Center (same value) fires flow 8, which tries again.
-  retry.add("Try_again", dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(prop(items("For_each_failed_opportunity"), OPPORTUNITY.primaryId)), { [OPPORTUNITY.syncWithPartnerCenter]: true }));
+  const failedOne = items("For_each_failed_opportunity");
+  const update = new Steps();
+  update.add("Send_the_changes_again", childFlow(FLOWS.updateReferral.id, { opportunityId: ex(prop(failedOne, OPPORTUNITY.primaryId)) }));
+  const create = new Steps();
+  create.add("Create_the_referral_again", childFlow(FLOWS.createReferral.id, { opportunityId: ex(prop(failedOne, OPPORTUNITY.primaryId)) }));
+  retry.add("If_the_referral_exists", condition(call("not", call("empty", str(prop(failedOne, OPPORTUNITY.referralIdentifier)))), update, create));
   steps.add("For_each_failed_opportunity", foreach(ex(body("Failed_on_Partner_Centers_side")), retry));
-
 
   return {
     id: FLOWS.recovery.id,

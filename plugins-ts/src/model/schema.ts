@@ -160,12 +160,11 @@ export const ENVIRONMENT_VARIABLES = {
 } as const;
 
 /**
- * Connection references shipped in the solution, keyed by purpose.
- * The certified Partner Center Referrals connector (shared_partnercenterref) has no If-Match on
- * PatchReferralById (only the deprecated full PUT takes one), so the one call that needs optimistic
- * concurrency, the changed-fields JSON Patch, goes through "HTTP with Microsoft Entra ID
- * (preauthorized)" (shared_webcontents, InvokeHttp) bound to the Referrals API host. The webhook
- * registration API (a different host and Entra resource) gets its own connection of that connector.
+ * Connection references shipped in the solution, keyed by purpose. Partner Center is reached only
+ * through its certified connectors (reference partner-center-2026.md): Partner Center Referrals for
+ * referrals, Partner Center Events for the webhook registration. "HTTP with Microsoft Entra ID
+ * (preauthorized)" is not used: its first-party app is not documented as preauthorized for Partner
+ * Center.
  */
 export const CONNECTION_REFERENCES = {
   partnerCenterReferrals: {
@@ -173,19 +172,10 @@ export const CONNECTION_REFERENCES = {
     displayName: "Partner Center Referrals (Partner Center Referrals Sync)",
     apiName: "shared_partnercenterref",
   },
-  /** HTTP with Microsoft Entra ID bound to https://api.partner.microsoft.com (Referrals API, App+User). */
-  partnerCenterReferralsApi: {
-    logicalName: "pcs_sharedwebcontents_referralsapi",
-    displayName: "Partner Center Referrals API with If-Match (Partner Center Referrals Sync)",
-    apiName: "shared_webcontents",
-    baseResourceUrl: "https://api.partner.microsoft.com",
-  },
-  /** HTTP with Microsoft Entra ID bound to https://api.partnercenter.microsoft.com (webhook registration API). */
-  partnerCenterWebhooks: {
-    logicalName: "pcs_sharedwebcontents_partnercenterevents",
-    displayName: "Partner Center Events API (Partner Center Referrals Sync)",
-    apiName: "shared_webcontents",
-    baseResourceUrl: "https://api.partnercenter.microsoft.com",
+  partnerCenterEvents: {
+    logicalName: "pcs_sharedpartnercenterevents_events",
+    displayName: "Partner Center Events (Partner Center Referrals Sync)",
+    apiName: "shared_partnercenterevents",
   },
   dataverse: {
     logicalName: "pcs_sharedcommondataserviceforapps_dataverse",

@@ -18,6 +18,22 @@
  */
 import { SYNC_FIELDS, SyncField, SyncProjection } from "./sync-hash";
 
+/** How the Audit names each synced field (the form's labels). */
+export const FIELD_LABELS: Readonly<Record<SyncField, string>> = {
+  closingDate: "Est. Close Date",
+  contact: "Contact",
+  currency: "Currency",
+  dealValue: "Deal value",
+  externalReferenceId: "CRM record",
+  help: "How can Microsoft help?",
+  name: "Topic",
+  notes: "Description",
+  salesStage: "Sales Stage",
+  shared: "Referral Visibility",
+  solutions: "Microsoft Solutions",
+  state: "Status",
+};
+
 export type FieldPolicy = "twoWay" | "crm" | "crmOnCreate" | "sticky" | "state";
 
 export const FIELD_POLICY: Readonly<Record<SyncField, FieldPolicy>> = {

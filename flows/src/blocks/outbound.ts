@@ -1,0 +1,263 @@
+/**
+ * Sending an opportunity's changes to Partner Center: the steps flows 7, 8 and 9 share (each flow
+ * holds its own copy, generated from here: a child flow call costs three requests, so the row
+ * triggers do the common work themselves).
+ *
+ *   Get the opportunity ─ Check the opportunity (rules, the CRM side, the stored agreement)
+ *   └ If the opportunity passes the rules
+ *     ├ yes: Get the referral ─ Compare with Partner Center (the conflict policy, field by field)
+ *     │      └ If there is something to send
+ *     │        ├ yes: Send the changes (JSON Patch) ─ Read the referral back ─ Record the sync
+ *     │        │      (the patch failed: Record the failure)
+ *     │        └ no:  Record the check
+ *     └ no:  Rule failures ─ Record the rule failure (no Partner Center call)
+ *
+ * Every path ends in one write of the opportunity, which stores the CRM key of the row as read: if the
+ * seller changed the opportunity meanwhile, that write's own trigger firing sees a row that differs
+ * from the key and runs flow 8 again, so a change made during a sync is sent, never lost; otherwise it
+ * starts nothing. A Partner Center change the CRM did not make (the policy says "take") is left for
+ * the webhook to bring in: the agreement keeps the CRM's value, so the inbound sync sees it as
+ * Partner Center's change.
+ */
+import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import { FIELD_LABELS } from "../../../plugins-ts/src/rulebook/merge";
+import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
+import { anyRuleFailsExpression, factsObject, failuresTextExpression, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+import { LOOKUPS } from "../../../plugins-ts/src/rulebook/rules";
+import { LOST_STATUS_REASONS } from "../../../plugins-ts/src/rulebook/status";
+import { compose, condition, configuredColumn, dataverse, failed, referrals, select, Steps } from "../builder";
+import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
+import { actionExpression, replacedExpression } from "./merge";
+import { partnerCenterError } from "./patch";
+import { addSolutionIds, crmProjectionFields, OpportunityRows, pcProjectionFields } from "./projection";
+import { crmKey, recordText, storedRecord } from "./record";
+import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
+
+export const SOLUTION_ROWS = PARTNER_CENTER_SOLUTION.opportunityRelationship;
+const ACCOUNT_COLUMNS = "name,address1_line1,address1_line2,address1_city,address1_stateorprovince,address1_postalcode";
+const CONTACT_COLUMNS = "fullname,firstname,lastname,emailaddress1,telephone1";
+const DETAIL_COLUMNS = [SOLUTION_DETAIL.solutionId, SOLUTION_DETAIL.name, SOLUTION_DETAIL.publisherName, SOLUTION_DETAIL.solutionType].join(",");
+
+export interface OpportunityRead {
+  rows: OpportunityRows;
+  /** The expanded Microsoft Partner Center Solutions rows (array). */
+  solutionRows: string;
+}
+
+/** "Get the opportunity": the row with its account, contact, currency and solution rows in one read. */
+export function addGetOpportunity(steps: Steps, name: string, opportunityId: string, options: { solutionDetails: boolean; owner?: boolean }): OpportunityRead {
+  const country = configuredColumn("customerCountryCodeField");
+  const solutions = options.solutionDetails
+    ? `${SOLUTION_ROWS}($select=${PARTNER_CENTER_SOLUTION.primaryId};$expand=${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}($select=${DETAIL_COLUMNS}))`
+    : `${SOLUTION_ROWS}($select=${PARTNER_CENTER_SOLUTION.primaryId})`;
+  const expand = [
+    `customerid_account($select=${ACCOUNT_COLUMNS},@{${country}})`,
+    `parentcontactid($select=${CONTACT_COLUMNS})`,
+    "transactioncurrencyid($select=isocurrencycode)",
+    solutions,
+    ...(options.owner ? ["owninguser($select=firstname,lastname,internalemailaddress,address1_telephone1)"] : []),
+  ].join(",");
+  steps.add(name, dataverse.getItem(OPPORTUNITY.entitySetName, ex(opportunityId), { expand }));
+  const o = body(name);
+  return {
+    rows: { opportunity: o, account: prop(o, "customerid_account"), contact: prop(o, "parentcontactid"), currency: prop(o, "transactioncurrencyid") },
+    solutionRows: coalesce(prop(o, SOLUTION_ROWS), "json('[]')"),
+  };
+}
+
+/** The rulebook's sources for one read opportunity (rows, lists, the environment variables). */
+export function ruleSources(read: OpportunityRead, previousShared: string, facts?: string): WdlSources {
+  return {
+    rows: { ...read.rows, previous: objectOf([[OPPORTUNITY.referralVisibility, iff(previousShared, "true", "null")]]) },
+    lists: { solutions: read.solutionRows, contacts: iff(equals(read.rows.contact, "null"), "json('[]')", call("createArray", read.rows.contact)) },
+    config: { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
+    ...(facts ? { facts } : {}),
+  };
+}
+
+/** The failure branch: Country aliases (a literal table, no expression), Rule failures (the messages), then the record's Error write. */
+export function addRuleFailures(steps: Steps, sources: WdlSources): string {
+  steps.add("Country_aliases", compose(LOOKUPS.COUNTRY_ALIASES));
+  steps.add("Rule_failures", compose(ex(call("trim", failuresTextExpression({ ...sources, lookupExpressions: { COUNTRY_ALIASES: outputs("Country_aliases") } }, " ")))));
+  return outputs("Rule_failures");
+}
+
+/** One "Update a row" of the opportunity with one item/<column> per column. */
+export const writeOpportunity = (id: string, columns: ReadonlyArray<readonly [string, string]>) =>
+  dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(id), Object.fromEntries(columns.map(([c, v]) => [c, ex(v)])));
+
+const fieldsWith = (actions: string, action: string) =>
+  call("trim", concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit("")))));
+/** "a, b" from "a, b," (the list expressions end with a comma). */
+const listText = (list: string) => iff(call("empty", list), lit(""), call("substring", list, "0", call("sub", call("length", list), "1")));
+
+export interface OutboundOptions {
+  opportunityId: string;
+  /** Whether this flow reads and compares the solutions (flows 7 and 9); flow 8 leaves them as agreed. */
+  examineSolutions: boolean;
+}
+
+/** The agreement an outbound sync stores: what the CRM holds (what it sent, or what it leaves for the webhook to bring in), the key and rows it read. */
+const agreementText = (check: string, updated: string) => recordText({ pc: prop(check, "crm"), crm: prop(check, "key"), updated, rows: prop(check, "rows") });
+/** The agreement unchanged (nothing was agreed), with the key as read: the same values do not start another run. */
+const unchangedAgreement = (check: string) => recordText({ pc: prop(check, "agreed", "pc"), crm: prop(check, "key"), updated: prop(check, "agreed", "updated"), rows: prop(check, "agreed", "rows") });
+
+/** The changed fields as one JSON Patch: the connector's paths only (reference partner-center-2026.md §2.4). */
+function patchOperations(check: string, compare: string, read: OpportunityRead, solutionList: string | undefined): string {
+  const action = (f: SyncField) => prop(compare, "action", f);
+  const C = (f: SyncField) => prop(check, "crm", f);
+  const opOf = (f: SyncField) => iff(call("empty", prop(compare, "pc", f)), lit("add"), lit("replace"));
+  const op = (f: SyncField, path: string, value: string, kind: string = opOf(f)) => objectOf([["op", kind], ["path", lit(path)], ["value", value]]);
+  const when = (f: SyncField, ...ops: string[]) => iff(equals(action(f), lit("send")), call("createArray", ...ops), "json('[]')");
+  const contact = read.rows.contact;
+  const member = objectOf([["firstName", prop(contact, "firstname")], ["lastName", prop(contact, "lastname")], ["email", prop(contact, "emailaddress1")], ["phoneNumber", prop(contact, "telephone1")]]);
+  const state = C("state");
+  const pcState = prop(compare, "pc", "state");
+  const status = iff(equals(state, lit("open")), lit("Active"), lit("Closed"));
+  const substatus = iff(equals(state, lit("open")), lit("Accepted"), iff(equals(state, lit("won")), lit("Won"), iff(equals(pcState, lit("pending")), lit("Declined"), lit("Lost"))));
+  const lostReason = str(propDyn(call("json", lit(JSON.stringify(LOST_STATUS_REASONS))), call("string", prop(read.rows.opportunity, "statuscode"))));
+  const replace = lit("replace");
+  const parts = [
+    when("closingDate", op("closingDate", "/details/closingDateTime", concat(C("closingDate"), lit("T00:00:00Z")))),
+    when("contact", op("contact", "/customerProfile/team/-", member, lit("add"))),
+    when("currency", op("currency", "/details/currency", C("currency"))),
+    when("dealValue", op("dealValue", "/details/dealValue", propDyn(read.rows.opportunity, configuredColumn("dealValueField")))),
+    when("externalReferenceId", op("externalReferenceId", "/externalReferenceId", C("externalReferenceId"))),
+    when("notes", op("notes", "/details/notes", C("notes"))),
+    when("salesStage", op("salesStage", "/salesStage", C("salesStage"))),
+    when("shared", op("shared", "/consent/consentToShareReferralWithMicrosoftSellers", "true", replace)),
+    ...(solutionList ? [when("solutions", op("solutions", "/details/requirements/solutions", solutionList, replace))] : []),
+    when("state", op("state", "/status", status, replace), op("state", "/substatus", substatus, replace)),
+    iff(and(equals(action("state"), lit("send")), equals(state, lit("lost")), not(call("empty", lostReason))), call("createArray", op("state", "/statusReason", lostReason, replace)), "json('[]')"),
+  ];
+  return call("union", ...parts);
+}
+
+/** The solutions as Partner Center takes them (mapping-outbound.ts), from the expanded rows. */
+export function addSolutionList(steps: Steps, name: string, solutionRows: string): string {
+  const d = (k: string) => prop("item()", PARTNER_CENTER_SOLUTION.solutionDetailNavigation, k);
+  const types = lit(JSON.stringify(Object.fromEntries(SOLUTION_TYPE_OPTIONS.map((t) => [String(t.value), t.code]))));
+  steps.add(
+    name,
+    select(ex(solutionRows), {
+      type: "Name",
+      id: ex(trimmed(d(SOLUTION_DETAIL.solutionId))),
+      name: ex(d(SOLUTION_DETAIL.name)),
+      publisherName: ex(d(SOLUTION_DETAIL.publisherName)),
+      solutionType: ex(propDyn(call("json", types), call("string", coalesce(d(SOLUTION_DETAIL.solutionType), "''")))),
+    }),
+  );
+  return body(name);
+}
+
+/** The shared steps (see the file header). Every path writes the opportunity once. */
+export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
+  const id = options.opportunityId;
+  const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: options.examineSolutions });
+  const o = read.rows.opportunity;
+  const stored = storedRecord(prop(o, OPPORTUNITY.syncHash));
+  const crmIds = options.examineSolutions
+    ? addSolutionIds(steps, "Solution_ids_in_the_CRM", read.solutionRows, (it) => prop(it, PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId))
+    : str(prop(stored, "pc", "solutions"));
+
+  // ---- Check the opportunity: the rules' facts, the CRM side, the stored agreement ------------------
+  const check = outputs("Check_the_opportunity");
+  // "Visibility never goes back to No" compares with what Partner Center was last agreed to share.
+  const sources = ruleSources(read, equals(prop(stored, "pc", "shared"), lit("true")));
+  steps.add(
+    "Check_the_opportunity",
+    compose({
+      facts: Object.fromEntries(factsObject(sources).map(([k, e]) => [k, ex(e)])),
+      crm: Object.fromEntries(Object.entries(crmProjectionFields(read.rows, crmIds)).map(([k, e]) => [k, ex(e)])),
+      key: ex(crmKey(o)),
+      agreed: ex(stored),
+      rows: ex(options.examineSolutions ? call("string", read.solutionRows) : str(prop(stored, "rows"))),
+    }),
+  );
+  const C = (f: SyncField) => prop(check, "crm", f);
+  const A = (f: SyncField) => prop(check, "agreed", "pc", f);
+  const referralId = str(prop(o, OPPORTUNITY.referralIdentifier));
+  const audit = prop(o, OPPORTUNITY.syncAudit);
+
+  // ---- the rules pass: compare with Partner Center -------------------------------------------------
+  const valid = new Steps();
+  valid.add("Get_the_referral", referrals.get(ex(referralId)));
+  const R = body("Get_the_referral");
+  const pcIds = options.examineSolutions
+    ? addSolutionIds(valid, "Solution_ids_in_Partner_Center", prop(R, "details", "requirements", "solutions"), (it) => prop(it, "id"))
+    : A("solutions");
+  const pcFields = pcProjectionFields(R, pcIds, C("contact"));
+  const compare = outputs("Compare_with_Partner_Center");
+  const actions = prop(compare, "action");
+  const P = (f: SyncField) => prop(compare, "pc", f);
+  valid.add(
+    "Compare_with_Partner_Center",
+    compose({
+      pc: Object.fromEntries(Object.entries(pcFields).map(([k, e]) => [k, ex(e)])),
+      action: Object.fromEntries(SYNC_FIELDS.map((f) => [f, ex(actionExpression(f, C(f), pcFields[f], A(f)))])),
+      replaced: ex(listText(concat(...SYNC_FIELDS.map((f) => iff(replacedExpression(f, C(f), pcFields[f], A(f)), concat(lit(`${FIELD_LABELS[f]} (`), pcFields[f], lit("),")), lit("")))))),
+    }),
+  );
+  void P;
+  const has = (action: string) => call("contains", call("string", actions), lit(`"${action}"`));
+  const notes = concat(
+    iff(call("empty", prop(compare, "replaced")), lit(""), concat(lit(" The CRM's change replaced Partner Center's: "), prop(compare, "replaced"), lit("."))),
+    iff(has("keep"), concat(lit(" Kept in the CRM only (Partner Center does not take it by update): "), listText(fieldsWith(actions, "keep")), lit(".")), lit("")),
+    iff(has("take"), concat(lit(" Changed in Partner Center, being brought in: "), listText(fieldsWith(actions, "take")), lit(".")), lit("")),
+    iff(has("refuse"), concat(lit(" Closed differently on each side (settle it in Partner Center): "), listText(fieldsWith(actions, "refuse")), lit(".")), lit("")),
+  );
+  const status = iff(has("refuse"), String(SyncStatus.Error), iff(has("take"), String(SyncStatus.Pending), String(SyncStatus.Synced)));
+
+  const send = new Steps();
+  const solutionList = options.examineSolutions ? addSolutionList(send, "Solutions_as_Partner_Center_takes_them", read.solutionRows) : undefined;
+  send.add("Send_the_changes", referrals.patch(ex(referralId), ex(patchOperations(check, compare, read, solutionList))));
+  send.add("Read_the_referral_back", referrals.get(ex(referralId)));
+  const back = body("Read_the_referral_back");
+  send.add(
+    "Record_the_sync",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, status],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), listText(fieldsWith(actions, "send")), lit("."), notes)))],
+      [OPPORTUNITY.syncHash, agreementText(check, prop(back, "updatedDateTime"))],
+      [OPPORTUNITY.referralEtag, prop(back, "eTag")],
+      [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
+      [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
+      ["name", nameWithMark(prop(o, "name"), not(has("refuse")))],
+    ]),
+  );
+  send.add(
+    "Record_the_failure",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "update", partnerCenterError(call("outputs", lit("Send_the_changes")))))],
+      [OPPORTUNITY.syncHash, unchangedAgreement(check)],
+      ["name", nameWithMark(prop(o, "name"), false)],
+    ]),
+    failed("Send_the_changes"),
+  );
+  const nothing = new Steps();
+  nothing.add(
+    "Record_the_check",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, status],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", { expression: iff(has("refuse"), lit("Error"), lit("Info")) }, "update", concat(lit("Nothing to send."), notes)))],
+      [OPPORTUNITY.syncHash, agreementText(check, prop(check, "agreed", "updated"))],
+      ["name", nameWithMark(prop(o, "name"), not(has("refuse")))],
+    ]),
+  );
+  valid.add("If_there_is_something_to_send", condition(has("send"), send, nothing));
+
+  // ---- a rule fails: no Partner Center call ---------------------------------------------------------
+  const invalid = new Steps();
+  const failures = addRuleFailures(invalid, sources);
+  invalid.add(
+    "Record_the_rule_failure",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "validate", failures))],
+      [OPPORTUNITY.syncHash, unchangedAgreement(check)],
+      ["name", nameWithMark(prop(o, "name"), false)],
+    ]),
+  );
+  steps.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression({ ...sources, facts: prop(check, "facts") })), valid, invalid));
+}
