@@ -6,10 +6,13 @@
  *
  *   shared_commondataserviceforapps  environmentUrl = the Dataverse emulator, its token
  *   shared_partnercenterref          baseUrl = the Partner Center emulator (Referrals API), its token
+ *   shared_partnercenterevents       baseUrl = the Partner Center emulator (webhook registration API), its token
  *   shared_webcontents               baseResourceUrl = the emulator standing in for the host the
  *                                    reference is bound to in production (schema.ts CONNECTION_REFERENCES:
  *                                    api.partner.microsoft.com → Referrals API, api.partnercenter.microsoft.com
- *                                    → webhook registration API; both are the Partner Center emulator)
+ *                                    → webhook registration API; both are the Partner Center emulator), and
+ *                                    resourceUri = that production host: the runner refuses calls to a
+ *                                    Partner Center resource through this connector, as the cloud would
  *
  * Connection ids are fixed (`sandbox-<reference logical name>`) so a reference bound in saved state
  * still names a connection after a restart (the runner keeps no state; the connection is re-created).
@@ -52,6 +55,8 @@ export function connectionParameters(logicalName: string, apiName: string, t: Co
       return { parameters: { environmentUrl: t.dataverse.url, token: t.dataverse.token } };
     case "shared_partnercenterref":
       return { parameters: { baseUrl: t.partnerCenter.referralsBaseUrl, token: t.partnerCenter.token } };
+    case "shared_partnercenterevents":
+      return { parameters: { baseUrl: t.partnerCenter.partnerCenterBaseUrl, token: t.partnerCenter.token } };
     case "shared_webcontents": {
       const host = webContentsHost(logicalName);
       const emulated: Record<string, string> = {
@@ -61,7 +66,7 @@ export function connectionParameters(logicalName: string, apiName: string, t: Co
       if (!host) return { error: `no base resource URL is known for this HTTP with Microsoft Entra ID reference (schema.ts CONNECTION_REFERENCES does not list '${logicalName}')` };
       const local = emulated[host.replace(/\/+$/, "").toLowerCase()];
       if (!local) return { error: `its base resource URL ${host} has no local emulator` };
-      return { parameters: { baseResourceUrl: local, token: t.partnerCenter.token } };
+      return { parameters: { baseResourceUrl: local, resourceUri: host, token: t.partnerCenter.token } };
     }
     default:
       return { error: `the flow runner has no connector '${apiName}'` };
