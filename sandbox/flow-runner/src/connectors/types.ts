@@ -4,6 +4,7 @@
  * A connector turns an OpenApiConnection action (operationId + parameters) into HTTP calls.
  */
 import type { Value } from "../expression/values";
+import { checkParameters, type OperationContract } from "./contract";
 import type { HttpClient, HttpResult } from "./http";
 
 export interface Connection {
@@ -23,6 +24,11 @@ export interface ConnectorCall {
   parameters: Record<string, Value>;
   correlationId: string;
   http: HttpClient;
+  /**
+   * Whether a strict rule is waived for this call (only the temporary issue-11 opt-out waives any;
+   * see issue-11-allowance.ts). Absent: nothing is waived.
+   */
+  allows?: (rule: string) => boolean;
 }
 
 export class ConnectorError extends Error {
@@ -44,8 +50,26 @@ export interface Connector {
   triggers: readonly string[];
   /** Connection parameters that must be present when a connection is created. */
   requiredParameters: readonly string[];
+  /** Each operation's parameters as its definition declares them (lint and run time check the same). */
+  contracts: ReadonlyMap<string, OperationContract>;
   invoke(call: ConnectorCall): Promise<HttpResult>;
 }
+
+/**
+ * Refuse a call whose evaluated parameters break the operation's contract (400, before anything is
+ * sent), except rules the call waives.
+ */
+export function enforceContract(connector: Pick<Connector, "contracts" | "displayName">, call: ConnectorCall): void {
+  const op = connector.contracts.get(call.operationId);
+  if (!op) throw new ConnectorError(`The ${connector.displayName} connector has no operation '${call.operationId}'.`, 400, "OperationNotFound");
+  const violations = checkParameters(op, call.parameters, "run").filter((v) => !call.allows?.(v.code));
+  if (violations.length) {
+    throw new ConnectorError(`The inputs of the '${call.operationId}' operation are not valid: ${violations.map((v) => v.message).join(" ")}`, 400, "OpenApiOperationParameterValidationFailed");
+  }
+}
+
+/** Contracts keyed by operation id. */
+export const contractsOf = (list: readonly OperationContract[]): ReadonlyMap<string, OperationContract> => new Map(list.map((c) => [c.operationId, c]));
 
 export function connectionBaseUrl(c: Connection, ...names: string[]): string {
   for (const n of [...names, "baseUrl", "url"]) {

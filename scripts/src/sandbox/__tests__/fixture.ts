@@ -162,7 +162,8 @@ export const MAIN_FLOWS: FixtureFlow[] = [
               "request/method": "POST",
               "request/url": "/webhooks/v1/registration",
               "request/headers": { "Content-Type": "application/json" },
-              "request/body": { WebhookUrl: "@triggerBody()['text']", WebhookEvents: "@split(triggerBody()['text_1'], ',')" },
+              // the signature in x-ms-signature: an "Anyone" HTTP trigger refuses a call that carries an Authorization header
+              "request/body": { WebhookUrl: "@triggerBody()['text']", WebhookEvents: "@split(triggerBody()['text_1'], ',')", SignatureTokenToMsSignatureHeader: true },
             }),
           },
           else: { actions: { Keep_existing: { runAfter: {}, type: "Compose", inputs: "not overwritten" } } },
