@@ -51,18 +51,26 @@ it("child flows answer their caller (a Response on every path ends the run)", ()
   }
 });
 
-it("the webhook receiver answers at once and runs one event at a time", () => {
+it("the webhook receiver answers at once, takes Partner Center's calls (no tenant token) and drops no burst", () => {
   const def = byName.get(FLOWS.receiver.name)!.file.properties.definition as { triggers: Record<string, any>; actions: Record<string, any> };
-  expect(def.triggers.manual).toMatchObject({ type: "Request", kind: "Http", runtimeConfiguration: { concurrency: { runs: 1 } } });
+  expect(def.triggers.manual).toMatchObject({ type: "Request", kind: "Http", inputs: { triggerAuthenticationType: "All" } });
   expect(def.actions.Acknowledge).toMatchObject({ type: "Response", kind: "Http", inputs: { statusCode: 200 }, runAfter: {} });
 });
 
-it("the opportunity trigger never listens to the sync's own bookkeeping columns", () => {
+it("no trigger limits concurrency: Power Automate keeps only 10 + runs waiting and drops the rest", () => {
+  for (const f of flows) {
+    for (const t of Object.values((f.file.properties.definition as { triggers: Record<string, any> }).triggers)) expect([f.spec.name, t.runtimeConfiguration?.concurrency]).toEqual([f.spec.name, undefined]);
+  }
+});
+
+it("the opportunity trigger listens to the referral's columns and the sync record, never to the sync's other bookkeeping", () => {
   const def = byName.get(FLOWS.opportunityTrigger.name)!.file.properties.definition as { triggers: Record<string, any> };
   const trigger = Object.values(def.triggers)[0];
   const columns: string = trigger.inputs.parameters["subscriptionRequest/filteringattributes"];
-  for (const own of ["pcs_syncstatus", "pcs_syncaudit", "pcs_synchash", "pcs_referraletag", "pcs_lastsyncedon", "pcs_referralstatus", "pcs_referralidentifier", "pcs_referrallink", "pcs_microsoftcrmidentifier"]) {
+  for (const own of ["pcs_syncstatus", "pcs_syncaudit", "pcs_referraletag", "pcs_lastsyncedon", "pcs_referralstatus", "pcs_referralidentifier", "pcs_referrallink", "pcs_microsoftcrmidentifier"]) {
     expect(columns.split(",")).not.toContain(own);
   }
-  expect(trigger.runtimeConfiguration).toEqual({ concurrency: { runs: 1 } });
+  for (const synced of ["name", "description", "estimatedclosedate", "transactioncurrencyid", "parentcontactid", "statecode", "pcs_microsofthelp", "pcs_synchash"]) expect(columns.split(",")).toContain(synced);
+  // The sync's own writes store the row's key in the sync record: the second condition starts no run for them.
+  expect(trigger.conditions).toHaveLength(2);
 });

@@ -15,14 +15,12 @@
  * record is stored without a key, which starts it.
  */
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { FIELD_LABELS } from "../../../plugins-ts/src/rulebook/merge";
-import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
 import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { childFlow, compose, condition, configuredColumn, Steps } from "../builder";
 import { FLOWS } from "../ids";
-import { and, call, coalesce, concat, equals, ex, iff, lit, not, outputs, prop, propDyn, str } from "../wdl";
-import { actionExpression, replacedExpression } from "./merge";
-import { SOLUTION_ROWS, writeOpportunity } from "./outbound";
+import { call, coalesce, concat, equals, ex, iff, left, lit, not, outputs, prop, propDyn, str } from "../wdl";
+import { actionExpression } from "./merge";
+import { fieldsWith, replacedText, SOLUTION_ROWS, writeOpportunity } from "./outbound";
 import { addSolutionIds, crmProjectionFields, pcProjectionFields } from "./projection";
 import { crmKey, recordText, storedRecord } from "./record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
@@ -33,11 +31,6 @@ export const REFERRAL_LINK_BASE = "https://partner.microsoft.com/dashboard/refer
 /** The sync record the [Customize] flow writes while it writes a record: flow 8's trigger condition starts no run for it. */
 export const BEING_WRITTEN = "~being written";
 export const beingWrittenRecord = (agreed: string) => recordText({ pc: prop(agreed, "pc"), crm: `createArray('${BEING_WRITTEN}')`, updated: prop(agreed, "updated"), rows: prop(agreed, "rows") });
-
-const fieldsWith = (actions: string, action: string) => {
-  const list = call("trim", concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit("")))));
-  return iff(call("empty", list), lit(""), call("substring", list, "0", call("sub", call("length", list), "1")));
-};
 
 export interface InboundOptions {
   /** The referral as read (an object expression). */
@@ -63,45 +56,70 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
   const crmIds = addSolutionIds(steps, "Solution_ids_in_the_CRM", solutionRows, (it) => prop(it, PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId));
   const pcIds = addSolutionIds(steps, "Solution_ids_in_Partner_Center", prop(R, "details", "requirements", "solutions"), (it) => prop(it, "id"));
   const crmFields = crmProjectionFields(rows, crmIds);
+  const stored = storedRecord(prop(o, OPPORTUNITY.syncHash));
+  const pcFields = pcProjectionFields(R, pcIds, crmFields.contact);
   const cmp = outputs("Compare_with_the_CRM");
-  const C = (f: SyncField) => prop(cmp, "crm", f);
-  const A = (f: SyncField) => prop(cmp, "agreed", "pc", f);
-  const pcFields = pcProjectionFields(R, pcIds, C("contact"));
   steps.add(
     "Compare_with_the_CRM",
     compose({
       crm: Object.fromEntries(Object.entries(crmFields).map(([k, e]) => [k, ex(e)])),
-      agreed: ex(storedRecord(prop(o, OPPORTUNITY.syncHash))),
-      key: ex(crmKey(o)),
-    }),
-  );
-  // The Partner Center side and the decisions need the CRM side above: a second Compose.
-  const plan = outputs("Decide_field_by_field");
-  const actions = prop(plan, "action");
-  const P = (f: SyncField) => prop(plan, "pc", f);
-  steps.add(
-    "Decide_field_by_field",
-    compose({
       pc: Object.fromEntries(Object.entries(pcFields).map(([k, e]) => [k, ex(e)])),
-      action: Object.fromEntries(SYNC_FIELDS.map((f) => [f, ex(actionExpression(f, C(f), pcFields[f], A(f)))])),
-      kept: ex(call("trim", concat(...SYNC_FIELDS.map((f) => iff(replacedExpression(f, C(f), pcFields[f], A(f)), concat(lit(`${FIELD_LABELS[f]} (`), pcFields[f], lit(") ")), lit("")))))),
+      agreed: ex(stored),
+      key: ex(crmKey(o)),
+      action: Object.fromEntries(SYNC_FIELDS.map((f) => [f, ex(actionExpression(f, crmFields[f], pcFields[f], prop(stored, "pc", f)))])),
     }),
   );
-  void P;
-  const has = (action: string) => call("contains", call("string", actions), lit(`"${action}"`));
+  const C = (f: SyncField) => prop(cmp, "crm", f);
+  const P = (f: SyncField) => prop(cmp, "pc", f);
+  const actions = prop(cmp, "action");
   const takes = (f: SyncField) => equals(prop(actions, f), lit("take"));
-  const status = iff(has("refuse"), String(SyncStatus.Error), iff(has("send"), String(SyncStatus.Pending), String(SyncStatus.Synced)));
-  const message = concat(
-    iff(has("take"), concat(lit("From Partner Center: "), fieldsWith(actions, "take"), lit(".")), lit("Partner Center and the CRM agree.")),
-    iff(call("empty", prop(plan, "kept")), lit(""), concat(lit(" Partner Center's change lost to the CRM's: "), prop(plan, "kept"), lit("; the CRM's goes to Partner Center."))),
-    iff(has("send"), concat(lit(" To send: "), fieldsWith(actions, "send"), lit(".")), lit("")),
-    iff(has("refuse"), concat(lit(" Closed differently on each side (settle it in Partner Center): "), fieldsWith(actions, "refuse"), lit(".")), lit("")),
+  const has = (action: string) => call("contains", call("string", actions), lit(`"${action}"`));
+  const plan = outputs("Plan_the_sync");
+  const rawState = iff(equals(prop(o, "statecode"), "1"), lit("won"), iff(equals(prop(o, "statecode"), "2"), lit("lost"), lit("open")));
+  const closeDate = str(prop(o, "estimatedclosedate"));
+  steps.add(
+    "Plan_the_sync",
+    compose({
+      take: ex(fieldsWith(actions, "take")),
+      send: ex(fieldsWith(actions, "send")),
+      refuse: ex(fieldsWith(actions, "refuse")),
+      replaced: ex(replacedText(actions, prop(cmp, "pc"), prop(cmp, "agreed", "pc"))),
+      status: ex(iff(has("refuse"), String(SyncStatus.Error), iff(has("send"), String(SyncStatus.Pending), String(SyncStatus.Synced)))),
+      // The referral as the CRM should hold it: what the CRM keeps goes back as it is, what Partner Center changed comes from the referral.
+      referral: {
+        id: ex(prop(R, "id")),
+        name: ex(prop(o, "name")),
+        status: ex(iff(takes("state"), prop(R, "status"), iff(equals(rawState, lit("open")), iff(equals(C("state"), lit("pending")), lit("New"), lit("Active")), lit("Closed")))),
+        substatus: ex(iff(takes("state"), prop(R, "substatus"), iff(equals(rawState, lit("won")), lit("Won"), iff(equals(rawState, lit("lost")), lit("Lost"), iff(equals(C("state"), lit("pending")), lit("Pending"), lit("Accepted")))))),
+        closedDateTime: ex(prop(R, "closedDateTime")),
+        salesStage: ex(iff(call("empty", C("salesStage")), "null", C("salesStage"))),
+        customerProfile: ex(prop(R, "customerProfile")),
+        consent: { consentToShareReferralWithMicrosoftSellers: ex(iff(takes("shared"), "true", equals(prop(o, OPPORTUNITY.referralVisibility), "true"))) },
+        inviteContext: { assistanceRequestCode: ex(iff(call("empty", C("help")), "null", C("help"))) },
+        details: {
+          dealValue: ex(iff(takes("dealValue"), prop(R, "details", "dealValue"), propDyn(o, configuredColumn("dealValueField")))),
+          currency: ex(iff(takes("currency"), prop(R, "details", "currency"), C("currency"))),
+          closingDateTime: ex(iff(takes("closingDate"), prop(R, "details", "closingDateTime"), iff(call("empty", closeDate), "null", concat(left(closeDate, 10), lit("T00:00:00Z"))))),
+          notes: ex(iff(takes("notes"), prop(R, "details", "notes"), prop(o, "description"))),
+          requirements: { solutions: ex(prop(R, "details", "requirements", "solutions")) },
+        },
+        trackingInfo: ex(prop(R, "trackingInfo")),
+      },
+      close: ex(iff(call("and", takes("state"), call("contains", "createArray('won', 'lost')", P("state"))), P("state"), lit(""))),
+    }),
   );
+  const message = concat(
+    iff(call("empty", prop(plan, "take")), lit("Partner Center and the CRM agree."), concat(lit("From Partner Center: "), prop(plan, "take"), lit("."))),
+    iff(call("empty", prop(plan, "replaced")), lit(""), concat(lit(" Partner Center's change lost to the CRM's, which goes to Partner Center: "), prop(plan, "replaced"), lit("."))),
+    iff(call("empty", prop(plan, "send")), lit(""), concat(lit(" To send: "), prop(plan, "send"), lit("."))),
+    iff(call("empty", prop(plan, "refuse")), lit(""), concat(lit(" Closed differently on each side (settle it in Partner Center): "), prop(plan, "refuse"), lit("."))),
+  );
+  const outcome = { expression: iff(has("refuse"), lit("Error"), iff(has("take"), lit("Success"), lit("Info"))) };
   const recordColumns = (key: string, solutionRowsText: string): Array<[string, string]> => [
-    [OPPORTUNITY.syncStatus, status],
-    [OPPORTUNITY.syncAudit, auditColumn(prop(o, OPPORTUNITY.syncAudit), auditLine("PC->CRM", { expression: iff(has("refuse"), lit("Error"), iff(has("take"), lit("Success"), lit("Info"))) }, "inbound", message))],
+    [OPPORTUNITY.syncStatus, prop(plan, "status")],
+    [OPPORTUNITY.syncAudit, auditColumn(prop(o, OPPORTUNITY.syncAudit), auditLine("PC->CRM", outcome, "inbound", message))],
     // The agreement is Partner Center's side; a CRM change still to send leaves no key, so flow 8 sends it.
-    [OPPORTUNITY.syncHash, recordText({ pc: prop(plan, "pc"), crm: iff(has("send"), "json('[]')", key), updated: prop(R, "updatedDateTime"), rows: solutionRowsText })],
+    [OPPORTUNITY.syncHash, recordText({ pc: prop(cmp, "pc"), crm: iff(has("send"), "json('[]')", key), updated: prop(R, "updatedDateTime"), rows: solutionRowsText })],
     [OPPORTUNITY.referralEtag, prop(R, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(R, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
@@ -109,60 +127,37 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
 
   // ---- take: the [Customize] flow writes what Partner Center changed -------------------------------
   const take = new Steps();
-  const rawState = iff(equals(prop(o, "statecode"), "1"), lit("won"), iff(equals(prop(o, "statecode"), "2"), lit("lost"), lit("open")));
-  const closeDate = str(prop(o, "estimatedclosedate"));
-  take.add(
-    "Referral_as_agreed",
-    compose({
-      id: ex(prop(R, "id")),
-      // What the CRM keeps goes back as it is; what Partner Center changed comes from the referral.
-      name: ex(prop(o, "name")),
-      status: ex(iff(takes("state"), prop(R, "status"), iff(equals(rawState, lit("open")), iff(equals(C("state"), lit("pending")), lit("New"), lit("Active")), lit("Closed")))),
-      substatus: ex(iff(takes("state"), prop(R, "substatus"), iff(equals(rawState, lit("won")), lit("Won"), iff(equals(rawState, lit("lost")), lit("Lost"), iff(equals(C("state"), lit("pending")), lit("Pending"), lit("Accepted")))))),
-      salesStage: ex(iff(equals(prop(o, "salesstage"), "null"), "null", `${call("createArray", ...SALES_STAGES.map(lit))}?[${prop(o, "salesstage")}]`)),
-      customerProfile: ex(prop(R, "customerProfile")),
-      consent: { consentToShareReferralWithMicrosoftSellers: ex(iff(takes("shared"), "true", equals(prop(o, OPPORTUNITY.referralVisibility), "true"))) },
-      inviteContext: ex(prop(R, "inviteContext")),
-      details: {
-        dealValue: ex(iff(takes("dealValue"), prop(R, "details", "dealValue"), propDyn(o, configuredColumn("dealValueField")))),
-        currency: ex(iff(takes("currency"), prop(R, "details", "currency"), C("currency"))),
-        closingDateTime: ex(iff(takes("closingDate"), prop(R, "details", "closingDateTime"), iff(call("empty", closeDate), "null", concat(closeDate, lit("T00:00:00Z"))))),
-        notes: ex(iff(takes("notes"), prop(R, "details", "notes"), prop(o, "description"))),
-        requirements: { solutions: ex(prop(R, "details", "requirements", "solutions")) },
-      },
-      trackingInfo: ex(prop(R, "trackingInfo")),
-    }),
-  );
   take.add(
     "Write_the_opportunity",
     childFlow(FLOWS.customize.id, {
-      referral: ex(call("string", outputs("Referral_as_agreed"))),
+      referral: ex(call("string", prop(plan, "referral"))),
       kind: "opportunity",
       recordId: ex(prop(o, OPPORTUNITY.primaryId)),
       // Lookups the CRM keeps are passed as they are; an empty one is looked up from the referral.
       currencyId: ex(iff(takes("currency"), lit(""), str(prop(o, "_transactioncurrencyid_value")))),
       contactId: ex(iff(takes("contact"), lit(""), str(prop(o, "_parentcontactid_value")))),
       solutions: ex(iff(takes("solutions"), lit("follow"), lit("keep"))),
-      close: ex(iff(and(takes("state"), call("contains", "createArray('won', 'lost')", P("state"))), P("state"), lit(""))),
+      close: ex(prop(plan, "close")),
       syncRecord: ex(beingWrittenRecord(prop(cmp, "agreed"))),
     }),
   );
   const written = call("body", lit("Write_the_opportunity"));
   const row = call("json", str(prop(written, "row")));
-  // Closing happens after the write the [Customize] flow returns: the key says closed, as the row now is.
-  const rowNow = iff(
-    equals(prop(outputs("Referral_as_agreed"), "status"), lit("Closed")),
-    call("setProperty", call("setProperty", row, lit("statecode"), iff(equals(prop(outputs("Referral_as_agreed"), "substatus"), lit("Won")), "1", "2")), lit("statuscode"), iff(equals(prop(outputs("Referral_as_agreed"), "substatus"), lit("Won")), "3", iff(equals(prop(outputs("Referral_as_agreed"), "substatus"), lit("Lost")), "5", "4"))),
-    row,
-  );
+  // Closing comes after the write the [Customize] flow returns: the key says closed, as the row now is.
+  const won = equals(prop(plan, "close"), lit("won"));
+  const closing = not(call("empty", prop(plan, "close")));
+  const closedKey = crmKey(row, configuredColumn("dealValueField"), {
+    statecode: iff(closing, iff(won, "1", "2"), prop(row, "statecode")),
+    statuscode: iff(closing, iff(won, "3", iff(equals(prop(R, "substatus"), lit("Lost")), "5", "4")), prop(row, "statuscode")),
+  });
   take.add(
     "Record_the_sync",
     writeOpportunity(prop(o, OPPORTUNITY.primaryId), [
-      ...recordColumns(crmKey(rowNow), iff(call("empty", str(prop(written, "rows"))), call("string", solutionRows), prop(written, "rows"))),
+      ...recordColumns(closedKey, iff(call("empty", str(prop(written, "rows"))), call("string", solutionRows), prop(written, "rows"))),
       ["name", nameWithMark(prop(row, "name"), not(has("refuse")))],
     ]),
   );
   const keep = new Steps();
-  keep.add("Record_the_check", writeOpportunity(prop(o, OPPORTUNITY.primaryId), [...recordColumns(prop(cmp, "key"), call("string", solutionRows)), ["name", nameWithMark(prop(o, "name"), not(has("refuse")))]]));
+  keep.add("Record_the_check", writeOpportunity(prop(o, OPPORTUNITY.primaryId), [...recordColumns(prop(cmp, "key"), call("string", solutionRows)), ["name", nameWithMark(C("name"), not(has("refuse")), true)]]));
   steps.add("If_the_CRM_takes_a_change", condition(has("take"), take, keep));
 }

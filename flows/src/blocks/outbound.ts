@@ -20,14 +20,14 @@
  * Partner Center's change.
  */
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { FIELD_LABELS } from "../../../plugins-ts/src/rulebook/merge";
+import { FIELD_LABELS, FIELD_POLICY } from "../../../plugins-ts/src/rulebook/merge";
 import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
-import { anyRuleFailsExpression, factsObject, failuresTextExpression, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+import { anyRuleFailsExpression, factExpression, factsObject, failureMessagesObject, failuresTextFromObject, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
 import { LOOKUPS } from "../../../plugins-ts/src/rulebook/rules";
 import { LOST_STATUS_REASONS } from "../../../plugins-ts/src/rulebook/status";
 import { compose, condition, configuredColumn, dataverse, failed, referrals, select, Steps } from "../builder";
 import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
-import { actionExpression, replacedExpression } from "./merge";
+import { actionExpression } from "./merge";
 import { partnerCenterError } from "./patch";
 import { addSolutionIds, crmProjectionFields, OpportunityRows, pcProjectionFields } from "./projection";
 import { crmKey, recordText, storedRecord } from "./record";
@@ -75,21 +75,21 @@ export function ruleSources(read: OpportunityRead, previousShared: string, facts
   };
 }
 
-/** The failure branch: Country aliases (a literal table, no expression), Rule failures (the messages), then the record's Error write. */
+/**
+ * The failure branch's messages: Country aliases (a literal table, no expression), the Country hint
+ * a mistyped country gets (USA → US), then Rule failures (the rulebook's messages, in rule order).
+ */
 export function addRuleFailures(steps: Steps, sources: WdlSources): string {
   steps.add("Country_aliases", compose(LOOKUPS.COUNTRY_ALIASES));
-  steps.add("Rule_failures", compose(ex(call("trim", failuresTextExpression({ ...sources, lookupExpressions: { COUNTRY_ALIASES: outputs("Country_aliases") } }, " ")))));
-  return outputs("Rule_failures");
+  steps.add("Country_hint", compose(ex(factExpression("countryHint", { ...sources, lookupExpressions: { COUNTRY_ALIASES: outputs("Country_aliases") } }))));
+  // One message per rule (empty when it passes): each expression stays short.
+  steps.add("Rule_failures", compose(Object.fromEntries(failureMessagesObject({ ...sources, factExpressions: { countryHint: outputs("Country_hint") } }, " ").map(([id, e]) => [id, ex(e)]))));
+  return call("trim", failuresTextFromObject(outputs("Rule_failures")));
 }
 
 /** One "Update a row" of the opportunity with one item/<column> per column. */
 export const writeOpportunity = (id: string, columns: ReadonlyArray<readonly [string, string]>) =>
   dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(id), Object.fromEntries(columns.map(([c, v]) => [c, ex(v)])));
-
-const fieldsWith = (actions: string, action: string) =>
-  call("trim", concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit("")))));
-/** "a, b" from "a, b," (the list expressions end with a comma). */
-const listText = (list: string) => iff(call("empty", list), lit(""), call("substring", list, "0", call("sub", call("length", list), "1")));
 
 export interface OutboundOptions {
   opportunityId: string;
@@ -102,8 +102,11 @@ const agreementText = (check: string, updated: string) => recordText({ pc: prop(
 /** The agreement unchanged (nothing was agreed), with the key as read: the same values do not start another run. */
 const unchangedAgreement = (check: string) => recordText({ pc: prop(check, "agreed", "pc"), crm: prop(check, "key"), updated: prop(check, "agreed", "updated"), rows: prop(check, "agreed", "rows") });
 
-/** The changed fields as one JSON Patch: the connector's paths only (reference partner-center-2026.md §2.4). */
-function patchOperations(check: string, compare: string, read: OpportunityRead, solutionList: string | undefined): string {
+/**
+ * The JSON Patch operations for each field the policy sends: the connector's paths only (reference
+ * partner-center-2026.md §2.4), one expression per field.
+ */
+function patchOperations(check: string, compare: string, read: OpportunityRead, solutionList: string | undefined): Record<string, string> {
   const action = (f: SyncField) => prop(compare, "action", f);
   const C = (f: SyncField) => prop(check, "crm", f);
   const opOf = (f: SyncField) => iff(call("empty", prop(compare, "pc", f)), lit("add"), lit("replace"));
@@ -112,25 +115,25 @@ function patchOperations(check: string, compare: string, read: OpportunityRead, 
   const contact = read.rows.contact;
   const member = objectOf([["firstName", prop(contact, "firstname")], ["lastName", prop(contact, "lastname")], ["email", prop(contact, "emailaddress1")], ["phoneNumber", prop(contact, "telephone1")]]);
   const state = C("state");
-  const pcState = prop(compare, "pc", "state");
   const status = iff(equals(state, lit("open")), lit("Active"), lit("Closed"));
-  const substatus = iff(equals(state, lit("open")), lit("Accepted"), iff(equals(state, lit("won")), lit("Won"), iff(equals(pcState, lit("pending")), lit("Declined"), lit("Lost"))));
+  // Closing a referral that was never accepted (still New) as lost is declining it.
+  const substatus = iff(equals(state, lit("open")), lit("Accepted"), iff(equals(state, lit("won")), lit("Won"), iff(equals(prop(compare, "pc", "state"), lit("pending")), lit("Declined"), lit("Lost"))));
   const lostReason = str(propDyn(call("json", lit(JSON.stringify(LOST_STATUS_REASONS))), call("string", prop(read.rows.opportunity, "statuscode"))));
   const replace = lit("replace");
-  const parts = [
-    when("closingDate", op("closingDate", "/details/closingDateTime", concat(C("closingDate"), lit("T00:00:00Z")))),
-    when("contact", op("contact", "/customerProfile/team/-", member, lit("add"))),
-    when("currency", op("currency", "/details/currency", C("currency"))),
-    when("dealValue", op("dealValue", "/details/dealValue", propDyn(read.rows.opportunity, configuredColumn("dealValueField")))),
-    when("externalReferenceId", op("externalReferenceId", "/externalReferenceId", C("externalReferenceId"))),
-    when("notes", op("notes", "/details/notes", C("notes"))),
-    when("salesStage", op("salesStage", "/salesStage", C("salesStage"))),
-    when("shared", op("shared", "/consent/consentToShareReferralWithMicrosoftSellers", "true", replace)),
-    ...(solutionList ? [when("solutions", op("solutions", "/details/requirements/solutions", solutionList, replace))] : []),
-    when("state", op("state", "/status", status, replace), op("state", "/substatus", substatus, replace)),
-    iff(and(equals(action("state"), lit("send")), equals(state, lit("lost")), not(call("empty", lostReason))), call("createArray", op("state", "/statusReason", lostReason, replace)), "json('[]')"),
-  ];
-  return call("union", ...parts);
+  const ops: Record<string, string> = {
+    closingDate: when("closingDate", op("closingDate", "/details/closingDateTime", concat(C("closingDate"), lit("T00:00:00Z")))),
+    contact: when("contact", op("contact", "/customerProfile/team/-", member, lit("add"))),
+    currency: when("currency", op("currency", "/details/currency", C("currency"))),
+    dealValue: when("dealValue", op("dealValue", "/details/dealValue", propDyn(read.rows.opportunity, configuredColumn("dealValueField")))),
+    externalReferenceId: when("externalReferenceId", op("externalReferenceId", "/externalReferenceId", C("externalReferenceId"))),
+    notes: when("notes", op("notes", "/details/notes", C("notes"))),
+    salesStage: when("salesStage", op("salesStage", "/salesStage", C("salesStage"))),
+    shared: when("shared", op("shared", "/consent/consentToShareReferralWithMicrosoftSellers", "true", replace)),
+    state: when("state", op("state", "/status", status, replace), op("state", "/substatus", substatus, replace)),
+    statusReason: iff(call("and", equals(action("state"), lit("send")), equals(state, lit("lost")), not(call("empty", lostReason))), call("createArray", op("state", "/statusReason", lostReason, replace)), "json('[]')"),
+  };
+  if (solutionList) ops.solutions = when("solutions", op("solutions", "/details/requirements/solutions", solutionList, replace));
+  return ops;
 }
 
 /** The solutions as Partner Center takes them (mapping-outbound.ts), from the expanded rows. */
@@ -148,6 +151,22 @@ export function addSolutionList(steps: Steps, name: string, solutionRows: string
     }),
   );
   return body(name);
+}
+
+/** The labels of the fields whose action is `action`, "a, b" (from a decisions object). */
+export function fieldsWith(actions: string, action: string): string {
+  const list = concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit(""))));
+  return call("trim", call("replace", concat(list, lit("|")), lit(", |"), lit("")));
+}
+
+/**
+ * Partner Center's values the CRM's replaced (both changed: the CRM won), "Label (value), …": a
+ * two-way field sent while Partner Center's value is not the agreed one (none agreed: nothing lost).
+ */
+export function replacedText(actions: string, pc: string, agreed: string): string {
+  const twoWay = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] === "twoWay");
+  const list = concat(...twoWay.map((f) => iff(and(equals(prop(actions, f), lit("send")), not(equals(prop(pc, f), coalesce(prop(agreed, f), prop(pc, f))))), concat(lit(`${FIELD_LABELS[f]} (`), call("take", prop(pc, f), "60"), lit("), ")), lit(""))));
+  return call("trim", call("replace", concat(list, lit("|")), lit(", |"), lit("")));
 }
 
 /** The shared steps (see the file header). Every path writes the opportunity once. */
@@ -178,6 +197,7 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
   const A = (f: SyncField) => prop(check, "agreed", "pc", f);
   const referralId = str(prop(o, OPPORTUNITY.referralIdentifier));
   const audit = prop(o, OPPORTUNITY.syncAudit);
+  const name = (ok: boolean | string) => nameWithMark(C("name"), ok, true);
 
   // ---- the rules pass: compare with Partner Center -------------------------------------------------
   const valid = new Steps();
@@ -188,41 +208,53 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
     : A("solutions");
   const pcFields = pcProjectionFields(R, pcIds, C("contact"));
   const compare = outputs("Compare_with_Partner_Center");
-  const actions = prop(compare, "action");
-  const P = (f: SyncField) => prop(compare, "pc", f);
   valid.add(
     "Compare_with_Partner_Center",
     compose({
       pc: Object.fromEntries(Object.entries(pcFields).map(([k, e]) => [k, ex(e)])),
       action: Object.fromEntries(SYNC_FIELDS.map((f) => [f, ex(actionExpression(f, C(f), pcFields[f], A(f)))])),
-      replaced: ex(listText(concat(...SYNC_FIELDS.map((f) => iff(replacedExpression(f, C(f), pcFields[f], A(f)), concat(lit(`${FIELD_LABELS[f]} (`), pcFields[f], lit("),")), lit("")))))),
     }),
   );
-  void P;
+  const actions = prop(compare, "action");
   const has = (action: string) => call("contains", call("string", actions), lit(`"${action}"`));
-  const notes = concat(
-    iff(call("empty", prop(compare, "replaced")), lit(""), concat(lit(" The CRM's change replaced Partner Center's: "), prop(compare, "replaced"), lit("."))),
-    iff(has("keep"), concat(lit(" Kept in the CRM only (Partner Center does not take it by update): "), listText(fieldsWith(actions, "keep")), lit(".")), lit("")),
-    iff(has("take"), concat(lit(" Changed in Partner Center, being brought in: "), listText(fieldsWith(actions, "take")), lit(".")), lit("")),
-    iff(has("refuse"), concat(lit(" Closed differently on each side (settle it in Partner Center): "), listText(fieldsWith(actions, "refuse")), lit(".")), lit("")),
-  );
-  const status = iff(has("refuse"), String(SyncStatus.Error), iff(has("take"), String(SyncStatus.Pending), String(SyncStatus.Synced)));
-
+  const plan = outputs("Plan_the_sync");
   const send = new Steps();
   const solutionList = options.examineSolutions ? addSolutionList(send, "Solutions_as_Partner_Center_takes_them", read.solutionRows) : undefined;
-  send.add("Send_the_changes", referrals.patch(ex(referralId), ex(patchOperations(check, compare, read, solutionList))));
+  const ops = patchOperations(check, compare, read, solutionList ? body("Solutions_as_Partner_Center_takes_them") : undefined);
+  valid.add(
+    "Plan_the_sync",
+    compose({
+      send: ex(fieldsWith(actions, "send")),
+      keep: ex(fieldsWith(actions, "keep")),
+      take: ex(fieldsWith(actions, "take")),
+      refuse: ex(fieldsWith(actions, "refuse")),
+      replaced: ex(replacedText(actions, prop(compare, "pc"), prop(check, "agreed", "pc"))),
+      status: ex(iff(has("refuse"), String(SyncStatus.Error), iff(has("take"), String(SyncStatus.Pending), String(SyncStatus.Synced)))),
+      operations: Object.fromEntries(Object.entries(ops).filter(([k]) => k !== "solutions").map(([k, e]) => [k, ex(e)])),
+    }),
+  );
+  const notes = concat(
+    iff(call("empty", prop(plan, "replaced")), lit(""), concat(lit(" The CRM's change replaced Partner Center's: "), prop(plan, "replaced"), lit("."))),
+    iff(call("empty", prop(plan, "keep")), lit(""), concat(lit(" Kept in the CRM only (Partner Center does not take it by update): "), prop(plan, "keep"), lit("."))),
+    iff(call("empty", prop(plan, "take")), lit(""), concat(lit(" Changed in Partner Center, being brought in: "), prop(plan, "take"), lit("."))),
+    iff(call("empty", prop(plan, "refuse")), lit(""), concat(lit(" Closed differently on each side (settle it in Partner Center): "), prop(plan, "refuse"), lit("."))),
+  );
+  // The solutions' operation needs the Select in this branch; the others were planned.
+  const patchBody = call("union", ...Object.keys(ops).map((k) => (k === "solutions" ? ops.solutions : prop(plan, "operations", k))));
+  send.add("Send_the_changes", referrals.patch(ex(referralId), ex(patchBody)));
   send.add("Read_the_referral_back", referrals.get(ex(referralId)));
   const back = body("Read_the_referral_back");
+  const refused = not(call("empty", prop(plan, "refuse")));
   send.add(
     "Record_the_sync",
     writeOpportunity(id, [
-      [OPPORTUNITY.syncStatus, status],
-      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), listText(fieldsWith(actions, "send")), lit("."), notes)))],
+      [OPPORTUNITY.syncStatus, prop(plan, "status")],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notes)))],
       [OPPORTUNITY.syncHash, agreementText(check, prop(back, "updatedDateTime"))],
       [OPPORTUNITY.referralEtag, prop(back, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
-      ["name", nameWithMark(prop(o, "name"), not(has("refuse")))],
+      ["name", name(not(refused))],
     ]),
   );
   send.add(
@@ -231,7 +263,7 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
       [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
       [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "update", partnerCenterError(call("outputs", lit("Send_the_changes")))))],
       [OPPORTUNITY.syncHash, unchangedAgreement(check)],
-      ["name", nameWithMark(prop(o, "name"), false)],
+      ["name", name(false)],
     ]),
     failed("Send_the_changes"),
   );
@@ -239,25 +271,26 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
   nothing.add(
     "Record_the_check",
     writeOpportunity(id, [
-      [OPPORTUNITY.syncStatus, status],
-      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", { expression: iff(has("refuse"), lit("Error"), lit("Info")) }, "update", concat(lit("Nothing to send."), notes)))],
+      [OPPORTUNITY.syncStatus, prop(plan, "status")],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", { expression: iff(refused, lit("Error"), lit("Info")) }, "update", concat(lit("Nothing to send."), notes)))],
       [OPPORTUNITY.syncHash, agreementText(check, prop(check, "agreed", "updated"))],
-      ["name", nameWithMark(prop(o, "name"), not(has("refuse")))],
+      ["name", name(not(refused))],
     ]),
   );
   valid.add("If_there_is_something_to_send", condition(has("send"), send, nothing));
 
   // ---- a rule fails: no Partner Center call ---------------------------------------------------------
   const invalid = new Steps();
-  const failures = addRuleFailures(invalid, sources);
+  const staged = { ...sources, facts: prop(check, "facts") };
+  const failures = addRuleFailures(invalid, staged);
   invalid.add(
     "Record_the_rule_failure",
     writeOpportunity(id, [
       [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
       [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "validate", failures))],
       [OPPORTUNITY.syncHash, unchangedAgreement(check)],
-      ["name", nameWithMark(prop(o, "name"), false)],
+      ["name", name(false)],
     ]),
   );
-  steps.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression({ ...sources, facts: prop(check, "facts") })), valid, invalid));
+  steps.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression(staged)), valid, invalid));
 }

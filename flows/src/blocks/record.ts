@@ -33,21 +33,17 @@ function keyPart(value: string, how: KeyNormalisation): string {
  * The CRM key of an opportunity row as an array expression. `row` is the row object (a trigger body,
  * a Get a row body); `dealValueColumn` the configured column's expression.
  */
-export function crmKey(row: string, dealValueColumn: string = configuredColumn("dealValueField")): string {
-  return call("createArray", ...CRM_KEY_COLUMNS.map(([c, how]) => keyPart(c === "dealValue" ? propDyn(row, dealValueColumn) : prop(row, c), how)));
+export function crmKey(row: string, dealValueColumn: string = configuredColumn("dealValueField"), overrides: Record<string, string> = {}): string {
+  return call("createArray", ...CRM_KEY_COLUMNS.map(([c, how]) => keyPart(overrides[c] ?? (c === "dealValue" ? propDyn(row, dealValueColumn) : prop(row, c)), how)));
 }
 
 /** The key as one string, for comparing (a unit separator cannot be typed into a column). */
 export const joinedKey = (keyArray: string): string => call("join", keyArray, "decodeUriComponent('%1F')");
 
-/**
- * The stored record as an object expression: {pc, crm, updated, rows}. A v2 column gives its
- * projection as pc (and its rows and updated); anything else gives {} (no agreement, no key).
- */
+/** The stored record as an object expression: {pc, crm, updated, rows}, or {} when the column holds no v3 record. */
 export function storedRecord(hash: string): string {
   const text = str(hash);
-  const body = call("json", iff(call("or", call("startsWith", text, lit("v3:")), call("startsWith", text, lit("v2:"))), call("substring", text, "3"), lit("{}")));
-  return iff(call("startsWith", text, lit("v2:")), objectOf([["pc", body], ["updated", prop(body, "updated")], ["rows", prop(body, "rows")]]), body);
+  return call("json", iff(call("startsWith", text, lit("v3:")), call("substring", text, "3"), lit("{}")));
 }
 
 /** The CRM key the record holds, joined, or '' when it holds none. */

@@ -3,7 +3,7 @@
  * flow that needs it: the sync projection (rulebook/sync-hash.ts v2), audit lines
  * (rulebook/audit.ts), check marks (rulebook/check-mark.ts), status labels (rulebook/status.ts).
  */
-import { CHECK_MARK_ERROR, CHECK_MARK_SUCCESS } from "../../../plugins-ts/src/rulebook/check-mark";
+import { CHECK_MARK_ERROR, CHECK_MARK_SUCCESS, END, STRIP_ORDER, STRIP_ROUNDS } from "../../../plugins-ts/src/rulebook/check-mark";
 import { AUDIT_LINE_RESERVE, AUDIT_MAX_CHARS, AUDIT_MAX_LINES, AUDIT_MAX_MESSAGE_CHARS, AuditDirection, AuditOutcome } from "../../../plugins-ts/src/rulebook/audit";
 import { SYNC_FIELDS, SYNC_HASH_VERSION, SYNC_ROWS_KEY, SYNC_UPDATED_KEY, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { compose, envParameter, query, select, Steps } from "../builder";
@@ -30,22 +30,22 @@ import {
 
 // ---- check marks ---------------------------------------------------------------------------------
 
-const MARKS = [CHECK_MARK_SUCCESS, CHECK_MARK_ERROR, "\u2718"];
 
-function stripOneMark(name: string): string {
-  const ends = or(...MARKS.map((m) => call("endsWith", name, lit(m))));
-  return iff(ends, call("trim", call("substring", name, "0", call("max", "0", call("sub", call("length", name), "1")))), name);
+/** The name without the sync's trailing marks: the rulebook's replaces (rulebook/check-mark.ts stripCheckMark). */
+export function nameWithoutMark(name: string): string {
+  let text = concat(trimmed(name), lit(END));
+  for (let round = 0; round < STRIP_ROUNDS; round++) {
+    for (const mark of STRIP_ORDER) text = call("replace", call("replace", text, lit(mark + END), lit(END)), lit(" " + END), lit(END));
+  }
+  return call("trim", call("replace", text, lit(END), lit("")));
 }
-
-/** The name without a trailing check mark (two at most, as a name carries one). */
-export const nameWithoutMark = (name: string): string => stripOneMark(stripOneMark(trimmed(name)));
 
 /**
  * The name with the mark for the outcome when pcs_DisplayCheckMark is Yes, else without any mark.
  * `succeeded` is true, false, or a Boolean expression.
  */
-export function nameWithMark(name: string, succeeded: boolean | string): string {
-  const base = nameWithoutMark(name);
+export function nameWithMark(name: string, succeeded: boolean | string, stripped = false): string {
+  const base = stripped ? name : nameWithoutMark(name);
   const mark = succeeded === true ? lit(` ${CHECK_MARK_SUCCESS}`) : succeeded === false ? lit(` ${CHECK_MARK_ERROR}`) : iff(succeeded, lit(` ${CHECK_MARK_SUCCESS}`), lit(` ${CHECK_MARK_ERROR}`));
   return iff(equals(envParameter("displayCheckMark"), "true"), concat(base, mark), base);
 }
@@ -61,7 +61,7 @@ export const THIS_RUN = concat("workflow()?['name']", lit("/"), "workflow()?['ru
  */
 export function auditLine(direction: AuditDirection, outcome: AuditOutcome | { expression: string }, operation: string, message: string, run: string = THIS_RUN): string {
   const oneLine = call("trim", call("replace", call("replace", call("replace", str(message), "decodeUriComponent('%0D')", "' '"), NEWLINE, "' '"), "decodeUriComponent('%09')", "' '"));
-  const capped = iff(call("greater", call("length", oneLine), String(AUDIT_MAX_MESSAGE_CHARS)), concat(left(oneLine, AUDIT_MAX_MESSAGE_CHARS - 1), lit("…")), oneLine);
+  const capped = iff(call("greater", call("length", oneLine), String(AUDIT_MAX_MESSAGE_CHARS)), concat(call("take", oneLine, String(AUDIT_MAX_MESSAGE_CHARS - 1)), lit("…")), oneLine);
   const head = typeof outcome === "string" ? [lit(` | ${direction} | ${outcome} | ${operation} | `)] : [lit(` | ${direction} | `), outcome.expression, lit(` | ${operation} | `)];
   return concat(call("formatDateTime", "utcNow()", lit("yyyy-MM-ddTHH:mm:ssZ")), ...head, capped, lit(" | run "), run);
 }
@@ -89,7 +89,7 @@ export function auditColumn(existing: string, line: string): string {
   const lines = call("join", call("take", call("split", str(existing), NEWLINE), String(AUDIT_MAX_LINES - 1)), NEWLINE);
   const room = AUDIT_MAX_CHARS - AUDIT_LINE_RESERVE;
   const history = iff(call("greater", call("length", lines), String(room)), call("substring", lines, "0", call("max", "0", call("lastIndexOf", left(lines, room), NEWLINE))), lines);
-  return iff(isEmpty(existing), line, concat(line, NEWLINE, history));
+  return concat(line, iff(isEmpty(existing), lit(""), concat(NEWLINE, history)));
 }
 
 /** True when the newest audit line already says exactly this (after its timestamp): writing it again would only repeat it. */

@@ -73,7 +73,7 @@ export function createReferralFlow(): FlowSpec {
 
   // ---- a rule fails: no Partner Center call ---------------------------------------------------------
   const invalid = new Steps();
-  const failures = addRuleFailures(invalid, sources);
+  const failures = addRuleFailures(invalid, { ...sources, facts: prop(check, "facts") });
   invalid.add(
     "Record_the_rule_failure",
     writeOpportunity(id, [

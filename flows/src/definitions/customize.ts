@@ -17,7 +17,7 @@
  */
 import { LEAD, MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../../../plugins-ts/src/model/schema";
 import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
-import { Action, buttonTrigger, compose, condition, dataverse, FlowSpec, foreach, respond, select, Steps, switchOn } from "../builder";
+import { buttonTrigger, compose, condition, dataverse, FlowSpec, foreach, respond, select, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, items, left, lit, not, odataString, or, outputs, prop, propDyn, str, triggerBody, trimmed } from "../wdl";
 
@@ -120,7 +120,6 @@ export function customizeFlow(): FlowSpec {
   );
   created.add("Record_id_of_the_new_opportunity", compose(ex(prop(body("Create_the_opportunity"), OPPORTUNITY.primaryId))));
   addSolutionLinks(created, outputs("Record_id_of_the_new_opportunity"), "new");
-  created.add("Respond_with_the_new_opportunity", respondWith(outputs("Record_id_of_the_new_opportunity"), body("Create_the_opportunity"), outputs("Solution_rows_now_new")));
 
   // ---- an opportunity update: what Partner Center changed ------------------------------------------------
   const updated = new Steps();
@@ -164,10 +163,7 @@ export function customizeFlow(): FlowSpec {
   const lose = new Steps();
   lose.add("Lose_the_opportunity", close(false));
   updated.add("Close_as_Partner_Center_did", switchOn(ex(str(input("close"))), { Won: { value: "won", steps: win }, Lost: { value: "lost", steps: lose } }));
-  addSolutionLinks(updated, oppId, "update", {
-    followed: respondWith(oppId, body("Update_the_opportunity"), outputs("Solution_rows_now_update")),
-    kept: respondWith(oppId, body("Update_the_opportunity"), lit("")),
-  });
+  addSolutionLinks(updated, oppId, "update");
 
   // ---- a lead -----------------------------------------------------------------------------------------------
   const lead = new Steps();
@@ -193,7 +189,6 @@ export function customizeFlow(): FlowSpec {
       [LEAD.syncWithPartnerCenter]: ex("true"),
     }),
   );
-  lead.add("Respond_with_the_lead", respondWith(prop(body("Create_or_update_the_lead"), LEAD.primaryId), body("Create_or_update_the_lead"), lit("")));
 
   steps.add(
     "Route",
@@ -201,6 +196,15 @@ export function customizeFlow(): FlowSpec {
       ex(concat(str(input("kind")), lit("-"), iff(call("empty", str(input("recordId"))), lit("new"), lit("update")))),
       { New_opportunity: { value: "opportunity-new", steps: created }, Opportunity_update: { value: "opportunity-update", steps: updated } },
       lead,
+    ),
+  );
+  // One answer for whichever route ran (the others' actions did not run and give nothing).
+  steps.add(
+    "Respond",
+    respondWith(
+      coalesce(outputs("Record_id_of_the_new_opportunity"), prop(body("Update_the_opportunity"), OPPORTUNITY.primaryId), prop(body("Create_or_update_the_lead"), LEAD.primaryId)),
+      coalesce(body("Create_the_opportunity"), body("Update_the_opportunity"), body("Create_or_update_the_lead")),
+      coalesce(outputs("Solution_rows_now_new"), outputs("Solution_rows_now_update"), lit("")),
     ),
   );
 
@@ -239,7 +243,7 @@ function respondWith(recordId: string, row: string, rows: string) {
  * an existing catalogue row is never overwritten by what a referral says (it may know only the id).
  * `route` names the copy (action names are unique in a flow); an update follows only when asked.
  */
-function addSolutionLinks(steps: Steps, opportunityId: string, route: "new" | "update", responses?: { followed: Action; kept: Action }): void {
+function addSolutionLinks(steps: Steps, opportunityId: string, route: "new" | "update"): void {
   const n = (name: string) => `${name}_${route}`;
   const s = new Steps();
   const listRows = () =>
@@ -294,11 +298,6 @@ function addSolutionLinks(steps: Steps, opportunityId: string, route: "new" | "u
   s.add(linkedLoop, foreach(ex(linked), eachLinked));
   s.add(n("List_solution_rows_now"), listRows());
   s.add(n("Solution_rows_now"), compose(ex(call("string", coalesce(prop(body(n("List_solution_rows_now")), "value"), "json('[]')")))));
-  if (route === "update" && responses) {
-    s.add("Respond_with_the_followed_opportunity", responses.followed);
-    const kept = new Steps();
-    kept.add("Respond_with_the_opportunity", responses.kept);
-    steps.add("If_the_solutions_follow_the_referral", condition(equals(input("solutions"), lit("follow")), s, kept));
-  }
+  if (route === "update") steps.add("If_the_solutions_follow_the_referral", condition(equals(input("solutions"), lit("follow")), s));
   else for (const [name, action] of Object.entries(s.actions)) steps.add(name, { ...action, runAfter: undefined });
 }

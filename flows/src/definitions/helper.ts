@@ -58,8 +58,8 @@ export function helperFlow(): FlowSpec {
   const other = new Steps();
   other.add("Find_the_lead", dataverse.listRecords(LEAD.entitySetName, { filter: `${LEAD.referralIdentifier} eq '${tpl(odataString(referralId))}'`, top: 1 }));
   const lead = first("Find_the_lead");
-  other.add("Solution_ids_in_Partner_Center", { type: "Select", inputs: { from: ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), select: ex("toUpper(trim(coalesce(item()?['id'], '')))") } });
-  const pcIds = idsOf(body("Solution_ids_in_Partner_Center"));
+  other.add("Referral_solution_ids", { type: "Select", inputs: { from: ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), select: ex("toUpper(trim(coalesce(item()?['id'], '')))") } });
+  const pcIds = idsOf(body("Referral_solution_ids"));
   other.add("Referral_as_the_sync_sees_it", compose(ex(projectionOf((f) => pcProjectionFields(R, pcIds, lit(""))[f]))));
   const projection = outputs("Referral_as_the_sync_sees_it");
   const status = str(prop(R, "status"));

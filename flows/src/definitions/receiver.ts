@@ -11,11 +11,11 @@
  * credentials. No concurrency limit: Power Automate would drop events beyond 10 waiting runs.
  */
 import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
-import { childFlow, condition, dataverse, FlowSpec, httpTrigger, referrals, Steps } from "../builder";
+import { childFlow, condition, dataverse, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { addInboundSync, OPPORTUNITY_EXPAND } from "../blocks/inbound";
 import { storedRecord } from "../blocks/record";
-import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, or, prop, str, tpl, triggerBody } from "../wdl";
+import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, prop, str, tpl, triggerBody } from "../wdl";
 
 export const WEBHOOK_EVENT_SCHEMA = {
   type: "object",
@@ -47,14 +47,20 @@ export function receiverFlow(): FlowSpec {
   const held = prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "updated");
   // The version the CRM holds is this change or newer: an echo of the sync's own write, or a repeat.
   const alreadyHeld = and(not(isEmpty(event("ResourceChangeUtcDate"))), not(isEmpty(held)), call("lessOrEquals", ticksOf(event("ResourceChangeUtcDate")), ticksOf(held)));
-  const bring = new Steps();
   const inline = new Steps();
   inline.add("Get_the_referral", referrals.get(ex(EVENT_REFERRAL_ID)));
   addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
   const helper = new Steps();
   helper.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID) }));
-  bring.add("If_an_opportunity_carries_it", condition(not(equals(opp, "null")), inline, helper));
-  referral.add("If_the_CRM_does_not_hold_this_change_yet", condition(or(equals(opp, "null"), not(alreadyHeld)), bring));
+  // An opportunity carries the referral: bring the change in here. None does yet: the helper decides (lead, new opportunity).
+  // The CRM already holds this version (an echo of the sync's own change, or a repeat): nothing to do.
+  referral.add(
+    "Route_the_change",
+    switchOn(ex(iff(equals(opp, "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed")))), {
+      Changed: { value: "changed", steps: inline },
+      New: { value: "new", steps: helper },
+    }),
+  );
 
   const related = new Steps();
   related.add("Bring_Microsofts_side_in", childFlow(FLOWS.microsoftUpdates.id, { referralId: ex(EVENT_REFERRAL_ID) }));

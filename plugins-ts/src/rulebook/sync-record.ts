@@ -17,8 +17,8 @@
  * - rows: the opportunity's Microsoft Partner Center Solutions row ids (a Dataverse delete
  *   notification names only the deleted row; flow 9 finds its opportunity by them).
  *
- * v2 (the projection alone, with "rows" and "updated" mixed in) is still read: its projection is the
- * agreement and it has no CRM key, so the next change of such a record runs and stores v3.
+ * Anything else (empty, or the v2 fingerprint of the first release, which never left the sandbox)
+ * is no record: the next change of such an opportunity runs, and the CRM wins where they differ.
  */
 import { OPPORTUNITY } from "../model/schema";
 import { stripCheckMark } from "./check-mark";
@@ -97,11 +97,9 @@ export function formatSyncRecord(r: SyncRecord): string {
 const asProjection = (o: Record<string, unknown>): SyncProjection => Object.fromEntries(SYNC_FIELDS.map((k) => [k, typeof o[k] === "string" ? o[k] : ""])) as SyncProjection;
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** The record a column holds (v3, or v2 read as an agreement without a CRM key); undefined for anything else. */
+/** The record a column holds; undefined for anything that is not a v3 record. */
 export function parseSyncRecord(text: string | null | undefined): SyncRecord | undefined {
-  if (typeof text !== "string") return undefined;
-  const m = /^(v[23]):/.exec(text);
-  if (!m) return undefined;
+  if (typeof text !== "string" || !text.startsWith(`${SYNC_RECORD_VERSION}:`)) return undefined;
   let o: unknown;
   try {
     o = JSON.parse(text.slice(3));
@@ -110,10 +108,9 @@ export function parseSyncRecord(text: string | null | undefined): SyncRecord | u
   }
   if (!o || typeof o !== "object" || Array.isArray(o)) return undefined;
   const obj = o as Record<string, unknown>;
-  if (m[1] === "v2") return { pc: asProjection(obj), updated: str(obj.updated), rows: str(obj.rows) };
-  if (!obj.pc || typeof obj.pc !== "object") return undefined;
+  const pc = obj.pc && typeof obj.pc === "object" ? asProjection(obj.pc as Record<string, unknown>) : asProjection({});
   const crm = Array.isArray(obj.crm) && obj.crm.length > 0 && obj.crm.every((x) => typeof x === "string") ? (obj.crm as string[]) : undefined;
-  return { pc: asProjection(obj.pc as Record<string, unknown>), crm, updated: str(obj.updated), rows: str(obj.rows) };
+  return { pc, crm, updated: str(obj.updated), rows: str(obj.rows) };
 }
 
 /** True when a row's synced columns are what the record says the sync last saw: a trigger firing that starts no run. */

@@ -49,6 +49,8 @@ export interface WdlSources {
    * expression repeats the lists or the transforms.
    */
   facts?: string;
+  /** Expressions that give a fact's value outright (e.g. a Compose's output). */
+  factExpressions?: Partial<Readonly<Record<FactName, string>>>;
 }
 
 /** Facts that need a lookup table: left out of the facts object and computed only where a message needs them. */
@@ -125,6 +127,8 @@ function transform(expr: string, t: Transform, src: WdlSources): string {
 
 /** The expression of a fact's value (a string fact is never null: '' stands for empty). */
 export function factExpression(name: FactName, src: WdlSources): string {
+  const given = src.factExpressions?.[name];
+  if (given) return given;
   if (src.facts && !MESSAGE_ONLY_FACTS.has(name)) return `${src.facts}?[${wdlString(name)}]`;
   const spec: FactSpec = FACTS[name];
   const from = spec.from;
@@ -226,4 +230,16 @@ export function ruleExpressions(src: WdlSources, language: number = DEFAULT_LANG
 export function failuresTextExpression(src: WdlSources, separator = " ", language: number = DEFAULT_LANGUAGE): string {
   const parts = ruleExpressions(src, language).map((r) => call("if", r.condition, call("concat", r.message, wdlString(separator)), "''"));
   return call("join", call("createArray", ...parts), "''");
+}
+
+/**
+ * The same, in two steps that keep every expression short: one [rule id, expression] per rule (its
+ * message and the separator when it fails, '' when it passes) for a Compose, then the text from that
+ * Compose's output (`failures` names it), in rule order.
+ */
+export function failureMessagesObject(src: WdlSources, separator = " ", language: number = DEFAULT_LANGUAGE): Array<[RuleId, string]> {
+  return ruleExpressions(src, language).map((r): [RuleId, string] => [r.id, call("if", r.condition, call("concat", r.message, wdlString(separator)), "''")]);
+}
+export function failuresTextFromObject(failures: string): string {
+  return call("concat", ...(RULES as readonly RuleSpec[]).map((r) => `${failures}?[${wdlString(r.id)}]`));
 }

@@ -136,21 +136,3 @@ describe("Dataverse: one item/<column> key per column; Row ID is the row's GUID"
     expect(bad.sent).toBe(0);
   });
 });
-
-describe("the temporary issue-11 opt-out", () => {
-  it("turns exactly the listed rules into warnings, and lets the same shapes through at run time", async () => {
-    const f = flow({ Write: call(DV, "UpdateRecord", { entityName: "accounts", recordId: "@triggerBody()?['key']", item: { name: "x" } }), Patch: call(PC, "PatchReferralById", { id: "R", Referral: [], "if-match": "e" }) });
-    const p = lintFlow(f, { allowIssue11Defects: true });
-    expect(p.map((x) => [x.code, x.severity])).toEqual([
-      ["dataverse-item-object", "warning"],
-      ["openapi-unknown-parameter", "error"],
-    ]);
-    const lenient = makeRunner({ allowIssue11Defects: true }).runner;
-    lenient.createConnection({ id: `conn-${DV}`, apiName: DV, parameters: { environmentUrl: stub.url, token: "t" } });
-    const g = flow({ Write: call(DV, "UpdateRecord", { entityName: "accounts", recordId: "@triggerBody()?['key']", item: { name: "x" } }) });
-    const before = stub.requests.length;
-    const { run: r } = await runOnce(lenient, await activate(lenient, g), { key: "accountnumber='A-1'" });
-    expectRunStatus(r, "Succeeded");
-    expect(stub.requests.slice(before).map((x) => `${x.method} ${decodeURIComponent(x.path)}`)).toEqual(["PATCH /api/data/v9.2/accounts(accountnumber='A-1')"]);
-  });
-});

@@ -86,13 +86,3 @@ describe("lint", () => {
   });
 });
 
-it("the temporary issue-11 opt-out reads an absent value as Anyone", async () => {
-  const lenient = await startFlowRunner({ sleepScale: 0, allowIssue11Defects: true });
-  try {
-    const url = await turnOn(http(), lenient.runner);
-    expect(url).toContain("&sig=");
-    expect(await answer(await post(url))).toEqual({ status: 202, code: undefined });
-  } finally {
-    await lenient.close();
-  }
-});

@@ -7,12 +7,6 @@
  *   shared_commondataserviceforapps  environmentUrl = the Dataverse emulator, its token
  *   shared_partnercenterref          baseUrl = the Partner Center emulator (Referrals API), its token
  *   shared_partnercenterevents       baseUrl = the Partner Center emulator (webhook registration API), its token
- *   shared_webcontents               baseResourceUrl = the emulator standing in for the host the
- *                                    reference is bound to in production (schema.ts CONNECTION_REFERENCES:
- *                                    api.partner.microsoft.com → Referrals API, api.partnercenter.microsoft.com
- *                                    → webhook registration API; both are the Partner Center emulator), and
- *                                    resourceUri = that production host: the runner refuses calls to a
- *                                    Partner Center resource through this connector, as the cloud would
  *
  * Connection ids are fixed (`sandbox-<reference logical name>`) so a reference bound in saved state
  * still names a connection after a restart (the runner keeps no state; the connection is re-created).

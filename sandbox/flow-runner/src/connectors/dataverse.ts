@@ -37,7 +37,6 @@ function keySegment(call: ConnectorCall, recordId: Value, op: string): string {
   const s = String(recordId ?? "").trim();
   if (GUID.test(s)) return `(${s.replace(/[{}]/g, "").toLowerCase()})`;
   // Waived only by the temporary issue-11 opt-out (contract rule rowIdIsGuid refuses it otherwise).
-  if (ALTERNATE_KEY.test(s) && call.allows?.("dataverse-row-id")) return `(${s})`;
   throw new ConnectorError(`The '${op}' operation expects 'recordId' (Row ID) to be the row's GUID; it is '${s}'.`);
 }
 

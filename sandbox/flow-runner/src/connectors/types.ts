@@ -24,11 +24,6 @@ export interface ConnectorCall {
   parameters: Record<string, Value>;
   correlationId: string;
   http: HttpClient;
-  /**
-   * Whether a strict rule is waived for this call (only the temporary issue-11 opt-out waives any;
-   * see issue-11-allowance.ts). Absent: nothing is waived.
-   */
-  allows?: (rule: string) => boolean;
 }
 
 export class ConnectorError extends Error {
@@ -62,7 +57,7 @@ export interface Connector {
 export function enforceContract(connector: Pick<Connector, "contracts" | "displayName">, call: ConnectorCall): void {
   const op = connector.contracts.get(call.operationId);
   if (!op) throw new ConnectorError(`The ${connector.displayName} connector has no operation '${call.operationId}'.`, 400, "OperationNotFound");
-  const violations = checkParameters(op, call.parameters, "run").filter((v) => !call.allows?.(v.code));
+  const violations = checkParameters(op, call.parameters, "run");
   if (violations.length) {
     throw new ConnectorError(`The inputs of the '${call.operationId}' operation are not valid: ${violations.map((v) => v.message).join(" ")}`, 400, "OpenApiOperationParameterValidationFailed");
   }

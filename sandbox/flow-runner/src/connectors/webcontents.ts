@@ -90,7 +90,7 @@ export const webContentsConnector: Connector = {
     }
     enforceContract(webContentsConnector, call);
     const host = resourceHost(call);
-    if (PARTNER_CENTER_HOSTS.includes(host) && !call.allows?.("webcontents-not-preauthorized")) return notPreauthorized(host);
+    if (PARTNER_CENTER_HOSTS.includes(host)) return notPreauthorized(host);
     const p = call.parameters;
     const request = unflatten(p, "request") ?? {};
     const method = String(request.method ?? requireParam(p, "request/method", "InvokeHttp")).toUpperCase();

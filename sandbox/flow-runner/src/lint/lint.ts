@@ -25,7 +25,6 @@ import { collectCalls, Expr, parseTemplate } from "../expression/parser";
 import { conditionStrings } from "../engine/conditions";
 import { HANDLERS } from "../engine/executor";
 import type { ActionDefinition, FlowFile, TriggerDefinition, WorkflowDefinition } from "../engine/types";
-import { allowsFor } from "../issue-11-allowance";
 import { lintTriggerAuthentication } from "../service/trigger-auth";
 import { checkDefinitionLimits } from "./limits";
 import { walkActions, type ActionInfo } from "./walk";
@@ -49,11 +48,6 @@ export interface LintContext {
   connectionReferences?: readonly string[];
   /** Environment variable schema names the solution defines. When given, each parameter's metadata.schemaName must be one of them. */
   environmentVariables?: readonly string[];
-  /**
-   * TEMPORARY (issue 11): report the rules today's shipped flows break as warnings, not errors
-   * (issue-11-allowance.ts lists them). Remove once the flows are rewritten.
-   */
-  allowIssue11Defects?: boolean;
 }
 
 export const IMPLEMENTED_TRIGGERS = ["Request", "Recurrence", "OpenApiConnectionWebhook"] as const;
@@ -63,9 +57,8 @@ const ACTION_REF_FUNCS = new Set(["body", "outputs", "actions", "actionbody", "a
 
 export function lintFlow(flowJson: unknown, context: LintContext = {}): LintProblem[] {
   const problems: LintProblem[] = [];
-  const allows = allowsFor(context.allowIssue11Defects);
   const add = (path: string, code: string, message: string, severity: "error" | "warning" = "error") =>
-    problems.push(severity === "error" && allows(code) ? { path, message: `${message} (allowed until issue 11 rewrites the flows)`, severity: "warning", code } : { path, message, severity, code });
+    problems.push({ path, message, severity, code });
 
   const root = (typeof flowJson === "string" ? safeParse(flowJson, add) : flowJson) as Partial<FlowFile> & { definition?: WorkflowDefinition };
   if (!root || typeof root !== "object") {

@@ -16,7 +16,6 @@ import { RunStore } from "../engine/history";
 import { countRequests } from "../engine/requests";
 import { validateSchema } from "../engine/schema";
 import { ActionDefinition, FlowFile, RunRecord, TriggerDefinition, TriggerRecord, WorkflowDefinition } from "../engine/types";
-import { allowsFor } from "../issue-11-allowance";
 import { waitingRunCap } from "../lint/limits";
 import { formatProblems, lintFlow } from "../lint/lint";
 import { DataverseClient, DataverseError } from "./dataverse-client";
@@ -53,11 +52,6 @@ export interface FlowRunnerOptions {
    * ("Any user in my tenant", the default) accepts a call only with one of them. Default: none.
    */
   tenantTokens?: Record<string, string>;
-  /**
-   * TEMPORARY (issue 11): let the shipped flows' known defects through (issue-11-allowance.ts).
-   * Remove once the flows are rewritten.
-   */
-  allowIssue11Defects?: boolean;
 }
 
 export class FlowServiceError extends Error {
@@ -139,11 +133,9 @@ export class FlowRunner {
   private runCounter = 0;
   private readonly http: HttpClient;
   /** Whether a strict rule is waived (only by the temporary issue-11 opt-out). */
-  readonly allows: (rule: string) => boolean;
   dataverse?: DataverseClient;
 
   constructor(readonly options: FlowRunnerOptions = {}) {
-    this.allows = allowsFor(options.allowIssue11Defects);
     this.key = options.signingKey ?? randomUUID() + randomUUID();
     this.http = options.http ?? httpRequest;
     this.runs = new RunStore(options.maxRuns ?? 2000);
@@ -267,7 +259,7 @@ export class FlowRunner {
     this.validateTrigger(wid, triggerName, trigger);
 
     // the template
-    const problems = lintFlow(file, { allowIssue11Defects: this.options.allowIssue11Defects }).filter((p) => p.severity === "error");
+    const problems = lintFlow(file).filter((p) => p.severity === "error");
     if (problems.length) {
       throw new FlowServiceError(400, "InvalidTemplate", armMessage("InvalidTemplate", `The template validation failed for flow '${name}':\n${formatProblems(problems.slice(0, 10))}${problems.length > 10 ? `\n… and ${problems.length - 10} more` : ""}`));
     }
@@ -427,7 +419,7 @@ export class FlowRunner {
 
   /** "Who can trigger the flow?" of an HTTP request trigger (the opt-out reads an absent value as Anyone). */
   httpAuthentication(t: TriggerDefinition) {
-    return triggerAuthentication(t, this.allows("trigger-authentication-default"));
+    return triggerAuthentication(t);
   }
 
   /**
@@ -871,7 +863,7 @@ export class FlowRunner {
     const api = r.apiId ? apiNameOf(r.apiId) : c.apiName;
     if (api !== c.apiName) throw new ConnectorError(`The action calls API '${api}' through connection '${c.id}', which is a '${c.apiName}' connection.`, 400, "ConnectionApiMismatch");
     const connector = CONNECTORS.get(c.apiName)!;
-    return connector.invoke({ connection: c, operationId: r.operationId, parameters: r.parameters, correlationId: r.correlationId, http: this.http, allows: this.allows });
+    return connector.invoke({ connection: c, operationId: r.operationId, parameters: r.parameters, correlationId: r.correlationId, http: this.http });
   }
 
   /** Wait for every run in progress (tests call this before closing). */

@@ -56,14 +56,14 @@ export function isHttpRequestTrigger(t: TriggerDefinition | undefined): boolean 
  * The trigger's authentication. `allowDefault` (the temporary issue-11 opt-out) reads an absent
  * value as "All", as the flows written before the rule expect.
  */
-export function triggerAuthentication(t: TriggerDefinition, allowDefault = false): TriggerAuthentication {
+export function triggerAuthentication(t: TriggerDefinition): TriggerAuthentication {
   const raw = t.inputs?.triggerAuthenticationType;
   const type = TRIGGER_AUTHENTICATION_TYPES.find((x) => x.toLowerCase() === String(raw ?? "").toLowerCase());
   const users = String(t.inputs?.triggerAllowedUsers ?? "")
     .split(/[;,]/)
     .map((u) => u.trim().toLowerCase())
     .filter(Boolean);
-  if (raw === undefined || raw === null || raw === "") return { type: allowDefault ? "All" : "Tenant", allowedUsers: [], defaulted: true };
+  if (raw === undefined || raw === null || raw === "") return { type: "Tenant", allowedUsers: [], defaulted: true };
   return { type: type ?? "Tenant", allowedUsers: users, defaulted: false };
 }
 

@@ -10,8 +10,7 @@
  * environment variables). Problems about those references are reported by flow-references, with a
  * fix naming the missing component, so this rule leaves them out rather than print each twice; a
  * flow whose JSON does not parse, or that has no properties.definition, is flow-references' too.
- * Only errors are reported, not warnings (a setting with no effect; and, TEMPORARILY, the strict
- * rules the flows written before issue 11 break, which allowIssue11Defects downgrades).
+ * Only errors are reported, not warnings (a setting with no effect).
  */
 import { lintFlow, type LintProblem } from "../../../../sandbox/flow-runner/src/lint/lint";
 import { connectionReferences, envVarDefinitions, flowDocuments, isDeclaredDependency, workflows } from "../../solution/components";
@@ -78,8 +77,6 @@ export const flowLint: CheckRule = {
       workflows: (id: string) => names.get(normGuid(id)) ?? (isDeclaredDependency(pkg, "29", id) ? id : undefined),
       connectionReferences: connectionReferences(pkg).map((c) => attr(c, "connectionreferencelogicalname") ?? ""),
       environmentVariables: envVarDefinitions(pkg).map((d) => d.schemaName),
-      // TEMPORARY (issue 11): the shipped flows still break some strict rules; remove with the flows' rewrite.
-      allowIssue11Defects: true,
     };
     for (const { workflow: wf, part, doc: parsed } of flowDocuments(pkg)) {
       if (!parsed.ok) continue; // flow-references reports it
