@@ -292,5 +292,22 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
       ["name", name(false)],
     ]),
   );
-  steps.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression(staged)), valid, invalid));
+  // ---- only what Partner Center does not take by update changed: nothing to ask Partner Center -------
+  const keptOnly = new Steps();
+  const kept = concat(...SYNC_FIELDS.filter((f) => FIELD_POLICY[f] === "crmOnCreate").map((f) => iff(equals(C(f), A(f)), lit(""), lit(`${FIELD_LABELS[f]}, `))));
+  keptOnly.add(
+    "Record_the_kept_change",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, iff(equals(prop(o, OPPORTUNITY.syncStatus), String(SyncStatus.Error)), String(SyncStatus.Synced), str(prop(o, OPPORTUNITY.syncStatus)))],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Info", "update", iff(call("empty", kept), lit("No change Partner Center takes."), concat(lit("Kept in the CRM only (Partner Center does not take it by update): "), call("trim", call("replace", concat(kept, lit("|")), lit(", |"), lit(""))), lit(".")))))],
+      [OPPORTUNITY.syncHash, recordText({ pc: call("setProperty", call("setProperty", prop(check, "agreed", "pc"), lit("name"), C("name")), lit("help"), C("help")), crm: prop(check, "key"), updated: prop(check, "agreed", "updated"), rows: prop(check, "rows") })],
+      ["name", name(true)],
+    ]),
+  );
+  const elsewhere = new Steps();
+  elsewhere.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression(staged)), keptOnly, invalid));
+  // Partner Center is read only when the rules pass and the CRM changed something it takes (or no agreement exists yet).
+  const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate");
+  const crmChanged = call("or", equals(prop(check, "agreed", "pc"), "null"), ...sendable.map((f) => not(equals(C(f), A(f)))));
+  steps.add("If_Partner_Center_may_need_a_change", condition(and(not(anyRuleFailsExpression(staged)), crmChanged), valid, elsewhere));
 }

@@ -421,6 +421,8 @@ export function computeColumns(entity: EntityMeta, row: Row): void {
       row[a.logicalName] = parts.length ? parts.join(" ") : null;
     }
   }
+  // Owning User mirrors a user Owner (owners here are always users), as Dataverse fills it.
+  if ("owninguser" in entity.attributes && "ownerid" in entity.attributes) row.owninguser = isLookupValue(row.ownerid) ? { ...row.ownerid, entity: "systemuser" } : null;
 }
 
 export const lookupAttributes = (entity: EntityMeta): AttributeMeta[] => Object.values(entity.attributes).filter(isLookupType);

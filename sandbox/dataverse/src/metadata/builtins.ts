@@ -98,6 +98,7 @@ const systemCols = (e: string, ownership: EntityMeta["ownershipType"]): Attribut
   if (ownership === "UserOwned") {
     list.push(
       col(e, "ownerid", "Owner", "Owner", { targets: ["systemuser"], requiredLevel: "SystemRequired" }),
+      c.lookup("owninguser", "Owning User", ["systemuser"], ro),
       c.lookup("owningbusinessunit", "Owning Business Unit", ["businessunit"], ro),
     );
   }
@@ -268,6 +269,7 @@ export function builtinModel(): MetadataModel {
       rel(`lk_${def.logicalName}_createdby`, "systemuser", "systemuserid", def.logicalName, "createdby", "createdby", `lk_${def.logicalName}_createdby`),
       rel(`lk_${def.logicalName}_modifiedby`, "systemuser", "systemuserid", def.logicalName, "modifiedby", "modifiedby", `lk_${def.logicalName}_modifiedby`),
       rel(`owner_${def.logicalName}`, "systemuser", "systemuserid", def.logicalName, "ownerid", "ownerid", `owner_${def.logicalName}`),
+      rel(`user_${def.logicalName}`, "systemuser", "systemuserid", def.logicalName, "owninguser", "owninguser", `user_${def.logicalName}`),
       rel(`business_unit_${def.logicalName}`, "businessunit", "businessunitid", def.logicalName, "owningbusinessunit", "owningbusinessunit", `business_unit_${def.logicalName}`),
     );
     return t;
@@ -1005,6 +1007,7 @@ export function customTableSystemParts(
   if (ownership === "UserOwned") {
     relationships.push(
       rel(`owner_${logicalName}`, "systemuser", "systemuserid", logicalName, "ownerid", "ownerid", `owner_${logicalName}`),
+      rel(`user_${logicalName}`, "systemuser", "systemuserid", logicalName, "owninguser", "owninguser", `user_${logicalName}`),
       rel(`business_unit_${logicalName}`, "businessunit", "businessunitid", logicalName, "owningbusinessunit", "owningbusinessunit", `business_unit_${logicalName}`),
     );
   }
