@@ -219,12 +219,10 @@ export class SolutionImporter {
     for (const w of sol.workflows) if (!workflowRoots.has(w.id)) throw notRoot(w.id, COMPONENT.Workflow);
     for (const w of sol.webResources) if (!webResourceRoots.has(w.name.toLowerCase())) throw notRoot(w.name, COMPONENT.WebResource);
     for (const c of sol.customControls) if (!controlRoots.has(c.name.toLowerCase())) throw notRoot(c.name, COMPONENT.CustomControl);
-    const envVarRoots = roots(COMPONENT.EnvironmentVariableDefinition);
-    const envVars = sol.environmentVariables.filter((v) => {
-      if (envVarRoots.has(v.schemaName.toLowerCase())) return true;
-      warnings.push(`Environment variable definition ${v.schemaName} has no RootComponent of type 380 and was not imported.`);
-      return false;
-    });
+    // Environment variable definitions travel in environmentvariabledefinitions/ and join the
+    // solution with or without a type-380 RootComponent: real exports list none (none of the 21
+    // pnp/powerplatform-samples exports that ship definitions does) and import them.
+    const envVars = sol.environmentVariables;
 
     // ---- publisher prefix -----------------------------------------------------------------------
     const prefixError = (kind: string, name: string) =>
