@@ -2,7 +2,7 @@
  * `[Content_Types].xml`, the OPC part list Dataverse requires at the zip root.
  *
  * Written as `pac solution pack` writes it (pnp/powerplatform-samples
- * samples/contoso-school/solution/contoso-school.zip, and 61 more of that repository's 67 zips):
+ * samples/contoso-school/solution/ContosoSchool.zip, and 61 more of that repository's 67 zips):
  * UTF-8 BOM, XML declaration, one line, one `Default` per file extension in the order extensions
  * first appear in the zip, then one `Override` per part without an extension (web resource files are
  * stored extension-less). `xml` is `text/xml` (62 of 67 there; SolutionPackager 9.1.1.146 writes the

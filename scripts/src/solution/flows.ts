@@ -17,7 +17,7 @@ export interface FlowMetadata {
   description?: string;
   /**
    * 1/2 = on, the default: flows ship on, as 44 of the 45 flows in pnp/powerplatform-samples' exports
-   * do (e.g. samples/contoso-school/solution/contoso-school.zip, "Send notifications"). Import turns
+   * do (e.g. samples/contoso-school/solution/ContosoSchool.zip, "Send notifications"). Import turns
    * such a flow on once its connection references have connections (children before parents);
    * until then it stays off. 0/1 = off (draft).
    */

@@ -8,7 +8,7 @@
  * Microsoft's tools"). Every choice below names the real artifact it follows.
  *
  * ZIP SHAPE (what pac writes; 62 of the 67 zips in pnp/powerplatform-samples, e.g.
- * samples/contoso-school/solution/contoso-school.zip; the other 5 are straight Dataverse exports):
+ * samples/contoso-school/solution/ContosoSchool.zip; the other 5 are straight Dataverse exports):
  * - entries customizations.xml, solution.xml, the other parts (sorted by path), [Content_Types].xml;
  *   every entry stamped 1980-01-01 00:00 and no directory entries, so the same source gives the same bytes;
  * - solution.xml and customizations.xml with UTF-8 BOM, XML declaration, two-space indentation and
@@ -19,7 +19,7 @@
  * ROOT COMPONENTS (Other/Solution.xml, kept in SolutionPackager's order): every entity, role, flow,
  * web resource, control and global choice. No type 380 for environment variable definitions: none
  * of the 21 pnp exports that ship definitions lists one (e.g. samples/contoso-school/solution/
- * contoso-school.zip, 2 definitions), and SolutionPackager warns that such a root component is "not
+ * ContosoSchool.zip, 2 definitions), and SolutionPackager warns that such a root component is "not
  * defined in customizations". Connection references: none either (reference §2.2, [C]).
  *
  * SYSTEM TABLES WE EXTEND (lead, opportunity: behavior 2, no views shipped): no <SavedQueries>
@@ -166,7 +166,7 @@ export function packageToZip(pkg: SolutionPackage): Uint8Array {
   const parts = [...pkg.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // Entry order as pac and SolutionPackager write it: customizations.xml, solution.xml, the parts,
   // [Content_Types].xml last (62 of pnp/powerplatform-samples' 67 zips, e.g. samples/contoso-school/
-  // solution/contoso-school.zip). The parts are sorted by path so the same source gives the same bytes.
+  // solution/ContosoSchool.zip). The parts are sorted by path so the same source gives the same bytes.
   const entries: ZipEntry[] = [
     { path: CUSTOMIZATIONS_XML, data: serializeXmlBytes({ ...pkg.customizations, prolog: [] }, ZIP_STYLE) },
     { path: SOLUTION_XML, data: serializeXmlBytes({ ...pkg.solution, prolog: [] }, ZIP_STYLE) },

@@ -395,7 +395,7 @@ export interface SerializeOptions {
 /**
  * solution.xml and customizations.xml inside our zips, as `pac solution pack` / SolutionPackager write
  * them: UTF-8 BOM, `<?xml version="1.0" encoding="utf-8"?>`, two-space indentation, LF (pac and
- * SolutionPackager on Linux; pnp/powerplatform-samples samples/contoso-school/solution/contoso-school.zip
+ * SolutionPackager on Linux; pnp/powerplatform-samples samples/contoso-school/solution/ContosoSchool.zip
  * and 61 more of its 67 zips). A zip exported straight from Dataverse has no BOM or declaration and
  * CRLF (samples/dynamic-forms/solution/DynamicFormsSample_1_0_0_1.zip); import takes both.
  */

@@ -40,7 +40,7 @@ function expectProblem(ps: Problem[], rule: string, message: RegExp, file?: RegE
 
 it("the source with its build outputs passes every rule", () => {
   expect(problems(fresh(true))).toEqual([]);
-  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names"]);
+  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "schema", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names"]);
 });
 
 describe("root-files", () => {

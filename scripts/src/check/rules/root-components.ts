@@ -71,7 +71,7 @@ const RESOLVERS: Record<string, Resolver> = {
 const NOT_ROOTS: Record<string, { what: string; evidence: string; fix: string }> = {
   "380": {
     what: "an environment variable definition",
-    evidence: "none of the 21 exports with definitions in pnp/powerplatform-samples lists one (e.g. samples/contoso-school/solution/contoso-school.zip), and SolutionPackager 9.1.1.146 warns that it is \"not defined in customizations\"",
+    evidence: "none of the 21 exports with definitions in pnp/powerplatform-samples lists one (e.g. samples/contoso-school/solution/ContosoSchool.zip), and SolutionPackager 9.1.1.146 warns that it is \"not defined in customizations\"",
     fix: "remove the RootComponent: the definition joins the solution from environmentvariabledefinitions/<schema>/environmentvariabledefinition.xml",
   },
 };
