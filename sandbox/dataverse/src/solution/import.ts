@@ -17,6 +17,14 @@ export interface ImportOptions {
   overwriteUnmanagedCustomizations: boolean;
   publishWorkflows: boolean;
   importJobId?: string;
+  /**
+   * ComponentParameters' connection references (pac's deployment settings): logical name (lower
+   * case) → connection id, bound before the flows shipped on are turned on ("During solution import
+   * … a connection is provided for all the connection references so any referencing flows can be
+   * turned on automatically after the import completes", powerapps-docs
+   * maker/data-platform/create-connection-reference.md).
+   */
+  connectionBindings?: Map<string, string>;
 }
 
 export interface ImportResult {
@@ -492,6 +500,10 @@ export class SolutionImporter {
       }
     }
 
+    for (const name of opts.connectionBindings?.keys() ?? []) {
+      if (!sol.connectionReferences.some((c) => c.logicalName.toLowerCase() === name))
+        throw importError(ErrorCodes.InvalidArgument, `ComponentParameters names the connection reference '${name}', which solution ${sol.uniqueName} does not ship.`);
+    }
     for (const c of sol.connectionReferences) {
       let id = stableGuid(`connref:${c.logicalName.toLowerCase()}`);
       let existing: Row | undefined;
@@ -510,6 +522,7 @@ export class SolutionImporter {
         promptingbehavior: c.promptingBehavior ?? null,
         ismanaged: managedRows,
         ...(existing ? {} : { statecode: c.stateCode, statuscode: c.statusCode }),
+        ...(opts.connectionBindings?.has(c.logicalName.toLowerCase()) ? { connectionid: opts.connectionBindings.get(c.logicalName.toLowerCase())! } : {}),
       });
       addComponent(COMPONENT.ConnectionReference, id, c.logicalName);
     }
