@@ -18,8 +18,10 @@ export interface FlowMetadata {
   /**
    * 1/2 = on, the default: flows ship on, as 44 of the 45 flows in pnp/powerplatform-samples' exports
    * do (e.g. samples/contoso-school/solution/ContosoSchool.zip, "Send notifications"). Import turns
-   * such a flow on once its connection references have connections (children before parents);
-   * until then it stays off. 0/1 = off (draft).
+   * such a flow on when its connection references have connections ("a connection is provided for all
+   * the connection references so any referencing flows can be turned on automatically after the
+   * import completes", powerapps-docs maker/data-platform/create-connection-reference.md), children
+   * before parents; otherwise it stays off until an admin turns it on. 0/1 = off (draft).
    */
   stateCode?: 0 | 1;
   introducedVersion?: string;
