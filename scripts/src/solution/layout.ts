@@ -13,6 +13,13 @@
  * Split files carry `xmlns:xsi` on their root; it is removed when merged, added when split.
  * Any other file in the folder is carried into the zip at the same path (and back on unpack).
  *
+ * As SolutionPackager does (9.1.1.146, checked by packing and extracting our zips with it):
+ * components are found by listing the folder itself; files are read through the mapping file
+ * (./mapfile.ts), which redirects reads and never adds components; a control is read from
+ * Controls/<name>/ only. packageToFolder writes what its Extract writes, byte for byte but for line
+ * ends (LF here, CRLF from .NET on Windows): RootComponents sorted, every entity's RibbonDiff.xml,
+ * `_managed` variants for /packagetype:Both and for a managed zip alone.
+ *
  * Merge order is deterministic (sorted by the key noted on SPLIT below), so the same folder always
  * packs to the same bytes, and packing what `unpack` wrote gives the zip back byte for byte.
  */
