@@ -12,7 +12,7 @@ import { getJson } from "../http";
 import { type EntityMeta, isLookup } from "../metadata";
 import { ANNOTATIONS, API } from "../webapi-url";
 import type { XrmGridControl } from "../xrm/control";
-import { FORMATTED, selectName } from "../xrm/values";
+import { cellText, FORMATTED, selectName } from "../xrm/values";
 import { webApi } from "../xrm/webapi";
 
 export interface SubgridDeps {
@@ -38,7 +38,7 @@ export function renderSubgrid(d: SubgridDeps): HTMLElement {
   const columns = (d.view?.columns ?? [{ name: d.child.primaryName, width: 200 }]).map((c) => d.child.attributes.get(c.name)).filter((a) => !!a);
   const body = h("tbody");
   const status = h("p", { class: "grid-status" });
-  const picker = h("select", { "aria-label": `${d.pick?.table.displayName ?? "Row"} to add` });
+  const picker = h("select", { "aria-label": `${d.pick?.table.displayName ?? "Row"} to add to ${d.control.getLabel()}` });
   const addButton = h("button", { type: "button", class: "btn" }, `Add ${d.child.displayName}`);
   const table = h(
     "table",
@@ -62,10 +62,7 @@ export function renderSubgrid(d: SubgridDeps): HTMLElement {
     return rows;
   }
 
-  function cell(a: (typeof columns)[number], row: Record<string, unknown>): string {
-    const name = selectName(a);
-    return String(row[name + FORMATTED] ?? row[name] ?? "");
-  }
+  const cell = (a: (typeof columns)[number], row: Record<string, unknown>): string => cellText(a, row);
 
   async function reload(): Promise<void> {
     if (!d.parentId()) {

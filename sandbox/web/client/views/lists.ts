@@ -7,7 +7,7 @@ import { h } from "../dom";
 import { getJson } from "../http";
 import { entityMeta } from "../metadata";
 import { ANNOTATIONS, API } from "../webapi-url";
-import { FORMATTED, selectName } from "../xrm/values";
+import { cellText, selectName } from "../xrm/values";
 
 export interface ListConfig {
   entity: string;
@@ -42,7 +42,6 @@ export async function listPage(main: HTMLElement, config: ListConfig): Promise<(
   const select = [meta.primaryId, ...columns.map(selectName)].join(",");
   let timer: number | undefined;
   let stopped = false;
-  const show = (v: unknown, f: unknown): string => (f !== undefined && f !== null ? String(f) : v === null || v === undefined ? "" : String(v));
   async function refresh(): Promise<void> {
     window.clearTimeout(timer);
     try {
@@ -54,8 +53,7 @@ export async function listPage(main: HTMLElement, config: ListConfig): Promise<(
             "tr",
             null,
             columns.map((a, i) => {
-              const name = selectName(a);
-              const text = show(row[name], row[name + FORMATTED]);
+              const text = cellText(a, row);
               return i === 0 ? h("th", { scope: "row" }, h("a", { href: `#/${config.entity}/${row[meta.primaryId]}` }, text || "(no name)")) : h("td", { dataset: { column: a.logicalName } }, text);
             }),
           ),

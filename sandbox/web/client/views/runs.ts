@@ -110,8 +110,15 @@ function childRunId(outputs: unknown): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
+const FAILED = new Set(["Failed", "TimedOut", "Aborted"]);
+
+/** A step that failed, or holds one that did (so the path to every failure starts open). */
+function holdsFailure(a: ActionRecord): boolean {
+  return FAILED.has(a.status) || Object.values(a.actions ?? {}).some(holdsFailure) || (a.iterations ?? []).some((it) => FAILED.has(it.status) || Object.values(it.actions).some(holdsFailure));
+}
+
 function actionView(a: ActionRecord): HTMLElement {
-  const failed = a.status === "Failed" || a.status === "TimedOut";
+  const failed = holdsFailure(a);
   const nested = a.actions ? Object.values(a.actions) : [];
   const child = childRunId(a.outputs);
   const details = h(
@@ -143,7 +150,7 @@ function actionView(a: ActionRecord): HTMLElement {
             "div",
             { class: "step-children" },
             a.iterations.map((it) =>
-              h("details", { class: `step step-${it.status.toLowerCase()}`, open: it.status === "Failed" }, h("summary", null, statusBadge(it.status), ` Iteration ${it.index + 1} of ${a.iterations!.length}`), h("div", { class: "step-children" }, Object.values(it.actions).map(actionView))),
+              h("details", { class: `step step-${it.status.toLowerCase()}`, open: FAILED.has(it.status) || Object.values(it.actions).some(holdsFailure) }, h("summary", null, statusBadge(it.status), ` Iteration ${it.index + 1} of ${a.iterations!.length}`), h("div", { class: "step-children" }, Object.values(it.actions).map(actionView))),
             ),
           )
         : null,

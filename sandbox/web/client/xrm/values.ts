@@ -83,6 +83,22 @@ function entitySetOf(logicalName: string): string {
   return set;
 }
 
+/**
+ * A column's text in a list or grid: the Web API's formatted value, except dates and times, which
+ * the page shows in the user's time zone (the browser's) as the client does.
+ */
+export function cellText(a: AttributeMeta, row: Record<string, unknown>): string {
+  const name = selectName(a);
+  const raw = row[name];
+  if (a.type === "DateTime" && typeof raw === "string") {
+    const v = fromRow(a, row) as Date;
+    return isDateOnly(a) ? v.toLocaleDateString("en-US") : v.toLocaleString("en-US", { dateStyle: "short", timeStyle: "short" });
+  }
+  const formatted = row[name + FORMATTED];
+  if (formatted !== undefined && formatted !== null) return String(formatted);
+  return raw === null || raw === undefined ? "" : String(raw);
+}
+
 /** Two Xrm values are the same column value (dates by instant, lookups by id). */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
