@@ -8,7 +8,7 @@
  */
 import { announce, h } from "./dom";
 import { getJson } from "./http";
-import { installXrm, signIn } from "./xrm/global";
+import { installXrm, whenSignedIn } from "./xrm/global";
 import { LISTS, listPage } from "./views/lists";
 import { partnerCenterPage } from "./views/partner-center";
 import { recordPage } from "./views/record";
@@ -67,9 +67,11 @@ async function route(): Promise<void> {
 
 async function start(): Promise<void> {
   installXrm();
-  const info = document.getElementById("solution-info");
-  const [, about] = await Promise.all([signIn(), getJson<{ solution: { uniqueName: string; version: string; managed: boolean; source: string } }>("/_web/info")]);
-  if (info) info.textContent = `${about.solution.uniqueName} ${about.solution.version} (${about.solution.managed ? "managed" : "unmanaged"}) from ${about.solution.source}`;
+  void whenSignedIn();
+  void getJson<{ solution: { uniqueName: string; version: string; managed: boolean; source: string } }>("/_web/info").then((about) => {
+    const info = document.getElementById("solution-info");
+    if (info) info.textContent = `${about.solution.uniqueName} ${about.solution.version} (${about.solution.managed ? "managed" : "unmanaged"}) from ${about.solution.source}`;
+  });
   window.addEventListener("hashchange", () => void route());
   await route();
 }

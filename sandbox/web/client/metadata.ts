@@ -129,5 +129,36 @@ export function entityMeta(logicalName: string): Promise<EntityMeta> {
   return p;
 }
 
+const summaries = new Map<string, Promise<EntityMeta>>();
+
+/**
+ * A table's names only (entity set, primary id and name, display name; no columns): enough to list
+ * its rows in a lookup and bind to them. One request instead of the seven entityMeta makes.
+ */
+export function entitySummary(logicalName: string): Promise<EntityMeta> {
+  const key = logicalName.toLowerCase();
+  const full = cache.get(key);
+  if (full) return full;
+  let p = summaries.get(key);
+  if (!p) {
+    p = getJson<Record<string, unknown>>(`${API}EntityDefinitions(LogicalName='${key}')?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,DisplayName`).then((e) => {
+      entitySets.set(key, String(e.EntitySetName));
+      return {
+        logicalName: key,
+        entitySetName: String(e.EntitySetName),
+        primaryId: String(e.PrimaryIdAttribute),
+        primaryName: String(e.PrimaryNameAttribute),
+        displayName: labelText(e.DisplayName as Label) || key,
+        attributes: new Map(),
+        navigation: new Map(),
+        oneToMany: new Map(),
+      };
+    });
+    p.catch(() => summaries.delete(key));
+    summaries.set(key, p);
+  }
+  return p;
+}
+
 /** Whether a column holds a reference to another row. */
 export const isLookup = (a: AttributeMeta | undefined): boolean => !!a && (a.type === "Lookup" || a.type === "Customer" || a.type === "Owner");

@@ -21,10 +21,14 @@ export const controlInput = (page: Page, controlId: string): Locator => page.loc
 /** The Sync Status PCF control's badge text (Not synced, Pending, Synced, Error). */
 export const syncBadge = (page: Page): Locator => page.locator('[data-control="pcs_syncstatus"] .pcs-ss__label');
 
+/** The page's document as these in-page functions use it (this module compiles without the DOM library). */
+export type PageDocument = { querySelector(selector: string): { textContent: string | null } | null };
+export const pageDocument = (): PageDocument => (globalThis as unknown as { document: PageDocument }).document;
+
 /** Resolves when the Sync Status control shows `label` (exactly). */
 export async function waitForSyncStatus(page: Page, label: string, timeout = 30_000): Promise<void> {
   await page.waitForFunction(
-    (want) => document.querySelector('[data-control="pcs_syncstatus"] .pcs-ss__label')?.textContent?.trim() === want,
+    (want) => (globalThis as unknown as { document: PageDocument }).document.querySelector('[data-control="pcs_syncstatus"] .pcs-ss__label')?.textContent?.trim() === want,
     label,
     { timeout, polling: 50 },
   );

@@ -5,21 +5,23 @@
  * the Audit lines with their flow runs.
  *
  * While the page is open it takes what the sync writes back into the columns the user has not
- * edited: every 5 s, and every 500 ms after a save until the flows are done (no run in progress in
+ * edited: every 5 s, and every 250 ms after a save until the flows are done (no run in progress in
  * the run history and no change for 2.5 s; at most 90 s). Sandbox behaviour: the client itself
  * shows new values only after Refresh.
  */
 import type { FormBundle } from "../../src/assets";
 import { announce, h } from "../dom";
 import { getJson, HttpError } from "../http";
-import { type EntityMeta, entityMeta } from "../metadata";
+import { formCells } from "../../src/form-model";
+import { type EntityMeta, entityMeta, entitySummary } from "../metadata";
 import { API } from "../webapi-url";
 import { loadLibraries } from "../form/scripts";
+import { loadControl } from "../form/pcf-host";
 import { renderForm, type RenderedForm } from "../form/render";
 import type { LookupChoices } from "../form/inputs";
 import { SAVE_MODE } from "../xrm/events";
 import { FormRuntime } from "../xrm/form";
-import { formUrl, globalContext, setCurrentForm, signedInUser } from "../xrm/global";
+import { formUrl, globalContext, setCurrentForm, signedInUser, whenSignedIn } from "../xrm/global";
 import { braced, selectName } from "../xrm/values";
 import { webApi } from "../xrm/webapi";
 import { auditPanel } from "./audit-panel";
@@ -31,24 +33,23 @@ export interface Navigator {
 
 const AUDIT = "pcs_syncaudit";
 const LIST_OF: Record<string, string> = { opportunity: "#/opportunities", lead: "#/leads" };
-const FAST_MS = 500;
+const FAST_MS = 250;
 const SLOW_MS = 5000;
 const SETTLE_MS = 2500;
 const MAX_FAST_MS = 90_000;
 
-async function metadataFor(bundle: FormBundle, meta: EntityMeta): Promise<Map<string, EntityMeta>> {
+/**
+ * The other tables the form needs: each subgrid's table in full (its columns and lookups), and only
+ * the names of the tables the lookups point to (to list and bind their rows).
+ */
+async function relatedMetadata(bundle: FormBundle, meta: EntityMeta): Promise<Map<string, EntityMeta>> {
   const metas = new Map<string, EntityMeta>([[meta.logicalName, meta]]);
-  const want = async (names: Iterable<string>): Promise<void> => {
-    const missing = [...new Set(names)].filter((n) => n && !metas.has(n));
-    const read = await Promise.all(missing.map((n) => entityMeta(n).catch(() => undefined)));
-    for (const m of read) if (m) metas.set(m.logicalName, m);
-  };
-  const grids = [...bundle.form.header, ...bundle.form.tabs.flatMap((t) => t.columns.flatMap((c) => c.sections.flatMap((s) => s.cells)))]
-    .map((c) => c.control)
-    .filter((c) => c?.kind === "subgrid");
-  await want([...bundle.columns.flatMap((c) => meta.attributes.get(c)?.targets ?? []), ...grids.map((g) => g!.targetEntity)]);
-  // the tables a subgrid's Add picks from (its child table's lookups)
-  await want(grids.flatMap((g) => [...(metas.get(g!.targetEntity)?.attributes.values() ?? [])].flatMap((a) => a.targets ?? [])));
+  const grids = formCells(bundle.form).flatMap((c) => (c.control?.kind === "subgrid" ? [c.control.targetEntity] : []));
+  const full = await Promise.all(grids.map((g) => entityMeta(g).catch(() => undefined)));
+  for (const m of full) if (m) metas.set(m.logicalName, m);
+  const targets = new Set([...bundle.columns.flatMap((c) => meta.attributes.get(c)?.targets ?? []), ...full.flatMap((m) => [...(m?.attributes.values() ?? [])].flatMap((a) => a.targets ?? []))]);
+  const names = await Promise.all([...targets].filter((t) => !metas.has(t)).map((t) => entitySummary(t).catch(() => undefined)));
+  for (const m of names) if (m) metas.set(m.logicalName, m);
   return metas;
 }
 
@@ -69,15 +70,20 @@ async function lookupChoices(bundle: FormBundle, meta: EntityMeta, metas: Map<st
 const LEVEL_ICON: Record<string, string> = { ERROR: "✖", WARNING: "⚠", INFO: "ℹ" };
 
 export async function recordPage(main: HTMLElement, entity: string, id: string | null, nav: Navigator): Promise<() => void> {
-  const bundle = await getJson<FormBundle>(`/_web/forms/${entity}`);
-  const meta = await entityMeta(entity);
-  const [metas, row] = await Promise.all([
-    metadataFor(bundle, meta),
+  const [bundle, meta] = await Promise.all([getJson<FormBundle>(`/_web/forms/${entity}`), entityMeta(entity)]);
+  // the form's libraries and controls load while the data is read; the OnLoad waits for them below
+  const libraryErrors: string[] = [];
+  const libraries = loadLibraries(bundle.form.libraries, (m) => libraryErrors.push(m));
+  const controlBundles = Object.values(bundle.controls).map((c) => loadControl(c).catch(() => undefined));
+  const metasRead = relatedMetadata(bundle, meta);
+  const [row, metas, choices] = await Promise.all([
     id
       ? webApi.retrieveRecord(entity, id, `?$select=${[meta.primaryId, ...bundle.columns.map((c) => meta.attributes.get(c)).filter((a) => !!a).map((a) => selectName(a!))].join(",")}`)
       : Promise.resolve(null),
+    metasRead,
+    metasRead.then((m) => lookupChoices(bundle, meta, m)),
+    whenSignedIn(),
   ]);
-  const choices = await lookupChoices(bundle, meta, metas);
 
   const notifications = h("div", { class: "form-notifications", role: "region", "aria-label": "Form notifications", "aria-live": "polite" });
   const title = h("h1", { class: "record-title" });
@@ -220,7 +226,9 @@ export async function recordPage(main: HTMLElement, entity: string, id: string |
     window.clearTimeout(timer);
   });
 
-  await loadLibraries(bundle.form.libraries, (m) => form.setFormNotification(`Script error: ${m}`, "ERROR", "web.library"));
+  await libraries;
+  for (const m of libraryErrors) form.setFormNotification(`Script error: ${m}`, "ERROR", "web.library");
+  await Promise.all(controlBundles);
   await Promise.all(
     rendered.pcf.map((p) => p.mount().catch((e: Error) => form.setFormNotification(`The control could not be shown: ${e.message}`, "ERROR", "web.pcf"))),
   );

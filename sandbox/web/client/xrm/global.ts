@@ -23,8 +23,12 @@ let user: SignedInUser = { userId: "", userName: "", organizationId: "", busines
 export const signedInUser = (): SignedInUser => user;
 let currentForm: Record<string, unknown> | null = null;
 
+let signedIn: Promise<SignedInUser> | undefined;
+/** Resolves once signIn() has read the user (a page waits for it only where it needs the user). */
+export const whenSignedIn = (): Promise<SignedInUser> => (signedIn ??= signIn());
+
 /** WhoAmI and the user's name, once per page. */
-export async function signIn(): Promise<SignedInUser> {
+async function signIn(): Promise<SignedInUser> {
   const who = await getJson<{ UserId: string; OrganizationId: string; BusinessUnitId: string }>(`${API}WhoAmI`);
   const [row, org] = await Promise.all([
     getJson<{ fullname?: string }>(`${API}systemusers(${who.UserId})?$select=fullname`),
