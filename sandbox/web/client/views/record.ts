@@ -78,7 +78,7 @@ export async function recordPage(main: HTMLElement, entity: string, id: string |
   const metasRead = relatedMetadata(bundle, meta);
   const [row, metas, choices] = await Promise.all([
     id
-      ? webApi.retrieveRecord(entity, id, `?$select=${[meta.primaryId, ...bundle.columns.map((c) => meta.attributes.get(c)).filter((a) => !!a).map((a) => selectName(a!))].join(",")}`)
+      ? webApi.retrieveRecord(entity, id, `?$select=${[...new Set([meta.primaryId, meta.primaryName, ...bundle.columns.map((c) => meta.attributes.get(c)).filter((a) => !!a).map((a) => selectName(a!))])].join(",")}`)
       : Promise.resolve(null),
     metasRead,
     metasRead.then((m) => lookupChoices(bundle, meta, m)),
@@ -131,7 +131,7 @@ export async function recordPage(main: HTMLElement, entity: string, id: string |
   const audit = meta.attributes.has(AUDIT) ? auditPanel() : undefined;
   const primary = form.attributes.get(meta.primaryName);
   const showTitle = (): void => {
-    title.textContent = String(primary?.getValue() ?? "") || `New ${meta.displayName}`;
+    title.textContent = (primary ? String(primary.getValue() ?? "") : form.primaryValue) || `New ${meta.displayName}`;
   };
   for (const a of form.attributes.values()) {
     disposers.push(

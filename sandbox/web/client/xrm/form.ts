@@ -80,6 +80,8 @@ export class FormRuntime {
   readonly formNotifications = new Map<string, { message: string; level: Level }>();
   readonly model: FormModel;
   id: string;
+  /** The record's primary name as last read (also when the form does not show that column, e.g. a lead's fullname). */
+  primaryValue: string;
   private readonly onSaveHandlers: Handler[] = [];
   private readonly onPostSaveHandlers: Handler[] = [];
   private readonly onLoadHandlers: Handler[] = [];
@@ -97,6 +99,7 @@ export class FormRuntime {
   ) {
     this.model = bundle.form;
     this.id = row ? String(row[meta.primaryId] ?? "") : "";
+    this.primaryValue = row ? String(row[meta.primaryName] ?? "") : "";
     const host = { fireChange: (a: XrmAttribute) => this.fireChange(a), entity: () => this.context.data && (this.context.data as { entity: unknown }).entity };
     for (const column of bundle.columns) {
       const a = meta.attributes.get(column);
@@ -177,11 +180,13 @@ export class FormRuntime {
 
   /** The form's columns as a $select (lookups as _x_value). */
   private select(): string {
-    return [this.meta.primaryId, ...[...this.attributes.values()].map((a) => selectName(a.meta))].join(",");
+    return [...new Set([this.meta.primaryId, this.meta.primaryName, ...[...this.attributes.values()].map((a) => selectName(a.meta))])].join(",");
   }
 
   async readRow(): Promise<Record<string, unknown>> {
-    return webApi.retrieveRecord(this.meta.logicalName, this.id, `?$select=${this.select()}`);
+    const row = await webApi.retrieveRecord(this.meta.logicalName, this.id, `?$select=${this.select()}`);
+    this.primaryValue = String(row[this.meta.primaryName] ?? "");
+    return row;
   }
 
   /** Reads the record again; every column takes the saved value. Data OnLoad handlers run with `state`. */
