@@ -91,7 +91,9 @@ const pageOrigin = (req: IncomingMessage): string => `http://${req.headers.host 
 /** /api/data/v9.2/** → the Dataverse emulator's Web API with its token. */
 export async function proxyDataverse(req: IncomingMessage, res: ServerResponse, up: Upstreams["dataverse"]): Promise<void> {
   const body = await readBody(req);
-  const target = new URL(req.url ?? "/", up.url);
+  // the path as routed (dot segments resolved), so nothing outside /api/data/v9.2/ is reachable
+  const routed = new URL(req.url ?? "/", "http://web");
+  const target = new URL(routed.pathname + routed.search, up.url);
   await forward(res, {
     method: (req.method ?? "GET").toUpperCase(),
     url: target.toString(),

@@ -68,6 +68,20 @@ afterAll(async () => {
 });
 
 const call = (p: string, init: RequestInit = {}) => fetch(new URL(p, web.url), init);
+
+/** A request sent exactly as written (fetch would resolve dot segments and refuse a Host header). */
+function raw(method: string, p: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(web.url);
+    const req = require("node:http").request({ host: u.hostname, port: u.port, method, path: p, headers }, (res: import("node:http").IncomingMessage) => {
+      let b = "";
+      res.on("data", (c) => (b += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: b }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 const json = { "Content-Type": "application/json" };
 
 describe("every route is for local pages and tools only", () => {
@@ -85,16 +99,7 @@ describe("every route is for local pages and tools only", () => {
     const fromSite = await call(p, { method, headers: { ...json, Origin: "http://evil.example" }, body: method === "GET" ? undefined : "{}" });
     expect(fromSite.status).toBe(403);
     expect((await fromSite.json()).error.code).toBe("LocalOnlyOrigin");
-    // a raw request with another Host (fetch would not let us set it)
-    const rebinding = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = require("node:http").request(new URL(p, web.url), { method, headers: { Host: "attacker.example:80" } }, (res: import("node:http").IncomingMessage) => {
-        let b = "";
-        res.on("data", (c) => (b += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: b }));
-      });
-      req.on("error", reject);
-      req.end();
-    });
+    const rebinding = await raw(method, p, { Host: "attacker.example:80" });
     expect(rebinding.status).toBe(403);
     expect(JSON.parse(rebinding.body).error.code).toBe("LocalOnlyHost");
     if (method !== "GET") {
@@ -129,6 +134,18 @@ describe("the Dataverse Web API, through the web app", () => {
     expect(text).not.toContain(TOKEN);
     expect(res.headers.get("odata-entityid")).toBe(`${origin}/api/data/v9.2/opportunities(00000000-0000-0000-0000-000000000001)`);
     expect(res.headers.get("x-internal")).toBeNull();
+  });
+
+  it("reaches nothing outside the Web API, however the path is written", async () => {
+    const before = dv.seen.length;
+    for (const p of ["/api/data/v9.2/../../_emulator/reset", "/api/data/v9.2/%2e%2e/%2e%2e/_emulator/reset"]) {
+      const res = await raw("POST", p, json, "{}");
+      expect(res.status).toBe(405); // resolved to /_emulator/reset, not a route of the web app: never forwarded
+    }
+    expect(dv.seen.length).toBe(before);
+    // an encoded slash is not a separator: forwarded as written, inside /api/data/v9.2/
+    await raw("POST", "/api/data/v9.2/..%2f..%2f_emulator/reset", json, "{}");
+    expect(dv.seen.at(-1)!.url).toBe("/api/data/v9.2/..%2f..%2f_emulator/reset");
   });
 
   it("passes a write's body and the service's status through", async () => {

@@ -112,7 +112,7 @@ export async function recordPage(main: HTMLElement, entity: string, id: string |
       close: () => void (location.hash = LIST_OF[entity] ?? "#/opportunities"),
       scriptError: (message) => {
         console.error(`Script error: ${message}`);
-        form.setFormNotification(`Script error: ${message}`, "ERROR", `web.script.${message.length}.${message.slice(0, 40)}`);
+        form.setFormNotification(`Script error: ${message}`, "ERROR", `web.script ${message}`); // the same error shows once
       },
     },
     globalContext,
