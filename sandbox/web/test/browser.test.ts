@@ -145,7 +145,7 @@ describe("the seller's journey", () => {
 });
 
 describe("Microsoft shares a referral", () => {
-  it("shared on the Partner Center page, it appears in the opportunity list, synced, and accepting it comes across", async () => {
+  it("shared on the Partner Center page, it appears in the opportunity list, synced; accepting it, changing its value and closing it come across", async () => {
     const deal = "Northwind data platform (web)";
     await page.goto(`${web}#/partner-center`);
     await page.getByLabel("Deal name").fill(deal);
@@ -168,7 +168,18 @@ describe("Microsoft shares a referral", () => {
     await page.getByRole("button", { name: `Accept: ${deal}` }).click();
     await expect_(() => pcRow(deal).locator('[data-column="status"]').innerText(), "Active / Accepted");
     await page.getByRole("link", { name: "Opportunities" }).click();
-    await expect_(() => page.locator("tr", { has: page.getByRole("link", { name: `${deal} ✔` }) }).locator('[data-column="pcs_referralstatus"]').innerText(), "Active / Accepted", 30_000);
+    const crmRow = () => page.locator("tr", { has: page.getByRole("link", { name: `${deal} ✔` }) });
+    await expect_(() => crmRow().locator('[data-column="pcs_referralstatus"]').innerText(), "Active / Accepted", 30_000);
+
+    await page.getByRole("link", { name: "Partner Center", exact: true }).click();
+    await page.getByLabel(`New deal value for ${deal}`).fill("135000");
+    await page.getByRole("button", { name: `Change the value: ${deal}` }).click();
+    await expect_(() => pcRow(deal).locator('[data-column="value"]').innerText(), "135,000 USD");
+    await page.getByRole("button", { name: `Close as won: ${deal}` }).click();
+    await expect_(() => pcRow(deal).locator('[data-column="status"]').innerText(), "Closed / Won");
+    await page.getByRole("link", { name: "Opportunities" }).click();
+    await expect_(() => crmRow().locator('[data-column="pcs_referralstatus"]').innerText(), "Closed / Won", 30_000);
+    expect(await crmRow().locator('[data-column="estimatedvalue"]').innerText()).toBe("$135,000.00");
   });
 });
 
