@@ -3,7 +3,8 @@
  *
  * 1. Builds every build output whose project exists: the form script (webpack, when
  *    plugins-ts/webpack.config.js exists) and each PCF control (every pcf-controls/<Ctrl> holding a
- *    ControlManifest.Input.xml). The steps run side by side; flows need no build.
+ *    ControlManifest.Input.xml). The steps run side by side; flows need no build. The sandbox's web
+ *    app page (sandbox/web, not part of the solution) is bundled alongside, so `npm start` serves it.
  * 2. Copies each built PCF control into solution/src/Controls/<prefix>_<namespace>.<constructor>/,
  *    where SolutionPackager (and pac) read controls (./solution/stage-controls.ts). After these steps
  *    solution/src with solution/map.xml is what `pac solution pack` packs (README).
@@ -36,6 +37,13 @@ export function buildSteps(root: string): BuildStep[] {
       name: "form script (webpack)",
       command: process.execPath,
       args: [path.join(root, "node_modules", "webpack", "bin", "webpack.js"), "--config", "plugins-ts/webpack.config.js", "--mode", "production"],
+    });
+  }
+  if (fs.existsSync(path.join(root, "sandbox", "web", "webpack.config.js"))) {
+    steps.push({
+      name: "sandbox web app (webpack)",
+      command: process.execPath,
+      args: [path.join(root, "node_modules", "webpack", "bin", "webpack.js"), "--config", "sandbox/web/webpack.config.js", "--mode", "production"],
     });
   }
   const pcfRoot = path.join(root, "pcf-controls");
