@@ -1,7 +1,8 @@
 /**
- * Writes the solution's cloud flows from their definitions: flows/<Name>-<ID>.json (exported format)
- * and .json.data.xml (workflow metadata), and keeps Other/Solution.xml's type-29 root components in
- * step. `check` mode reports what differs instead of writing, for the test that keeps them equal.
+ * Writes the solution's cloud flows from their definitions: flows/<Name>-<ID>.json (exported format),
+ * solution/src/Workflows/<same>.json.data.xml (workflow metadata, where SolutionPackager looks for
+ * flows), and keeps Other/Solution.xml's type-29 root components in step (in SolutionPackager's
+ * order). `check` mode reports what differs instead of writing, for the test that keeps them equal.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -22,17 +23,31 @@ export function generatedFiles(root: string): GeneratedFile[] {
   for (const { spec, file } of flows) {
     const name = flowFileName(spec.name, spec.id);
     out.push({ path: path.join(root, "flows", name), content: JSON.stringify(file, null, 2) + "\n" });
-    out.push({ path: path.join(root, "flows", `${name}.data.xml`), content: flowMetadataXml({ id: spec.id, name: spec.name, description: spec.description }) });
+    out.push({ path: path.join(metadataDir(root), `${name}.data.xml`), content: flowMetadataXml({ id: spec.id, name: spec.name, description: spec.description }) });
   }
   const solutionXml = path.join(root, "solution", "src", "Other", "Solution.xml");
-  const text = fs.readFileSync(solutionXml, "utf8");
-  const kept = text.split("\n").filter((l) => !/<RootComponent type="29" /.test(l));
-  const close = kept.findIndex((l) => l.includes("</RootComponents>"));
+  const lines = fs.readFileSync(solutionXml, "utf8").split("\n");
+  const isRoot = (l: string): boolean => /^\s*<RootComponent /.test(l);
+  const first = lines.findIndex(isRoot);
+  const close = lines.findIndex((l) => l.includes("</RootComponents>"));
   if (close < 0) throw new Error(`${solutionXml}: no </RootComponents>`);
-  const ids = flows.map((f) => f.spec.id).sort();
-  kept.splice(close, 0, ...ids.map(rootLine));
-  out.push({ path: solutionXml, content: kept.join("\n") });
+  const roots = [...lines.filter((l) => isRoot(l) && !/<RootComponent type="29" /.test(l)), ...flows.map((f) => rootLine(f.spec.id))];
+  const at = first < 0 ? close : first;
+  const rest = lines.filter((l, k) => !isRoot(l) || k < at);
+  rest.splice(at, 0, ...roots.sort(solutionPackagerOrder));
+  out.push({ path: solutionXml, content: rest.join("\n") });
   return out;
+}
+
+/** Where the flows' Workflow metadata lives: the Workflows folder of the solution source. */
+const metadataDir = (root: string): string => path.join(root, "solution", "src", "Workflows");
+
+/** SolutionPackager's RootComponent order: type compared as text, then schemaName or id. */
+function solutionPackagerOrder(a: string, b: string): number {
+  const key = (l: string): [string, string] => [/type="([^"]*)"/.exec(l)?.[1] ?? "", (/schemaName="([^"]*)"/.exec(l) ?? /id="([^"]*)"/.exec(l))?.[1]?.toLowerCase() ?? ""];
+  const [ta, na] = key(a);
+  const [tb, nb] = key(b);
+  return ta < tb ? -1 : ta > tb ? 1 : na < nb ? -1 : na > nb ? 1 : 0;
 }
 
 /** Writes the files; returns the ones that changed. Removes flow files no definition produces. */
@@ -40,13 +55,14 @@ export function writeFlows(root: string): string[] {
   const files = generatedFiles(root);
   const changed: string[] = [];
   const wanted = new Set(files.map((f) => f.path));
-  const dir = path.join(root, "flows");
-  fs.mkdirSync(dir, { recursive: true });
-  for (const name of fs.readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (/\.json(\.data\.xml)?$/.test(name) && !wanted.has(p)) {
-      fs.rmSync(p);
-      changed.push(p);
+  for (const dir of [path.join(root, "flows"), metadataDir(root)]) {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const name of fs.readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (/\.json(\.data\.xml)?$/.test(name) && !wanted.has(p)) {
+        fs.rmSync(p);
+        changed.push(p);
+      }
     }
   }
   for (const f of files) {

@@ -4,7 +4,7 @@
  * Both controls in a real browser: Debian's headless Chromium (playwright-core) on our own harness
  * page (scripts/src/pcf/harness.ts), serving the production bundles from 127.0.0.1. Asserts what a
  * user sees, keyboard reach, the new-tab link, copy, the filter, forced-colors mode, 1,000 lines,
- * an empty console and no request off the harness; saves the screenshots under docs/.
+ * an empty console and no request off the harness; saves the screenshots under out/screenshots/pcf/.
  * The user's Dataverse time zone is Europe/Berlin while the browser runs in America/Los_Angeles,
  * so every local time shown proves the controls use the Dataverse setting, not the browser's.
  */
@@ -16,7 +16,8 @@ import { ensureBuilt, launchChromium, PCF_CONTROL_NAMES, startHarness, type Brow
 import { COUNTRY_ERROR, LONG_ERROR, RAW_LINE, SAMPLE_NOW, SAMPLE_REFERRAL_LINK, bulkAudit, errorAudit, sampleAudit } from "../../../scripts/src/pcf/samples";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-const DOCS = path.join(ROOT, "docs");
+/** The harness's pictures (sample data); the README shows the web app's instead (sandbox/web/test/browser.test.ts). */
+const DOCS = path.join(ROOT, "out", "screenshots", "pcf");
 const USER_TIME_ZONE = "Europe/Berlin";
 const minutesAgo = (m: number): string => new Date(SAMPLE_NOW - m * 60_000).toISOString();
 

@@ -239,8 +239,32 @@ function importRequest(body: Record<string, unknown>): ImportRequest {
       overwriteUnmanagedCustomizations: body.OverwriteUnmanagedCustomizations === true,
       publishWorkflows: body.PublishWorkflows === true,
       importJobId: typeof jobId === "string" && isGuid(jobId) ? normGuid(jobId) : undefined,
+      connectionBindings: componentParameters(body.ComponentParameters),
     },
   };
+}
+
+/**
+ * ComponentParameters (an entity collection): the connection references to bind during the import,
+ * as `{ "@odata.type": "Microsoft.Dynamics.CRM.connectionreference", connectionreferencelogicalname, connectionid }`.
+ * Other component types are refused rather than silently ignored.
+ */
+function componentParameters(value: unknown): Map<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const bad = (why: string) => new DataverseError(400, ErrorCodes.InvalidArgument, `ImportSolution: 'ComponentParameters' ${why}.`);
+  if (!Array.isArray(value)) throw bad("must be an array of entities");
+  const out = new Map<string, string>();
+  value.forEach((p, i) => {
+    if (!isPlainObject(p)) throw bad(`item ${i} is not an entity`);
+    const type = String(p["@odata.type"] ?? "");
+    if (type !== "Microsoft.Dynamics.CRM.connectionreference") throw bad(`item ${i} is a '${type || "(no @odata.type)"}'; only Microsoft.Dynamics.CRM.connectionreference is supported`);
+    const name = p.connectionreferencelogicalname;
+    const connection = p.connectionid;
+    if (typeof name !== "string" || !name) throw bad(`item ${i} needs connectionreferencelogicalname`);
+    if (typeof connection !== "string" || !connection) throw bad(`item ${i} needs connectionid`);
+    out.set(name.toLowerCase(), connection);
+  });
+  return out;
 }
 
 /** Import, then turn on the flows that shipped on (through the flow service when configured). */

@@ -166,7 +166,7 @@ export function fixtureFiles(o: FixtureOptions = {}): Record<string, string | Ui
     `<RootComponent type="61" schemaName="pcs_/scripts/opportunity.js" behavior="0" />`,
     `<RootComponent type="66" schemaName="pcs_PartnerCenterSync.SyncStatus" behavior="0" />`,
     ...flows.map((f) => `<RootComponent type="29" id="{${f.id}}" behavior="0" />`),
-    ...envVars.map((v) => `<RootComponent type="380" schemaName="${v.schemaName}" behavior="0" />`),
+    // no type-380 RootComponent for the environment variable definitions, as real exports write them
   ];
   const solutionXml = `<ImportExportXml version="9.2.25014.198" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><SolutionManifest><UniqueName>${SOLUTION.uniqueName}</UniqueName><LocalizedNames><LocalizedName description="${SOLUTION.displayName}" languagecode="1033" /></LocalizedNames><Descriptions /><Version>${version}</Version><Managed>${o.managed === false ? 0 : 1}</Managed><Publisher><UniqueName>${PUBLISHER.uniqueName}</UniqueName><LocalizedNames><LocalizedName description="${PUBLISHER.displayName}" languagecode="1033" /></LocalizedNames><Descriptions /><EMailAddress xsi:nil="true"></EMailAddress><SupportingWebsiteUrl xsi:nil="true"></SupportingWebsiteUrl><CustomizationPrefix>${PUBLISHER.prefix}</CustomizationPrefix><CustomizationOptionValuePrefix>${PUBLISHER.optionValuePrefix}</CustomizationOptionValuePrefix><Addresses /></Publisher><RootComponents>${roots.join("")}</RootComponents><MissingDependencies /></SolutionManifest></ImportExportXml>`;
 

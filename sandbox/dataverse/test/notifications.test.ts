@@ -3,7 +3,7 @@
  * "When a row is added, modified or deleted" trigger) and the cloud-flow activation hook.
  */
 import { DynamicsWebApi } from "dynamics-web-api";
-import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
+import { CONNECTION_REFERENCES, OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
 import { ErrorCodes } from "../src";
 import { fixtureBase64, FLOW_IDS } from "./fixture-solution";
 import { failure, raw, startHarness, startReceiver, type Harness } from "./helpers";
@@ -137,6 +137,8 @@ describe("cloud-flow activation hook", () => {
   let callbackClient: DynamicsWebApi | undefined;
   /** Like the flow runner: a parent is refused while its child flow is off. */
   let active = new Set<string>();
+  /** Like the flow runner: a flow is refused while a connection reference has no connection. */
+  let requireBound = false;
 
   beforeAll(async () => {
     flowService = await startReceiver((r, res) => {
@@ -151,6 +153,20 @@ describe("cloud-flow activation hook", () => {
       }
       if (m && refuse.has(m[1])) {
         res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { code: "ConnectionNotConfigured", message: "The connection reference pcs_sharedcommondataserviceforapps_dataverse has no connection." } }));
+        return;
+      }
+      if (m && requireBound && callbackClient && m[2] === "activate") {
+        callbackClient
+          .retrieveMultiple<{ connectionreferencelogicalname: string; connectionid: string | null }>({ collection: "connectionreferences", select: ["connectionreferencelogicalname", "connectionid"] })
+          .then((refs) => {
+            const unbound = refs.value.find((r) => !r.connectionid);
+            if (unbound) res.writeHead(400, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { code: "ConnectionNotConfigured", message: `The connection reference ${unbound.connectionreferencelogicalname} has no connection.` } }));
+            else {
+              active.add(m[1]);
+              res.writeHead(200).end("{}");
+            }
+          })
+          .catch((e: Error) => res.writeHead(500).end(e.message));
         return;
       }
       if (m && callbackClient && m[2] === "activate") {
@@ -199,6 +215,40 @@ describe("cloud-flow activation hook", () => {
     await h.api.callAction({ actionName: "ImportSolution", action: { CustomizationFile: reversed, OverwriteUnmanagedCustomizations: true, PublishWorkflows: true } });
     const on = await h.api.retrieveMultiple<{ statecode: number }>({ collection: "workflows", filter: "category eq 5 and statecode eq 1" });
     expect(on.value).toHaveLength(2);
+  });
+
+  test("ComponentParameters binds the connection references during the import, so the flows shipped on are turned on, children first", async () => {
+    const state = async (id: string) => (await h.api.retrieve<{ statecode: number }>({ collection: "workflows", key: id, select: ["statecode"] })).statecode;
+    const importWith = (ComponentParameters?: unknown[]) =>
+      h.api.callAction({ actionName: "ImportSolution", action: { CustomizationFile: fixtureBase64(), OverwriteUnmanagedCustomizations: true, PublishWorkflows: true, ...(ComponentParameters ? { ComponentParameters } : {}) } });
+    requireBound = true;
+    try {
+      await h.emu.reset();
+      refuse = new Set();
+      active = new Set();
+      await importWith();
+      expect([await state(FLOW_IDS.child), await state(FLOW_IDS.parent)]).toEqual([0, 0]);
+      const job = await h.api.retrieveMultiple<{ data: string }>({ collection: "importjobs", select: ["data"] });
+      expect(job.value.map((j) => j.data).join("")).toMatch(/could not be turned on: .*has no connection/);
+
+      await h.emu.reset();
+      active = new Set();
+      const bindings = Object.values(CONNECTION_REFERENCES).map((c, i) => ({ "@odata.type": "Microsoft.Dynamics.CRM.connectionreference", connectionreferencelogicalname: c.logicalName, connectionid: `conn-${i}` }));
+      await importWith(bindings);
+      expect([await state(FLOW_IDS.child), await state(FLOW_IDS.parent)]).toEqual([1, 1]);
+      const calls = flowService.received.filter((r) => /\/activate$/.test(r.path)).slice(-2);
+      expect(calls.map((c) => c.path)).toEqual([`/workflows/${FLOW_IDS.child}/activate`, `/workflows/${FLOW_IDS.parent}/activate`]);
+      const refs = await h.api.retrieveMultiple<{ connectionid: string }>({ collection: "connectionreferences", select: ["connectionid"] });
+      expect(refs.value.map((r) => r.connectionid).sort()).toEqual(bindings.map((b) => b.connectionid).sort());
+
+      const unknown = await failure(importWith([{ "@odata.type": "Microsoft.Dynamics.CRM.connectionreference", connectionreferencelogicalname: "pcs_nosuchreference", connectionid: "x" }]));
+      expect(unknown).toMatchObject({ status: 400, code: ErrorCodes.InvalidArgument });
+      expect(unknown.message).toMatch(/names the connection reference 'pcs_nosuchreference', which solution .* does not ship/);
+      const wrongType = await failure(importWith([{ "@odata.type": "Microsoft.Dynamics.CRM.environmentvariablevalue", schemaname: "x", value: "y" }]));
+      expect(wrongType).toMatchObject({ status: 400, code: ErrorCodes.InvalidArgument });
+    } finally {
+      requireBound = false;
+    }
   });
 
   test("turning a flow on fails with the flow service's message and leaves it off; off works", async () => {

@@ -3,8 +3,12 @@
  *
  * 1. Builds every build output whose project exists: the form script (webpack, when
  *    plugins-ts/webpack.config.js exists) and each PCF control (every pcf-controls/<Ctrl> holding a
- *    ControlManifest.Input.xml). The steps run side by side; flows need no build.
- * 2. Packs solution/src with solution/map.xml into dist/<UniqueName>_<version>.zip and
+ *    ControlManifest.Input.xml). The steps run side by side; flows need no build. The sandbox's web
+ *    app page (sandbox/web, not part of the solution) is bundled alongside, so `npm start` serves it.
+ * 2. Copies each built PCF control into solution/src/Controls/<prefix>_<namespace>.<constructor>/,
+ *    where SolutionPackager (and pac) read controls (./solution/stage-controls.ts). After these steps
+ *    solution/src with solution/map.xml is what `pac solution pack` packs (README).
+ * 3. Packs solution/src with solution/map.xml into dist/<UniqueName>_<version>.zip and
  *    dist/<UniqueName>_<version>_managed.zip. The check runs first; with any problem nothing is written.
  * The version comes from Other/Solution.xml <Version>; --version overrides it (four-part).
  */
@@ -14,6 +18,7 @@ import * as path from "node:path";
 import { formatProblem } from "../check/types";
 import { buildSolutionZips, PackRefusedError } from "../solution/pack";
 import { MapFileError } from "../solution/mapfile";
+import { stageBuiltControls, StageError } from "../solution/stage-controls";
 import { versionError } from "../solution/version";
 import { kb, parseArgs, processIo, repoRoot, UsageError, userPath, type Io } from "./common";
 
@@ -32,6 +37,13 @@ export function buildSteps(root: string): BuildStep[] {
       name: "form script (webpack)",
       command: process.execPath,
       args: [path.join(root, "node_modules", "webpack", "bin", "webpack.js"), "--config", "plugins-ts/webpack.config.js", "--mode", "production"],
+    });
+  }
+  if (fs.existsSync(path.join(root, "sandbox", "web", "webpack.config.js"))) {
+    steps.push({
+      name: "sandbox web app (webpack)",
+      command: process.execPath,
+      args: [path.join(root, "node_modules", "webpack", "bin", "webpack.js"), "--config", "sandbox/web/webpack.config.js", "--mode", "production"],
     });
   }
   const pcfRoot = path.join(root, "pcf-controls");
@@ -110,6 +122,7 @@ export async function main(argv: string[], io: Io = processIo, root = repoRoot()
   }
   const outDir = opts.out ? userPath(opts.out as string) : path.join(root, "dist");
   try {
+    for (const c of stageBuiltControls(root)) io.out(`  copied ${c.name} (${c.files} files) into ${path.relative(root, c.to)}`);
     const built = buildSolutionZips({ folder: path.join(root, "solution", "src"), mapFile: path.join(root, "solution", "map.xml"), version, outDir });
     io.out(`Packed ${built.uniqueName} ${built.version}:`);
     io.out(`  ${path.relative(root, built.unmanaged.path)}  ${kb(built.unmanaged.bytes.length)}  (unmanaged)`);
@@ -122,7 +135,7 @@ export async function main(argv: string[], io: Io = processIo, root = repoRoot()
       io.err(`build: ${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}; no zip written`);
       return 1;
     }
-    if (e instanceof MapFileError) {
+    if (e instanceof MapFileError || e instanceof StageError) {
       io.err(`build: ${e.message}`);
       return 1;
     }

@@ -16,12 +16,15 @@ Like an admin setting up a new environment, it
   4. registers the Partner Center webhook: runs "Partner Center Webhook Registration" with the
      callback URL of "Partner Center to Dynamics 365", the four referral events, overwrite = Yes,
   5. seeds a few Microsoft Solution Details, the account "Contoso Customer Inc" and a contact,
-  6. writes the URLs and bearer tokens to .sandbox/endpoints.json and prints them.
+  6. serves the web app: the opportunity and lead forms from the zip with the shipped form script
+     and PCF controls on the emulated Dataverse, Partner Center as Microsoft sees it, flow runs,
+  7. writes the URLs and bearer tokens to .sandbox/endpoints.json and prints them.
 A flow the solution does not contain yet is reported, not an error.
 
 Options
   --port <n>  base port (default ${DEFAULT_BASE_PORT}, or $${PORT_ENV}): Dataverse on n, Partner Center on
-              n+1, its certificate host on n+2, the flow runner on n+3. 0: ports the OS picks.
+              n+1, its certificate host on n+2, the flow runner on n+3, the web app on n+4.
+              0: ports the OS picks.
   --reset     delete the saved state first and start from a fresh environment.
   --help      this text.
 
@@ -111,10 +114,11 @@ export async function main(argv: string[], io: Io = processIo, deps: StartDeps =
   io.out("");
   io.out(`The sandbox is running (process ${process.pid}). Stop it with Ctrl-C, or: kill ${process.pid}`);
   if (endpointsFile) io.out(`Endpoints and tokens: ${endpointsFile}`);
+  if (sb.web) io.out(`Open ${sb.web.url} in a browser: opportunities and leads on the real form, Partner Center as Microsoft, the flow runs.`);
   await deps.onStarted?.(sb);
 
   const signal = await (deps.waitForStop ?? processSignals(io))();
-  io.out(`\n${signal}: stopping the flow runner, the Dataverse emulator and the Partner Center emulator…`);
+  io.out(`\n${signal}: stopping the web app, the flow runner, the Dataverse emulator and the Partner Center emulator…`);
   await sb.close();
   io.out(sb.stateFiles ? `Stopped. State saved in ${displayPath(sb.stateFiles.dir)}/ (npm start reuses it; npm start -- --reset starts fresh).` : "Stopped.");
   return 0;

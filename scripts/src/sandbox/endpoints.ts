@@ -35,6 +35,8 @@ export interface SandboxEndpoints {
     url: string;
     runsUrl: string;
   };
+  /** The web app: the page to open in a browser (no token: it adds them itself, server side). */
+  web?: { url: string };
   /** The webhook receiver's callback URL, when the webhook is registered. */
   webhookCallbackUrl?: string;
   /** The process to stop (SIGINT / SIGTERM). */
@@ -54,6 +56,7 @@ export const hideSig = (url: string): string => url.replace(/([?&]sig=)[^&]+/, "
 
 export function formatEndpoints(e: SandboxEndpoints, endpointsFile?: string): string[] {
   const lines = [
+    ...(e.web ? ["Web app              " + e.web.url + "  (open this in a browser)"] : []),
     "Dataverse Web API    " + e.dataverse.webApiUrl,
     "  control API        " + e.dataverse.controlUrl,
     "  bearer token       " + e.dataverse.token,

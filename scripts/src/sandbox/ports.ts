@@ -5,6 +5,7 @@
  *   P+1   Partner Center emulator      (Referrals API, webhook registration API, control API)
  *   P+2   Partner Center certificate host (HTTPS; the X-MS-Certificate-Url of signed webhooks)
  *   P+3   cloud-flow runner            (connections, flows, runs, trigger callbacks)
+ *   P+4   web app                      (the page: forms, Partner Center, run history; sandbox/web)
  *
  * Base port 0 gives every listener its own OS-picked port (what tests use).
  */
@@ -19,6 +20,7 @@ export interface SandboxPorts {
   partnerCenter: number;
   partnerCenterCertificates: number;
   flowRunner: number;
+  web: number;
 }
 
 export const PORT_ROLES: Record<keyof SandboxPorts, string> = {
@@ -26,6 +28,7 @@ export const PORT_ROLES: Record<keyof SandboxPorts, string> = {
   partnerCenter: "Partner Center emulator",
   partnerCenterCertificates: "Partner Center certificate host",
   flowRunner: "flow runner",
+  web: "web app",
 };
 
 export class SandboxPortError extends Error {
@@ -36,16 +39,16 @@ export class SandboxPortError extends Error {
 }
 
 export function portsFrom(base: number): SandboxPorts {
-  if (base === 0) return { dataverse: 0, partnerCenter: 0, partnerCenterCertificates: 0, flowRunner: 0 };
-  return { dataverse: base, partnerCenter: base + 1, partnerCenterCertificates: base + 2, flowRunner: base + 3 };
+  if (base === 0) return { dataverse: 0, partnerCenter: 0, partnerCenterCertificates: 0, flowRunner: 0, web: 0 };
+  return { dataverse: base, partnerCenter: base + 1, partnerCenterCertificates: base + 2, flowRunner: base + 3, web: base + 4 };
 }
 
-/** A base port from the command line or the environment: 0 (OS picks), or 1024–65532 so P+3 fits. */
+/** A base port from the command line or the environment: 0 (OS picks), or 1024–65531 so P+4 fits. */
 export function parseBasePort(text: string, source: string): number {
   const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
   if (n === 0) return 0;
-  if (!Number.isInteger(n) || n < 1024 || n > 65532) {
-    throw new SandboxPortError(`${source} is "${text}"; it must be 0 (every service on a port the OS picks) or a base port from 1024 to 65532 (the sandbox uses it and the next three).`);
+  if (!Number.isInteger(n) || n < 1024 || n > 65531) {
+    throw new SandboxPortError(`${source} is "${text}"; it must be 0 (every service on a port the OS picks) or a base port from 1024 to 65531 (the sandbox uses it and the next four).`);
   }
   return n;
 }

@@ -13,7 +13,9 @@
  *  5. webhook: "Partner Center Webhook Registration" run with the callback URL of
  *     "Partner Center to Dynamics 365" (./webhook.ts).
  *  6. seed: a catalogue of Microsoft Solution Details, an account and a contact (./seed.ts).
- *  7. endpoints: .sandbox/endpoints.json (./endpoints.ts).
+ *  7. web app: the page (sandbox/web) on its own port: the forms, form script and PCF controls read
+ *     from the same zip, Partner Center as Microsoft sees it, the run history.
+ *  8. endpoints: .sandbox/endpoints.json (./endpoints.ts).
  *
  * A flow the solution does not contain yet never fails the start: the step says what is missing.
  * A failure of the services, the import or the seed does: everything started is closed again.
@@ -35,6 +37,7 @@ import { seed as seedData, type SeedOutcome } from "./seed";
 import { findManagedZip, importSolutionZip, loadSolutionZip, type ImportOutcome } from "./solution";
 import { displayPath, hasSavedState, loadOwnState, lockState, SandboxStateError, stateFiles, wipeState, type StateFiles } from "./state";
 import { createWebApi, type WebApi } from "./webapi";
+import { readSolutionAssets, startWebApp, type WebApp } from "../../../sandbox/web/src";
 import { registerWebhook, type WebhookOutcome } from "./webhook";
 
 const HOST = "127.0.0.1";
@@ -60,6 +63,8 @@ export interface SandboxOptions {
   seed?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** Serve the web app (default true). */
+  web?: boolean;
   /** Passed through to the emulators and the runner (tests make waits instant, inject clocks…). */
   dataverse?: Partial<DataverseEmulatorOptions>;
   partnerCenter?: Partial<PartnerCenterEmulatorOptions>;
@@ -81,6 +86,8 @@ export interface Sandbox {
   dataverse: DataverseEmulator;
   partnerCenter: PartnerCenterEmulator;
   flowRunner: FlowRunnerHandle;
+  /** The web app (undefined with web: false). */
+  web?: WebApp;
   /** URLs and tokens (what endpoints.json holds). */
   endpoints: SandboxEndpoints;
   /** The ports actually listened on. */
@@ -135,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   await assertPortsFree(HOST, wanted, source);
   const release = files ? lockState(files) : () => undefined;
-  // closed in this order: the runner first (its close deletes its trigger subscriptions in Dataverse), then Dataverse (saves its store), then Partner Center
+  // closed in this order: the web app (no page can start anything more), the runner (its close deletes its trigger subscriptions in Dataverse), then Dataverse (saves its store), then Partner Center
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async (): Promise<void> => {
     for (const c of closers.splice(0)) await c().catch(() => undefined);
@@ -185,6 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       partnerCenter: portOf(partnerCenter.url),
       partnerCenterCertificates: portOf(partnerCenter.certificateBaseUrl),
       flowRunner: flowRunner.port,
+      web: 0,
     };
     log(`  Dataverse emulator        ${dataverse.url}`);
     log(`  Partner Center emulator   ${partnerCenter.url}  (certificates ${partnerCenter.certificateBaseUrl})`);
@@ -233,7 +241,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       log(`Seed: ${seeded.message}`);
     }
 
-    // 7. endpoints
+    // 7. web app: what the page runs comes from the zip just imported
+    let web: WebApp | undefined;
+    if (options.web !== false) {
+      web = await startWebApp({
+        port: wanted.web,
+        host: HOST,
+        assets: readSolutionAssets(zip.bytes, zip.path),
+        upstreams: {
+          dataverse: { url: dataverse.url, token: dataverse.token },
+          partnerCenter: { controlUrl: partnerCenter.controlUrl },
+          flowRunner: { url: flowRunner.url },
+        },
+      });
+      closers.unshift(() => web!.close());
+    }
+
+    // 8. endpoints
     const endpoints: SandboxEndpoints = {
       dataverse: { url: dataverse.url, webApiUrl: dataverse.apiUrl, controlUrl: dataverse.controlUrl, token: dataverse.token },
       partnerCenter: {
@@ -244,6 +268,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         token: partnerCenter.token,
       },
       flowRunner: { url: flowRunner.url, runsUrl: `${flowRunner.url}/runs` },
+      ...(web ? { web: { url: web.url } } : {}),
       ...(webhook.status === "registered" && webhook.callbackUrl ? { webhookCallbackUrl: webhook.callbackUrl } : {}),
       pid: process.pid,
       startedAt: new Date().toISOString(),
@@ -253,10 +278,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log("Endpoints:");
     for (const l of formatEndpoints(endpoints, files ? shown(files.endpoints) : undefined)) log(`  ${l}`);
 
+    if (web) ports.web = web.port;
     const services = { dataverse, partnerCenter, flowRunner };
     let closing: Promise<void> | undefined;
     return {
       ...services,
+      ...(web ? { web } : {}),
       endpoints,
       ports,
       report: { reusedState, solution, connections, flows: flowOutcomes, webhook, ...(seeded ? { seed: seeded } : {}) },

@@ -1,9 +1,11 @@
 /**
- * Cloud flows in the solution: each flow lives in flows/ as its exported definition
- * `<Name>-<WORKFLOWID>.json` plus its Workflow metadata `<same>.json.data.xml`; solution/map.xml maps
- * flows/ into Workflows/, and Other/Solution.xml lists `<RootComponent type="29" id="{workflowid}" />`.
- * These helpers write the file name and the metadata exactly as a Dataverse export does
- * (reference §3.8; Microsoft's CoE kit and a 2025 managed export).
+ * Cloud flows in the solution, in SolutionPackager's layout: the Workflow metadata
+ * `solution/src/Workflows/<Name>-<WORKFLOWID>.json.data.xml` (SolutionPackager finds flows by
+ * listing these in the solution folder) and the exported definition `flows/<same>.json`, which
+ * solution/map.xml maps in (`<FileToPath map="Workflows/*.json" to="../../flows" />`);
+ * Other/Solution.xml lists `<RootComponent type="29" id="{workflowid}" />`. These helpers write the
+ * file name and the metadata exactly as a Dataverse export does (reference §3.8; Microsoft's CoE kit
+ * and a 2025 managed export).
  */
 import { el, serializeXml, SOURCE_STYLE, textEl } from "./xml";
 
@@ -13,7 +15,14 @@ export interface FlowMetadata {
   /** Display name, e.g. "Partner Center to Dynamics 365 - Helper". */
   name: string;
   description?: string;
-  /** 0/1 = off (draft), the default: turning flows on is an admin step after connections exist. 1/2 = on. */
+  /**
+   * 1/2 = on, the default: flows ship on, as 44 of the 45 flows in pnp/powerplatform-samples' exports
+   * do (e.g. samples/contoso-school/solution/ContosoSchool.zip, "Send notifications"). Import turns
+   * such a flow on when its connection references have connections ("a connection is provided for all
+   * the connection references so any referencing flows can be turned on automatically after the
+   * import completes", powerapps-docs maker/data-platform/create-connection-reference.md), children
+   * before parents; otherwise it stays off until an admin turns it on. 0/1 = off (draft).
+   */
   stateCode?: 0 | 1;
   introducedVersion?: string;
 }
@@ -26,7 +35,7 @@ export function flowFileName(name: string, id: string): string {
 /** The `.json.data.xml` metadata (a `<Workflow>` element) for a cloud flow, in source style. */
 export function flowMetadataXml(f: FlowMetadata): string {
   const id = f.id.replace(/[{}]/g, "").toLowerCase();
-  const on = f.stateCode === 1;
+  const on = (f.stateCode ?? 1) === 1;
   const t = textEl;
   const fields: Array<[string, string | number]> = [
     ["Type", 1],

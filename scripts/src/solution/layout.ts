@@ -13,9 +13,17 @@
  * Split files carry `xmlns:xsi` on their root; it is removed when merged, added when split.
  * Any other file in the folder is carried into the zip at the same path (and back on unpack).
  *
+ * As SolutionPackager does (9.1.1.146, checked by packing and extracting our zips with it):
+ * components are found by listing the folder itself; files are read through the mapping file
+ * (./mapfile.ts), which redirects reads and never adds components; a control is read from
+ * Controls/<name>/ only. packageToFolder writes what its Extract writes, byte for byte but for line
+ * ends (LF here, CRLF from .NET on Windows): RootComponents sorted, every entity's RibbonDiff.xml,
+ * `_managed` variants for /packagetype:Both and for a managed zip alone.
+ *
  * Merge order is deterministic (sorted by the key noted on SPLIT below), so the same folder always
  * packs to the same bytes, and packing what `unpack` wrote gives the zip back byte for byte.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { SourceTree, type Mapping } from "./mapfile";
 import { CUSTOMIZATIONS_XML, SOLUTION_XML, type MissingPart, type SolutionPackage } from "./package";
@@ -78,8 +86,12 @@ const ci = (a: string, b: string): number => {
   return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
 };
 
-/** Folders the layout understands; everything else is copied as is. */
-const KNOWN_TOP = new Set(["Other", "Entities", "Roles", "Workflows", "WebResources", "Controls", "OptionSets", "AppModules", "AppModuleSiteMaps", "SdkMessageProcessingSteps", "PluginAssemblies"]);
+/**
+ * Folders that hold a component type (SolutionPackager's "legacy component directories": Other,
+ * Resources, bin, obj and each component processor's folder). Files in any other folder are copied
+ * into the zip as they are.
+ */
+export const COMPONENT_FOLDERS: ReadonlySet<string> = new Set(["Other", "Resources", "bin", "obj", "Entities", "Roles", "Workflows", "WebResources", "Controls", "OptionSets", "AppModules", "AppModuleSiteMaps", "SdkMessageProcessingSteps", "PluginAssemblies", "Reports", "Templates", "Dashboards", "Dialogs"]);
 
 /**
  * Component kinds SolutionPackager keeps one folder per component for, merged into a section of
@@ -142,6 +154,12 @@ export function loadSolutionFolder(folder: string, opts: LoadOptions = {}): Solu
     pkg.loadProblems.push({ rule: element === "(file)" && /Other\/(Solution|Customizations)\.xml$/.test(file) ? "root-files" : "load", file, element, message, fix });
   };
   const readXml = (rel: string): XmlDocument | undefined => {
+    const r = tree.resolve(rel);
+    if (r.mapped && !r.found) {
+      // SolutionPackager: "Matched file '…' was not found in any mapping. Pack operation is aborted."
+      problem(shown(rel), "(file)", `is matched by the mapping at ${r.directive!.at}, which sends it to ${tree.display(r.path)}, where there is no such file; SolutionPackager does not fall back to the solution folder ("Matched file … was not found in any mapping")`, "narrow the mapping so it matches only the build outputs, or put the file where the mapping points");
+      return undefined;
+    }
     const bytes = tree.read(rel);
     if (!bytes) return undefined;
     try {
@@ -337,22 +355,39 @@ export function loadSolutionFolder(folder: string, opts: LoadOptions = {}): Solu
   webResources.sort((a, b) => ci(childText(a, "Name") ?? "", childText(b, "Name") ?? ""));
   setSection(root, "WebResources", webResources);
 
-  // PCF controls: Controls/<name>/ControlManifest.xml.data.xml + the built files of the control -------------
+  // PCF controls: Controls/<name>/ControlManifest.xml (+ .data.xml) and every other file of that folder.
+  // SolutionPackager finds controls by their ControlManifest.xml in the folder itself and reads the
+  // control's files from there, whatever the mappings say (SolutionPackagerLib 9.1.1.146,
+  // CustomControlsProcessor): the built control must sit in Controls/<name>/ (npm run build copies
+  // it there). A mapping under Controls/ only hides the .data.xml, so it is refused.
+  for (const m of tree.directivesUnder("Controls"))
+    problem(m.at, `<${m.kind} map="${m.map}">`, "maps files under Controls/, which SolutionPackager reads only from the solution folder (a Folder mapping there even hides ControlManifest.xml.data.xml)", "remove the mapping; put the built control in Controls/<prefix>_<namespace>.<constructor>/ (npm run build copies pcf-controls/<Ctrl>/out/controls/<Ctrl> there)");
   const controls: XmlElement[] = [];
-  for (const f of inDir("Controls").filter((x) => x.endsWith("/ControlManifest.xml.data.xml"))) {
-    consumed.add(f);
-    const d = readXml(f);
+  const controlDirs = [...new Set(inDir("Controls").filter((x) => /\/ControlManifest\.xml(\.data\.xml)?$/.test(x)).map((x) => x.slice(0, x.lastIndexOf("/"))))].sort(ci);
+  for (const dir of controlDirs) {
+    const dataFile = `${dir}/ControlManifest.xml.data.xml`;
+    const manifestFile = `${dir}/ControlManifest.xml`;
+    inDir(dir).forEach((f) => consumed.add(f));
+    if (!all.includes(dataFile)) {
+      problem(shown(manifestFile), "(file)", "has no ControlManifest.xml.data.xml next to it, so the control has no <CustomControl> metadata (SolutionPackager makes one up and warns)", `add ${dataFile} (<CustomControl><Name>…</Name><FileName>/${manifestFile}</FileName></CustomControl>)`);
+      continue;
+    }
+    const d = readXml(dataFile);
     if (!d) continue;
     const cc = stripXsi(d.root);
     controls.push(cc);
-    const dir = f.slice(0, f.lastIndexOf("/"));
-    const manifestPart = (childText(cc, "FileName") ?? `/${dir}/ControlManifest.xml`).replace(/^\/+/, "");
-    const zipDir = manifestPart.slice(0, manifestPart.lastIndexOf("/"));
     const name = `CustomControl ${childText(cc, "Name") ?? ""}`;
-    addPart(manifestPart, `${dir}/${manifestPart.slice(zipDir.length + 1)}`, name, shown(f));
+    const manifestPart = (childText(cc, "FileName") ?? `/${manifestFile}`).replace(/^\/+/, "");
+    const zipDir = manifestPart.slice(0, manifestPart.lastIndexOf("/"));
+    if (!all.includes(manifestFile)) {
+      // not built yet: SolutionPackager would silently leave the control out
+      pkg.missing.push({ part: manifestPart, origin: shown(dataFile), expectedAt: tree.display(path.join(tree.root, ...manifestFile.split("/"))), component: name });
+      continue;
+    }
     for (const g of inDir(dir)) {
-      if (g === f || consumed.has(g) || g.endsWith(".data.xml")) continue;
-      addPart(`${zipDir}/${g.slice(dir.length + 1)}`, g, name, shown(f));
+      if (g === dataFile) continue;
+      pkg.files.set(`${zipDir}/${g.slice(dir.length + 1)}`, new Uint8Array(fs.readFileSync(path.join(tree.root, ...g.split("/")))));
+      pkg.fileOrigins.set(`${zipDir}/${g.slice(dir.length + 1)}`, tree.display(path.join(tree.root, ...g.split("/"))));
     }
   }
   controls.sort((a, b) => ci(childText(a, "Name") ?? "", childText(b, "Name") ?? ""));
@@ -398,11 +433,11 @@ export function loadSolutionFolder(folder: string, opts: LoadOptions = {}): Solu
   assemblies.sort((a, b) => ci(attr(a, "FullName") ?? "", attr(b, "FullName") ?? ""));
   setSection(root, "SolutionPluginAssemblies", assemblies);
 
-  // Everything else is carried as is (environmentvariabledefinitions/…, CanvasApps/…, …) ----------------------
+  // Everything else is carried as is (environmentvariabledefinitions/…, CanvasApps/…, …), plus the
+  // files Folder/FileToFile mappings provide for such folders (SolutionPackager's "sharded" files) ---
   for (const f of all) {
     if (consumed.has(f)) continue;
     const top = f.split("/")[0];
-    // An exported flow is named <Name>-<GUID>.json; other files a mapped flows folder holds are not parts.
     if (top === "Workflows" && /-[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\.(json|xaml)$/.test(f)) {
       problem(shown(f), "(file)", "flow definition without metadata: no Workflow element names it, so it would not be imported", `add ${f}.data.xml (the <Workflow> element with WorkflowId, Name and JsonFileName "/${f}") or delete the file`);
       continue;
@@ -411,8 +446,13 @@ export function loadSolutionFolder(folder: string, opts: LoadOptions = {}): Solu
       problem(shown(f), "(file)", "web resource content without metadata, so it would not be imported", `add ${f}.data.xml (the <WebResource> element) or delete the file`);
       continue;
     }
-    if (KNOWN_TOP.has(top)) continue; // other stray files in known folders are not solution parts
+    if (COMPONENT_FOLDERS.has(top)) continue; // other stray files in component folders are not solution parts
     addPart(f, f, "file", shown(f));
+  }
+  for (const x of tree.extraFiles(COMPONENT_FOLDERS)) {
+    if (pkg.files.has(x.rel)) continue;
+    pkg.files.set(x.rel, new Uint8Array(fs.readFileSync(x.path)));
+    pkg.fileOrigins.set(x.rel, tree.display(x.path));
   }
   return pkg;
 }
@@ -435,13 +475,66 @@ function replaceOrInsert(parent: XmlElement, name: string, replacement: XmlEleme
 const safe = (s: string): string => s.replace(/[<>:"/\\|?*\x00-\x1f]/g, "_");
 
 /** The folder files for a package: path (forward slashes, relative to the folder) → bytes. */
-export function packageToFolder(pkg: SolutionPackage): Map<string, Uint8Array> {
+export interface UnpackOptions {
+  /**
+   * The managed twin of an unmanaged package (SolutionPackager /packagetype:Both): every form, app
+   * and site map is also written as its `_managed` variant, and Other/Solution.xml says Managed 2.
+   */
+  managed?: SolutionPackage;
+}
+
+/**
+ * RootComponents in SolutionPackager's order: by type compared as text ("1" < "20" < "29" < "380" <
+ * "61" < "9"), then by name or id. Extract writes them so (our zip's solution.xml through
+ * SolutionPackager 9.1.1.146), and pac-packed exports keep that order (pnp/powerplatform-samples
+ * samples/incident-reporting/solution/incident-reporting.zip: types 1, 29, 300, 60, 62, 80, 9).
+ */
+export function sortRootComponents(solutionRoot: XmlElement): void {
+  const rc = child(child(solutionRoot, "SolutionManifest") ?? solutionRoot, "RootComponents");
+  if (!rc) return;
+  const key = (e: XmlElement): [string, string] => [attr(e, "type") ?? "", attr(e, "schemaName") ?? attr(e, "id") ?? ""];
+  const sorted = elements(rc, "RootComponent").sort((a, b) => {
+    const [ta, na] = key(a);
+    const [tb, nb] = key(b);
+    return ta < tb ? -1 : ta > tb ? 1 : ci(na, nb);
+  });
+  rc.children = [...elements(rc).filter((e) => e.name !== "RootComponent"), ...sorted];
+}
+
+const isManagedPackage = (pkg: SolutionPackage): boolean => {
+  const m = pkg.solution ? child(pkg.solution.root, "SolutionManifest") : undefined;
+  return (m ? childText(m, "Managed") : undefined)?.trim() === "1";
+};
+
+/** Forms of a package by entity name and form id (lower case), for writing `_managed` variants. */
+function formsById(pkg: SolutionPackage): Map<string, XmlElement> {
+  const out = new Map<string, XmlElement>();
+  const ents = pkg.customizations ? child(pkg.customizations.root, "Entities") : undefined;
+  for (const ent of ents ? elements(ents, "Entity") : []) {
+    const fx = child(ent, "FormXml");
+    for (const forms of fx ? elements(fx, "forms") : [])
+      for (const sf of elements(forms, "systemform")) out.set(`${(childText(ent, "Name") ?? "").toLowerCase()}|${(childText(sf, "formid") ?? "").toLowerCase()}`, sf);
+  }
+  return out;
+}
+
+export function packageToFolder(pkg: SolutionPackage, opts: UnpackOptions = {}): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   const put = (rel: string, doc: XmlElement | XmlDocument): void => {
     out.set(rel, serializeXmlBytes(doc, SOURCE_STYLE));
   };
   if (!pkg.solution || !pkg.customizations) throw new Error(`cannot unpack: ${!pkg.solution ? SOLUTION_XML : CUSTOMIZATIONS_XML} is missing or unreadable`);
-  put("Other/Solution.xml", { ...pkg.solution, bom: true, declaration: true });
+  // Which variants SolutionPackager writes: Both → plain and `_managed`; a managed zip alone → `_managed` only.
+  const both = opts.managed !== undefined;
+  const managedOnly = !both && isManagedPackage(pkg);
+  const managedForms = both ? formsById(opts.managed!) : new Map<string, XmlElement>();
+  const solutionRoot = cloneElement(pkg.solution.root);
+  sortRootComponents(solutionRoot);
+  if (both) {
+    const managedFlag = child(child(solutionRoot, "SolutionManifest")!, "Managed");
+    if (managedFlag) managedFlag.children = [{ kind: "text", text: "2" }];
+  }
+  put("Other/Solution.xml", { ...pkg.solution, root: solutionRoot, bom: true, declaration: true });
   const custom = cloneElement(pkg.customizations.root);
   const take = (name: string): XmlElement[] => {
     const s = child(custom, name);
@@ -470,7 +563,10 @@ export function packageToFolder(pkg: SolutionPackage): Map<string, Uint8Array> {
         const type = attr(forms, "type") ?? "main";
         for (const sf of elements(forms, "systemform")) {
           const id = childText(sf, "formid") ?? "form";
-          put(`${base}/FormXml/${safe(type)}/${safe(id)}.xml`, withXsi(el("forms", {}, [sf])));
+          const file = `${base}/FormXml/${safe(type)}/${safe(id)}`;
+          put(managedOnly ? `${file}_managed.xml` : `${file}.xml`, withXsi(el("forms", {}, [sf])));
+          const twin = managedForms.get(`${(childText(ent, "Name") ?? "").toLowerCase()}|${id.toLowerCase()}`);
+          if (twin) put(`${file}_managed.xml`, withXsi(el("forms", {}, [twin])));
         }
       }
       fx.children = [];
@@ -486,7 +582,8 @@ export function packageToFolder(pkg: SolutionPackage): Map<string, Uint8Array> {
       sq.selfClosing = true;
     }
     const rd = child(e, "RibbonDiffXml");
-    if (rd && rd.children.length) {
+    // SolutionPackager writes RibbonDiff.xml for every entity that has the element, even an empty one.
+    if (rd) {
       put(`${base}/RibbonDiff.xml`, withXsi(rd));
       const idx = e.children.indexOf(rd);
       e.children[idx] = el("RibbonDiffXml");
@@ -529,7 +626,15 @@ export function packageToFolder(pkg: SolutionPackage): Map<string, Uint8Array> {
     for (const part of pkg.files.keys()) if (part.startsWith(zipDir + "/")) copyPart(part, `Controls/${name}/${part.slice(zipDir.length + 1)}`);
   }
   for (const kind of FOLDER_KINDS) {
-    for (const item of take(kind.section)) put(`${kind.folder}/${safe(kind.key(item) || "item")}/${kind.file}`, withXsi(item));
+    const twins = new Map<string, XmlElement>();
+    const twinSection = both && opts.managed!.customizations ? child(opts.managed!.customizations.root, kind.section) : undefined;
+    for (const item of twinSection ? elements(twinSection) : []) twins.set(kind.key(item).toLowerCase(), item);
+    for (const item of take(kind.section)) {
+      const file = `${kind.folder}/${safe(kind.key(item) || "item")}/${kind.file}`;
+      put(managedOnly ? file.replace(/\.xml$/, "_managed.xml") : file, withXsi(item));
+      const twin = twins.get(kind.key(item).toLowerCase());
+      if (twin) put(file.replace(/\.xml$/, "_managed.xml"), withXsi(twin));
+    }
   }
   for (const step of take("SdkMessageProcessingSteps")) put(`SdkMessageProcessingSteps/${safe(attr(step, "SdkMessageProcessingStepId") ?? "step")}.xml`, withXsi(step));
   for (const pa of take("SolutionPluginAssemblies")) {

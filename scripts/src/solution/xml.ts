@@ -242,6 +242,19 @@ export function parseXml(input: string | Uint8Array): XmlDocument {
     return src.slice(start, i);
   };
 
+  // XML 1.0 §2.5: "--" may not occur inside a comment (and a comment may not end in "-"); .NET's
+  // reader, and so SolutionPackager, refuses such a file, so we do too.
+  const readComment = (): string => {
+    const start = i;
+    const end = src.indexOf("-->", i + 4);
+    if (end < 0) fail("Unterminated comment", start);
+    const body = src.slice(i + 4, end);
+    const dash = body.indexOf("--");
+    if (dash >= 0 || body.endsWith("-")) fail('"--" is not allowed inside an XML comment', dash >= 0 ? i + 4 + dash : end - 1);
+    i = end + 3;
+    return body;
+  };
+
   let declaration = false;
   const prolog: XmlComment[] = [];
   skipWs();
@@ -254,10 +267,7 @@ export function parseXml(input: string | Uint8Array): XmlDocument {
   for (;;) {
     skipWs();
     if (src.startsWith("<!--", i)) {
-      const end = src.indexOf("-->", i + 4);
-      if (end < 0) fail("Unterminated comment");
-      prolog.push({ kind: "comment", text: src.slice(i + 4, end) });
-      i = end + 3;
+      prolog.push({ kind: "comment", text: readComment() });
     } else if (src.startsWith("<?", i)) {
       const end = src.indexOf("?>", i);
       if (end < 0) fail("Unterminated processing instruction");
@@ -320,10 +330,7 @@ export function parseXml(input: string | Uint8Array): XmlDocument {
         return { kind: "element", name, attrs, children, selfClosing: false };
       }
       if (src.startsWith("<!--", i)) {
-        const end = src.indexOf("-->", i + 4);
-        if (end < 0) fail("Unterminated comment");
-        children.push({ kind: "comment", text: src.slice(i + 4, end) });
-        i = end + 3;
+        children.push({ kind: "comment", text: readComment() });
         continue;
       }
       if (src.startsWith("<![CDATA[", i)) {
@@ -357,9 +364,7 @@ export function parseXml(input: string | Uint8Array): XmlDocument {
     skipWs();
     if (i >= n) break;
     if (src.startsWith("<!--", i)) {
-      const end = src.indexOf("-->", i + 4);
-      if (end < 0) fail("Unterminated comment");
-      i = end + 3;
+      readComment();
       continue;
     }
     if (src.startsWith("<?", i)) {
@@ -387,8 +392,14 @@ export interface SerializeOptions {
   finalNewline?: boolean;
 }
 
-/** Export style inside a solution zip (confirmed from a 2025 Dataverse export: no BOM, no declaration, CRLF). */
-export const ZIP_STYLE: SerializeOptions = { newline: "\r\n", bom: false, declaration: false };
+/**
+ * solution.xml and customizations.xml inside our zips, as `pac solution pack` / SolutionPackager write
+ * them: UTF-8 BOM, `<?xml version="1.0" encoding="utf-8"?>`, two-space indentation, LF (pac and
+ * SolutionPackager on Linux; pnp/powerplatform-samples samples/contoso-school/solution/ContosoSchool.zip
+ * and 61 more of its 67 zips). A zip exported straight from Dataverse has no BOM or declaration and
+ * CRLF (samples/dynamic-forms/solution/DynamicFormsSample_1_0_0_1.zip); import takes both.
+ */
+export const ZIP_STYLE: SerializeOptions = { newline: "\n", bom: true, declaration: true };
 /** SolutionPackager style for the unpacked source (BOM + declaration), with LF line ends for git. */
 export const SOURCE_STYLE: SerializeOptions = { newline: "\n", bom: true, declaration: true };
 

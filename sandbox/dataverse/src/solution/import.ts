@@ -17,6 +17,14 @@ export interface ImportOptions {
   overwriteUnmanagedCustomizations: boolean;
   publishWorkflows: boolean;
   importJobId?: string;
+  /**
+   * ComponentParameters' connection references (pac's deployment settings): logical name (lower
+   * case) → connection id, bound before the flows shipped on are turned on ("During solution import
+   * … a connection is provided for all the connection references so any referencing flows can be
+   * turned on automatically after the import completes", powerapps-docs
+   * maker/data-platform/create-connection-reference.md).
+   */
+  connectionBindings?: Map<string, string>;
 }
 
 export interface ImportResult {
@@ -219,12 +227,10 @@ export class SolutionImporter {
     for (const w of sol.workflows) if (!workflowRoots.has(w.id)) throw notRoot(w.id, COMPONENT.Workflow);
     for (const w of sol.webResources) if (!webResourceRoots.has(w.name.toLowerCase())) throw notRoot(w.name, COMPONENT.WebResource);
     for (const c of sol.customControls) if (!controlRoots.has(c.name.toLowerCase())) throw notRoot(c.name, COMPONENT.CustomControl);
-    const envVarRoots = roots(COMPONENT.EnvironmentVariableDefinition);
-    const envVars = sol.environmentVariables.filter((v) => {
-      if (envVarRoots.has(v.schemaName.toLowerCase())) return true;
-      warnings.push(`Environment variable definition ${v.schemaName} has no RootComponent of type 380 and was not imported.`);
-      return false;
-    });
+    // Environment variable definitions travel in environmentvariabledefinitions/ and join the
+    // solution with or without a type-380 RootComponent: real exports list none (none of the 21
+    // pnp/powerplatform-samples exports that ship definitions does) and import them.
+    const envVars = sol.environmentVariables;
 
     // ---- publisher prefix -----------------------------------------------------------------------
     const prefixError = (kind: string, name: string) =>
@@ -494,6 +500,10 @@ export class SolutionImporter {
       }
     }
 
+    for (const name of opts.connectionBindings?.keys() ?? []) {
+      if (!sol.connectionReferences.some((c) => c.logicalName.toLowerCase() === name))
+        throw importError(ErrorCodes.InvalidArgument, `ComponentParameters names the connection reference '${name}', which solution ${sol.uniqueName} does not ship.`);
+    }
     for (const c of sol.connectionReferences) {
       let id = stableGuid(`connref:${c.logicalName.toLowerCase()}`);
       let existing: Row | undefined;
@@ -512,6 +522,7 @@ export class SolutionImporter {
         promptingbehavior: c.promptingBehavior ?? null,
         ismanaged: managedRows,
         ...(existing ? {} : { statecode: c.stateCode, statuscode: c.statusCode }),
+        ...(opts.connectionBindings?.has(c.logicalName.toLowerCase()) ? { connectionid: opts.connectionBindings.get(c.logicalName.toLowerCase())! } : {}),
       });
       addComponent(COMPONENT.ConnectionReference, id, c.logicalName);
     }

@@ -40,7 +40,7 @@ function expectProblem(ps: Problem[], rule: string, message: RegExp, file?: RegE
 
 it("the source with its build outputs passes every rule", () => {
   expect(problems(fresh(true))).toEqual([]);
-  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names"]);
+  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "schema", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names"]);
 });
 
 describe("root-files", () => {
@@ -98,6 +98,15 @@ describe("root-components", () => {
     });
     expectProblem(problems(fx), "root-components", /<CustomControl> pcs_PartnerCenterSync\.SyncStatus: is in the package but is not a RootComponent/);
   });
+  it("rejects an environment variable definition listed as a root component (SolutionPackager warns; real exports list none)", () => {
+    const fx = fresh();
+    const schemaName = ENVIRONMENT_VARIABLES.dealValueField.schemaName;
+    fx.editXml("solution/src/Other/Solution.xml", (r) => {
+      child(child(r, "SolutionManifest")!, "RootComponents")!.children.push(el("RootComponent", { type: 380, schemaName, behavior: 0 }));
+    });
+    const p = expectProblem(problems(fx), "root-components", new RegExp(`<RootComponent type="380" schemaName="${schemaName}">: names an environment variable definition, which is not listed as a root component`), /Other\/Solution\.xml$/);
+    expect(p.fix).toMatch(/remove the RootComponent/);
+  });
 });
 
 describe("referenced-files", () => {
@@ -109,8 +118,21 @@ describe("referenced-files", () => {
   });
   it("rejects a PCF build whose manifest lists a file the output lacks", () => {
     const fx = fresh();
-    fx.remove(`pcf-controls/SyncStatus/out/controls/SyncStatus/bundle.js`);
+    fx.remove(`solution/src/Controls/${PCF_CONTROLS.syncStatus.name}/bundle.js`);
     expectProblem(problems(fx), "referenced-files", /<code path="bundle\.js">: the manifest lists "bundle\.js"/, /ControlManifest\.xml$/);
+  });
+  it("rejects a control that was not built into the solution folder and names the build that puts it there", () => {
+    const fx = fresh();
+    for (const f of ["ControlManifest.xml", "bundle.js", "strings"]) fx.remove(`solution/src/Controls/${PCF_CONTROLS.syncStatus.name}/${f}`);
+    const p = expectProblem(problems(fx), "referenced-files", /CustomControl pcs_PartnerCenterSync\.SyncStatus: its file "Controls\/pcs_PartnerCenterSync\.SyncStatus\/ControlManifest\.xml" is missing/, /ControlManifest\.xml\.data\.xml$/);
+    expect(p.fix).toMatch(/npm run build .*solution\/src\/Controls\/pcs_PartnerCenterSync\.SyncStatus\//);
+  });
+  it("rejects a mapping under Controls/, which SolutionPackager ignores (and which hides the control's metadata)", () => {
+    const fx = fresh();
+    fx.write("solution/map.xml", `<Mapping><Folder map="Controls/${PCF_CONTROLS.syncStatus.name}" to="../../pcf-controls/SyncStatus/out/controls/SyncStatus" /></Mapping>`);
+    const ps = problems(fx);
+    expectProblem(ps, "load", /<Folder map="Controls\/pcs_PartnerCenterSync\.SyncStatus">: maps files under Controls\//, /map\.xml:1$/);
+    expectProblem(ps, "load", /\(file\): is matched by the mapping at .*map\.xml:1, which sends it to .*ControlManifest\.xml\.data\.xml, where there is no such file/);
   });
   it("rejects a flow whose definition file is missing", () => {
     const fx = fresh(true);
@@ -306,9 +328,10 @@ describe("packing and the CLIs", () => {
     expect(solutionXml).toContain("<Version>2.3.4.5</Version>");
     fs.rmSync(fx.dist, { recursive: true });
     fx.remove("pcf-controls");
+    fx.remove(`solution/src/Controls/${PCF_CONTROLS.syncStatus.name}/ControlManifest.xml`);
     const b = io();
     expect(await buildCli(["--pack-only"], b.io, fx.root)).toBe(1);
-    expect(b.lines.join("\n")).toMatch(/npm run build -w pcf-controls\/SyncStatus[\s\S]*no zip written/);
+    expect(b.lines.join("\n")).toMatch(/npm run build \(builds every pcf-controls\/\*[\s\S]*no zip written/);
     expect(fs.existsSync(fx.dist)).toBe(false);
   });
 });

@@ -94,7 +94,7 @@ export const flowReferences: CheckRule = {
       for (const [name, v] of Object.entries(obj(definition.parameters) ?? {})) {
         const schemaName = obj(obj(v)?.metadata)?.schemaName;
         if (typeof schemaName === "string" && schemaName && !envVars.has(schemaName.toLowerCase()))
-          p(`definition.parameters["${name}"]`, `reads environment variable "${schemaName}", which the solution does not define`, `add environmentvariabledefinitions/${schemaName}/environmentvariabledefinition.xml (and its RootComponent type 380), or use a defined one (${[...envVars].join(", ") || "none"})`);
+          p(`definition.parameters["${name}"]`, `reads environment variable "${schemaName}", which the solution does not define`, `add environmentvariabledefinitions/${schemaName}/environmentvariabledefinition.xml, or use a defined one (${[...envVars].join(", ") || "none"})`);
       }
     }
     return out;

@@ -1,8 +1,9 @@
 /**
  * Rule referenced-files: every file a component points at is in the package: each cloud flow's
  * JsonFileName, each web resource's FileName, each PCF control's ControlManifest.xml and the
- * resources that manifest lists. In a source folder these are usually build outputs taken through
- * solution/map.xml, so the fix names the build that produces them.
+ * resources that manifest lists. In a source folder these are usually build outputs (read through
+ * solution/map.xml, or copied into solution/src/Controls/ by npm run build), so the fix names the
+ * build that produces them.
  */
 import { controlFolder, controlManifestPart, customControls, webResources, workflows } from "../../solution/components";
 import { originOf, partOrigin, type SolutionPackage } from "../../solution/package";
@@ -16,7 +17,9 @@ export function buildHint(expectedAt: string): string {
   if (p.includes("plugins-ts/build/")) return "build the form script: npx webpack --config plugins-ts/webpack.config.js --mode production (npm run build does it when plugins-ts/webpack.config.js exists)";
   const pcf = /pcf-controls\/([^/]+)\/out\//.exec(p);
   if (pcf) return `build the control: PP_TOOLS_TELEMETRY_OPTOUT=1 npm run build -w pcf-controls/${pcf[1]} (npm run build does it for every pcf-controls/* with a ControlManifest.Input.xml)`;
-  if (p.includes("flows/")) return "add the flow's exported JSON to flows/ next to its .json.data.xml";
+  const staged = /\/Controls\/([^/]+)\//.exec(p);
+  if (staged) return `build the controls and copy them into the solution: npm run build (builds every pcf-controls/* and copies its out/controls/<Ctrl> into solution/src/Controls/${staged[1]}/, where SolutionPackager reads it)`;
+  if (p.includes("flows/")) return "generate the flows: npm run flows (writes flows/<Name>-<ID>.json next to the metadata in solution/src/Workflows/)";
   return "add the file, or fix the path in the component's metadata or in solution/map.xml";
 }
 

@@ -8,7 +8,6 @@ import {
   allForms,
   allSavedQueries,
   customControls,
-  envVarDefinitions,
   globalOptionSets,
   rootComponents,
   roles,
@@ -63,11 +62,17 @@ const RESOLVERS: Record<string, Resolver> = {
     fix: "add the plug-in step",
   },
   "300": { what: "canvas app", by: "schemaName", keys: (pkg) => sectionItems(pkg, "CanvasApps", "CanvasApp").map((a) => lower(childText(a, "Name"))), fix: "add the canvas app" },
+};
+
+/**
+ * Types SolutionPackager does not resolve in customizations, so it warns "Following root components
+ * are not defined in customizations" for them; real exports never list them.
+ */
+const NOT_ROOTS: Record<string, { what: string; evidence: string; fix: string }> = {
   "380": {
-    what: "environment variable definition",
-    by: "schemaName",
-    keys: (pkg) => envVarDefinitions(pkg).map((d) => lower(d.schemaName)),
-    fix: "add environmentvariabledefinitions/<schema>/environmentvariabledefinition.xml",
+    what: "an environment variable definition",
+    evidence: "none of the 21 exports with definitions in pnp/powerplatform-samples lists one (e.g. samples/contoso-school/solution/ContosoSchool.zip), and SolutionPackager 9.1.1.146 warns that it is \"not defined in customizations\"",
+    fix: "remove the RootComponent: the definition joins the solution from environmentvariabledefinitions/<schema>/environmentvariabledefinition.xml",
   },
 };
 
@@ -87,6 +92,11 @@ export const rootComponentsRule: CheckRule = {
       if (!schemaName && !id) out.push({ rule: "root-components", file, element, message: "names no component (no schemaName and no id)", fix: "add schemaName or id, or remove the RootComponent" });
       if (behavior !== undefined && !["0", "1", "2"].includes(behavior))
         out.push({ rule: "root-components", file, element, message: `behavior="${behavior}" is not 0 (include subcomponents), 1 (do not) or 2 (shell only)`, fix: 'use behavior="0" for our own components and "2" for system tables we extend' });
+      const not = NOT_ROOTS[type];
+      if (not) {
+        out.push({ rule: "root-components", file, element, message: `names ${not.what}, which is not listed as a root component: ${not.evidence}`, fix: not.fix });
+        continue;
+      }
       const r = RESOLVERS[type];
       if (!r) continue;
       const key = r.by === "id" ? normGuid(id) : lower(schemaName);

@@ -179,7 +179,7 @@ export const REFUSAL_FLOWS: FixtureFlow[] = [
   { id: IDS.topParent, name: "Fixture top parent", json: flow({}, button(), { Call_middle: callChild(IDS.middleChild, {}) }) },
 ];
 
-/** The real solution source with these flows (and no others) in flows/, its RootComponents listing them. */
+/** The real solution source with these flows (and no others): JSON in flows/, metadata in solution/src/Workflows/, RootComponents listing them. */
 export function fixtureWithFlows(flows: FixtureFlow[]): Fixture {
   const fx = makeFixture();
   fx.remove("flows");
@@ -192,7 +192,7 @@ export function fixtureWithFlows(flows: FixtureFlow[]): Fixture {
   for (const f of flows) {
     const file = flowFileName(f.name, f.id);
     fx.write(`flows/${file}`, JSON.stringify(f.json, null, 2));
-    fx.write(`flows/${file}.data.xml`, flowMetadataXml({ id: f.id, name: f.name }));
+    fx.write(`solution/src/Workflows/${file}.data.xml`, flowMetadataXml({ id: f.id, name: f.name }));
   }
   return fx;
 }

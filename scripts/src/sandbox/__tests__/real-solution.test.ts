@@ -76,7 +76,7 @@ describe("npm start (scripts/src/cli/start.ts)", () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
     const busy = (blocker.address() as net.AddressInfo).port;
-    const base = busy <= 65532 ? busy : busy - 3;
+    const base = busy <= 65531 ? busy : busy - 4;
     try {
       await expect(startSandbox({ port: base, stateDir: null })).rejects.toThrow(SandboxPortError);
       await expect(startSandbox({ port: base, stateDir: null })).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${busy} \\([^)]+\\): already in use.*pick another base port with --port`));
@@ -101,12 +101,16 @@ describe("npm start (scripts/src/cli/start.ts)", () => {
     const text = o.out.join("\n");
     expect(text).toContain(`The sandbox is running (process ${process.pid}). Stop it with Ctrl-C, or: kill ${process.pid}`);
     expect(text).toContain(sb!.endpoints.dataverse.webApiUrl);
-    expect(text).toContain("SIGINT: stopping the flow runner, the Dataverse emulator and the Partner Center emulator…");
+    expect(text).toContain(`Open ${sb!.web!.url} in a browser`);
+    expect(text).toContain("SIGINT: stopping the web app, the flow runner, the Dataverse emulator and the Partner Center emulator…");
     expect(text).toMatch(/Stopped\. State saved in .*\/ \(npm start reuses it; npm start -- --reset starts fresh\)\./);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "endpoints.json"), "utf8")).dataverse.webApiUrl).toBe(sb!.endpoints.dataverse.webApiUrl);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, "endpoints.json"), "utf8"));
+    expect(written.dataverse.webApiUrl).toBe(sb!.endpoints.dataverse.webApiUrl);
+    expect(written.web.url).toBe(sb!.web!.url);
     const saved = fs.readFileSync(path.join(dir, "dataverse.json"), "utf8");
     expect(saved).toContain("Contoso Customer Inc");
     expect(fs.existsSync(path.join(dir, "sandbox.lock"))).toBe(false);
     await expect(fetch(sb!.endpoints.flowRunner.url)).rejects.toThrow();
+    await expect(fetch(sb!.web!.url)).rejects.toThrow();
   });
 });

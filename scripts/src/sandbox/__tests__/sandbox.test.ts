@@ -173,7 +173,7 @@ describe("a first start on a fixture solution", () => {
 
   it("close() stops everything, frees every port and saves the state", async () => {
     const ports = Object.values(sb.ports);
-    expect(new Set(ports).size).toBe(4);
+    expect(new Set(ports).size).toBe(5); // Dataverse, Partner Center, its certificates, the flow runner, the web page
     await sb.close();
     for (const p of ports) expect(await canListen(p)).toBe(true);
     expect(fs.existsSync(path.join(dir, "dataverse.json"))).toBe(true);

@@ -111,12 +111,12 @@ describe("connectionParameters", () => {
 });
 
 describe("ports, versions, zips", () => {
-  it("one base port, four listeners; 0 means the OS picks each", () => {
-    expect(portsFrom(7100)).toEqual({ dataverse: 7100, partnerCenter: 7101, partnerCenterCertificates: 7102, flowRunner: 7103 });
-    expect(portsFrom(0)).toEqual({ dataverse: 0, partnerCenter: 0, partnerCenterCertificates: 0, flowRunner: 0 });
+  it("one base port, five listeners; 0 means the OS picks each", () => {
+    expect(portsFrom(7100)).toEqual({ dataverse: 7100, partnerCenter: 7101, partnerCenterCertificates: 7102, flowRunner: 7103, web: 7104 });
+    expect(portsFrom(0)).toEqual({ dataverse: 0, partnerCenter: 0, partnerCenterCertificates: 0, flowRunner: 0, web: 0 });
     expect(parseBasePort("7200", "--port")).toBe(7200);
-    expect(() => parseBasePort("80", "--port")).toThrow('--port is "80"; it must be 0 (every service on a port the OS picks) or a base port from 1024 to 65532');
-    expect(() => parseBasePort("65533", "--port")).toThrow(/65532/);
+    expect(() => parseBasePort("80", "--port")).toThrow('--port is "80"; it must be 0 (every service on a port the OS picks) or a base port from 1024 to 65531');
+    expect(() => parseBasePort("65532", "--port")).toThrow(/65531/);
     expect(() => parseBasePort("x", "$PCS_SANDBOX_PORT")).toThrow(/^\$PCS_SANDBOX_PORT is "x"/);
     expect(resolveBasePort(undefined, {})).toEqual({ port: 7100, source: "--port" });
     expect(resolveBasePort(undefined, { PCS_SANDBOX_PORT: "7300" })).toEqual({ port: 7300, source: "$PCS_SANDBOX_PORT" });

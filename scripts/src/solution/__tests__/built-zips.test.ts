@@ -111,30 +111,38 @@ describe("the zip files", () => {
     expect(Buffer.compare(Buffer.from(again.managed.bytes), Buffer.from(built.managed.bytes))).toBe(0);
   });
 
-  it("are flat zips with the three root files, forward slashes, fixed order and a content type for every part", () => {
+  it("are flat zips with the three root files, forward slashes, pac's entry order and a content type for every part", () => {
     const names = listZipEntries(built.unmanaged.bytes);
-    expect(names[0]).toBe("solution.xml");
-    expect(names[1]).toBe("customizations.xml");
+    expect(names.slice(0, 2)).toEqual(["customizations.xml", "solution.xml"]);
     expect(names[names.length - 1]).toBe(CONTENT_TYPES_PATH);
     const middle = names.slice(2, -1);
     expect(middle).toEqual([...middle].sort());
     expect(names.every((n) => !n.includes("\\") && !n.startsWith("/") && !n.endsWith("/"))).toBe(true);
     const ct = parseContentTypes(readZip(built.unmanaged.bytes).files.get(CONTENT_TYPES_PATH)!);
     for (const n of names.filter((x) => x !== CONTENT_TYPES_PATH)) expect(coversPart(ct, n)).toBe(true);
+    expect(ct.defaults.get("xml")).toBe("text/xml");
+    expect(ct.defaults.get("json")).toBe("application/octet-stream");
     // the extension-less web resource file has its own Override
     expect([...ct.overrides.keys()].some((k) => k.startsWith("WebResources/pcs_scriptsopportunityjs"))).toBe(true);
   });
 
-  it("write solution.xml and customizations.xml as Dataverse exports them (no BOM, no declaration, CRLF)", () => {
+  it("write solution.xml and customizations.xml as pac does (BOM, XML declaration, LF), and environment variables as exports carry them", () => {
     const files = readZip(built.unmanaged.bytes).files;
     for (const n of ["solution.xml", "customizations.xml"]) {
       const s = Buffer.from(files.get(n)!).toString("utf8");
-      expect(s.startsWith("<ImportExportXml")).toBe(true);
-      expect(s.includes("\r\n")).toBe(true);
-      expect(/[^\r]\n/.test(s)).toBe(false);
+      expect(s.startsWith('\uFEFF<?xml version="1.0" encoding="utf-8"?>\n<ImportExportXml')).toBe(true);
+      expect(s.includes("\r")).toBe(false);
     }
     const ct = files.get(CONTENT_TYPES_PATH)!;
     expect([ct[0], ct[1], ct[2]]).toEqual([0xef, 0xbb, 0xbf]);
+    const defs = [...files.keys()].filter((k) => k.startsWith("environmentvariabledefinitions/"));
+    expect(defs).toHaveLength(3);
+    for (const d of defs) expect(Buffer.from(files.get(d)!).toString("utf8").startsWith("<environmentvariabledefinition ")).toBe(true);
+  });
+
+  it("ship lead and opportunity without a <SavedQueries> element (no views of ours), as real exports write a system table", () => {
+    for (const name of [OPPORTUNITY.logicalName, LEAD.logicalName]) expect([name, child(findEntity(pkg, name)!, "SavedQueries")]).toEqual([name, undefined]);
+    for (const name of [SOLUTION_DETAIL.logicalName, PARTNER_CENTER_SOLUTION.logicalName]) expect(entitySavedQueries(findEntity(pkg, name)!).length).toBeGreaterThan(5);
   });
 
   it("pass every check rule", () => {
@@ -144,7 +152,7 @@ describe("the zip files", () => {
 });
 
 describe("managed and unmanaged", () => {
-  it("differ only in solution.xml <Managed> (0 unmanaged, 1 managed)", () => {
+  it("differ only in solution.xml <Managed> (0 unmanaged, 1 managed) when no component has a _managed variant", () => {
     const u = readZip(built.unmanaged.bytes);
     const m = readZip(built.managed.bytes);
     expect(m.names).toEqual(u.names);
@@ -155,6 +163,30 @@ describe("managed and unmanaged", () => {
     expect(us).toContain("<Managed>0</Managed>");
     expect(ms).toContain("<Managed>1</Managed>");
     expect(ms.replace("<Managed>1</Managed>", "<Managed>0</Managed>")).toBe(us);
+  });
+
+  it("the managed zip takes a form's {formid}_managed.xml variant and the unmanaged zip the form itself", () => {
+    const fx2 = makeFixture();
+    try {
+      const dir = "solution/src/Entities/Opportunity/FormXml/main";
+      const file = fs.readdirSync(fx2.at(dir)).find((f) => f.endsWith(".xml"))!;
+      const plain = fs.readFileSync(fx2.at(`${dir}/${file}`), "utf8");
+      // a managed variant that leaves a cell label empty, as real managed exports sometimes do
+      const cell = '<label description="Microsoft Solutions" languagecode="1033" />';
+      expect(plain).toContain(cell);
+      fx2.write(`${dir}/${file.replace(/\.xml$/, "_managed.xml")}`, plain.split(cell).join('<label description="" languagecode="1033" />'));
+      const zips = buildSolutionZips({ folder: fx2.src, mapFile: fx2.map, outDir: fx2.dist });
+      const form = (b: Uint8Array): string => {
+        const opp = findEntity(readSolutionZip(b), OPPORTUNITY.logicalName)!;
+        return JSON.stringify(descendants(entityForms(opp)[0].form, "label").map((l) => attr(l, "description")));
+      };
+      expect(form(zips.unmanaged.bytes)).toContain('"Microsoft Solutions"');
+      expect(form(zips.managed.bytes)).not.toContain('"Microsoft Solutions"');
+      const differing = readZip(zips.unmanaged.bytes).names.filter((n) => Buffer.compare(Buffer.from(readZip(zips.unmanaged.bytes).files.get(n)!), Buffer.from(readZip(zips.managed.bytes).files.get(n)!)) !== 0);
+      expect(differing.sort()).toEqual(["customizations.xml", "solution.xml"]);
+    } finally {
+      fx2.cleanup();
+    }
   });
 });
 
@@ -182,10 +214,21 @@ describe("solution and publisher", () => {
         "9:pcs_syncstatus:0",
         `61:${FORM_SCRIPT.webResourceName}:0`,
         ...Object.values(PCF_CONTROLS).map((c) => `66:${c.name}:0`),
-        ...Object.values(ENVIRONMENT_VARIABLES).map((v) => `380:${v.schemaName}:0`),
         ...roles(pkg).map((r) => `20:${normGuid(attr(r, "id"))}:0`),
       ]),
     );
+  });
+
+  it("lists no environment variable definition as a root component (real exports list none; SolutionPackager warns about them)", () => {
+    expect(rootComponents(pkg).filter((rc) => attr(rc, "type") === "380")).toEqual([]);
+    expect(envVarDefinitions(pkg).map((d) => d.schemaName).sort()).toEqual(Object.values(ENVIRONMENT_VARIABLES).map((v) => v.schemaName).sort());
+  });
+
+  it("lists the root components in SolutionPackager's order (type as text, then name or id)", () => {
+    const keys = rootComponents(pkg).map((rc) => [attr(rc, "type")!, (attr(rc, "schemaName") ?? attr(rc, "id")!).toLowerCase()]);
+    const sorted = [...keys].sort(([ta, na], [tb, nb]) => (ta < tb ? -1 : ta > tb ? 1 : na < nb ? -1 : na > nb ? 1 : 0));
+    expect(keys).toEqual(sorted);
+    expect([...new Set(keys.map(([t]) => t))]).toEqual(["1", "20", "29", "61", "66", "9"]);
   });
 });
 

@@ -1,14 +1,18 @@
 /**
  * Test fixture: a copy of solution/src + solution/map.xml in a temp folder, with small fake build
- * outputs where the map expects them (form script, both PCF controls) and two fake cloud flows in
- * flows/ (a parent that calls a child, with connection references and an environment variable).
- * Tests break copies of it on purpose; the real source is never touched.
+ * outputs where the build leaves them (the form script where the map reads it, both PCF controls
+ * built and copied into solution/src/Controls/ by stageBuiltControls) and two fake cloud flows (a
+ * parent that calls a child, with connection references and an environment variable): JSON in
+ * flows/, metadata in solution/src/Workflows/. Tests break copies of it on purpose; the real source
+ * is never touched.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, FORM_SCRIPT, PCF_CONTROLS } from "../../../../plugins-ts/src/model/schema";
 import { flowFileName, flowMetadataXml } from "../flows";
+import { sortRootComponents } from "../layout";
+import { CONTROL_METADATA, stageBuiltControls } from "../stage-controls";
 import { child, el, parseXml, serializeXml, SOURCE_STYLE, type XmlElement } from "../xml";
 
 export const REPO = path.resolve(__dirname, "../../../..");
@@ -100,7 +104,11 @@ export function makeFixture(opts: { withFlows?: boolean } = {}): Fixture {
   const src = path.join(root, "solution", "src");
   copyDir(path.join(REPO, "solution", "src"), src);
   fs.copyFileSync(path.join(REPO, "solution", "map.xml"), path.join(root, "solution", "map.xml"));
-  // The fixture starts without the repository's cloud flows (flows/ is not copied): drop their root components.
+  // The fixture starts without the repository's cloud flows (flows/ is not copied): drop their
+  // metadata and root components. Built controls the real source may hold are replaced below.
+  fs.rmSync(path.join(src, "Workflows"), { recursive: true, force: true });
+  for (const dir of fs.readdirSync(path.join(src, "Controls")))
+    for (const f of fs.readdirSync(path.join(src, "Controls", dir))) if (f !== CONTROL_METADATA) fs.rmSync(path.join(src, "Controls", dir, f), { recursive: true, force: true });
   const solutionXml = path.join(src, "Other", "Solution.xml");
   fs.writeFileSync(solutionXml, fs.readFileSync(solutionXml, "utf8").split("\n").filter((l) => !/<RootComponent type="29" /.test(l)).join("\n"));
   const fx: Fixture = {
@@ -132,15 +140,17 @@ export function makeFixture(opts: { withFlows?: boolean } = {}): Fixture {
     fx.write(`${out}/bundle.js`, `var pcf_tools_${c.constructor}=function(){};\n`);
     fx.write(`${out}/strings/${c.constructor}.1033.resx`, `<?xml version="1.0" encoding="utf-8"?><root><data name="${c.constructor}"><value>${c.constructor}</value></data></root>`);
   }
+  stageBuiltControls(root);
   if (opts.withFlows) {
     fx.write(`flows/${CHILD_FLOW_FILE}`, flowJson({ envVar: ENVIRONMENT_VARIABLES.dealValueField.schemaName }));
-    fx.write(`flows/${CHILD_FLOW_FILE}.data.xml`, workflowXml(CHILD_FLOW_ID, "Fixture child", CHILD_FLOW_FILE));
+    fx.write(`solution/src/Workflows/${CHILD_FLOW_FILE}.data.xml`, workflowXml(CHILD_FLOW_ID, "Fixture child", CHILD_FLOW_FILE));
     fx.write(`flows/${PARENT_FLOW_FILE}`, flowJson({ childCall: CHILD_FLOW_ID }));
-    fx.write(`flows/${PARENT_FLOW_FILE}.data.xml`, workflowXml(PARENT_FLOW_ID, "Fixture parent", PARENT_FLOW_FILE));
+    fx.write(`solution/src/Workflows/${PARENT_FLOW_FILE}.data.xml`, workflowXml(PARENT_FLOW_ID, "Fixture parent", PARENT_FLOW_FILE));
     fx.write("flows/README.md", "notes that are not a solution part\n");
     fx.editXml("solution/src/Other/Solution.xml", (r) => {
       const rc = child(child(r, "SolutionManifest")!, "RootComponents")!;
       for (const id of [CHILD_FLOW_ID, PARENT_FLOW_ID]) rc.children.push(el("RootComponent", { type: 29, id: `{${id}}`, behavior: 0 }));
+      sortRootComponents(r); // as npm run flows keeps them, and as SolutionPackager's Extract writes them
     });
   }
   return fx;

@@ -26,8 +26,11 @@ describe("xml", () => {
   it("round-trips canonical text byte for byte, in both styles", () => {
     const doc = parseXml(canonical);
     expect(serializeXml(doc, { newline: "\n", bom: false, declaration: false })).toBe(canonical);
+    const crlf = serializeXml(doc, { newline: "\r\n", bom: false, declaration: false });
+    expect(crlf).toBe(canonical.replace(/\n/g, "\r\n"));
+    expect(serializeXml(parseXml(crlf), { newline: "\n", bom: false, declaration: false })).toBe(canonical);
     const zip = serializeXml(doc, ZIP_STYLE);
-    expect(zip).toBe(canonical.replace(/\n/g, "\r\n"));
+    expect(zip).toBe('\uFEFF<?xml version="1.0" encoding="utf-8"?>\n' + canonical);
     expect(serializeXml(parseXml(zip), ZIP_STYLE)).toBe(zip);
     const src = serializeXml(doc, SOURCE_STYLE);
     expect(src.startsWith('\uFEFF<?xml version="1.0" encoding="utf-8"?>\n<ImportExportXml')).toBe(true);
@@ -47,7 +50,7 @@ describe("xml", () => {
 
   it("re-indents whatever formatting it is given into the export shape", () => {
     const messy = '<a>\r\n\t<b   x = \'1\'/>\n<c>t</c>   </a>';
-    expect(serializeXml(parseXml(messy), ZIP_STYLE)).toBe('<a>\r\n  <b x="1" />\r\n  <c>t</c>\r\n</a>');
+    expect(serializeXml(parseXml(messy), { newline: "\r\n", bom: false, declaration: false })).toBe('<a>\r\n  <b x="1" />\r\n  <c>t</c>\r\n</a>');
   });
 
   it.each([
@@ -56,6 +59,9 @@ describe("xml", () => {
     ["<a>&nbsp;</a>", /Unknown entity "&nbsp;"/],
     ['<!DOCTYPE a [<!ENTITY x "y">]><a/>', /DOCTYPE is not allowed/],
     ["<a/><b/>", /Content after the root element/],
+    // XML 1.0 §2.5, and what made solution/map.xml unreadable to SolutionPackager and pac
+    ["<a><!-- build -- then pack --></a>", /"--" is not allowed inside an XML comment/],
+    ["<!-- a --->\n<a/>", /"--" is not allowed inside an XML comment/],
   ])("rejects %s with a located message", (src, message) => {
     let err: unknown;
     try {
@@ -91,11 +97,11 @@ describe("zip", () => {
 });
 
 describe("content types", () => {
-  it("has a Default per extension and an Override per extension-less part, as an export does", () => {
+  it("has a Default per extension (xml as text/xml) and an Override per extension-less part, as pac writes it", () => {
     const bytes = buildContentTypes(["solution.xml", "Workflows/F-1.json", "WebResources/pcs_xjsABC", "Controls/c/bundle.js"]);
     const s = Buffer.from(bytes).toString("utf8");
     expect(s).toBe(
-      '\uFEFF<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/octet-stream" /><Default Extension="json" ContentType="application/octet-stream" /><Default Extension="js" ContentType="application/octet-stream" /><Override PartName="/WebResources/pcs_xjsABC" ContentType="application/octet-stream" /></Types>',
+      '\uFEFF<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="text/xml" /><Default Extension="json" ContentType="application/octet-stream" /><Default Extension="js" ContentType="application/octet-stream" /><Override PartName="/WebResources/pcs_xjsABC" ContentType="application/octet-stream" /></Types>',
     );
     const ct = parseContentTypes(bytes);
     expect(coversPart(ct, "WebResources/pcs_xjsABC")).toBe(true);
@@ -108,28 +114,72 @@ describe("versions", () => {
   it.each(["1.0", "1.0.0", "1.0.0.0.0", "01.0.0.0", "1.0.0.a", " 1.0.0.0", "1.0.0.0-beta"])("rejects %s", (v) => expect(versionError(v)).toMatch(/not a four-part version/));
 });
 
-describe("mapping file", () => {
-  it("maps files and folders, resolving 'to' against the mapping file's folder", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pcs-map-"));
+describe("mapping file (SolutionPackager's semantics)", () => {
+  let root: string;
+  const put = (rel: string, data = "x"): void => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), data);
+  };
+  const tree = (map: string): SourceTree => {
+    put("sol/map.xml", map);
+    return new SourceTree(path.join(root, "sol", "src"), readMapFile(path.join(root, "sol", "map.xml")));
+  };
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "pcs-map-"));
+    put("sol/src/Workflows/F-1.json.data.xml", "<Workflow />");
+    put("sol/src/Controls/c/ControlManifest.xml.data.xml", "<CustomControl />");
+    put("built.js", "y");
+    put("flows/F-1.json", "{}");
+    put("out/c/bundle.js", "b");
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("resolves 'to' against the solution folder, not against the mapping file", () => {
+    const t = tree('<Mapping><FileToFile map="WebResources\\pcs_\\a.js" to="../../built.js" /><FileToFile map="WebResources/pcs_/b.js" to="../built.js" /></Mapping>');
+    expect(Buffer.from(t.read("WebResources/pcs_/a.js")!).toString()).toBe("y");
+    expect(t.resolve("WebResources/pcs_/b.js")).toMatchObject({ mapped: true, found: false, path: path.join(root, "sol", "built.js") });
+  });
+
+  it("maps by file name pattern with FileToPath, and never lists what mappings add in component folders", () => {
+    const t = tree('<Mapping><FileToPath map="Workflows/*.json" to="../../flows" /></Mapping>');
+    expect(Buffer.from(t.read("Workflows/F-1.json")!).toString()).toBe("{}");
+    expect(t.resolve("Workflows/F-1.json.data.xml")).toMatchObject({ mapped: false, found: true });
+    expect(t.list("Workflows")).toEqual(["Workflows/F-1.json.data.xml"]);
+  });
+
+  it("sends every file under a Folder mapping to its target, hiding the folder's own files (no fallback)", () => {
+    const t = tree('<Mapping><Folder map="Controls/c" to="../../out/c" /></Mapping>');
+    expect(Buffer.from(t.read("Controls/c/bundle.js")!).toString()).toBe("b");
+    expect(t.resolve("Controls/c/ControlManifest.xml.data.xml")).toMatchObject({ mapped: true, found: false });
+    expect(t.read("Controls/c/ControlManifest.xml.data.xml")).toBeUndefined();
+  });
+
+  it("takes the first directive whose target exists, and adds mapped files only to non-component folders", () => {
+    put("data/d.json", "d");
+    const t = tree('<Mapping><FileToFile map="x/a.js" to="../../missing.js" /><FileToFile map="x/a.js" to="../../built.js" /><Folder map="Assets" to="../../data" /><Folder map="Workflows" to="../../flows" /></Mapping>');
+    expect(Buffer.from(t.read("x/a.js")!).toString()).toBe("y");
+    expect(t.extraFiles(new Set(["Workflows"])).map((f) => f.rel)).toEqual(["x/a.js", "Assets/d.json"]);
+  });
+
+  it("expands %VARIABLES% and refuses what SolutionPackager cannot read", () => {
+    process.env.PCS_TEST_BUILT = "built.js";
     try {
-      fs.mkdirSync(path.join(root, "sol", "src", "Controls", "c"), { recursive: true });
-      fs.writeFileSync(path.join(root, "sol", "src", "Controls", "c", "ControlManifest.xml.data.xml"), "<CustomControl />");
-      fs.mkdirSync(path.join(root, "out", "c", "strings"), { recursive: true });
-      fs.writeFileSync(path.join(root, "out", "c", "bundle.js"), "x");
-      fs.writeFileSync(path.join(root, "out", "c", "strings", "c.1033.resx"), "<root />");
-      fs.writeFileSync(path.join(root, "built.js"), "y");
-      fs.writeFileSync(
-        path.join(root, "sol", "map.xml"),
-        '<Mapping><FileToFile map="WebResources\\pcs_\\a.js" to="..\\built.js" /><Folder map="Controls/c" to="../out/c" /></Mapping>',
-      );
-      const tree = new SourceTree(path.join(root, "sol", "src"), readMapFile(path.join(root, "sol", "map.xml")));
-      expect(tree.list("Controls")).toEqual(["Controls/c/ControlManifest.xml.data.xml", "Controls/c/bundle.js", "Controls/c/strings/c.1033.resx"]);
-      expect(Buffer.from(tree.read("WebResources/pcs_/a.js")!).toString()).toBe("y");
-      expect(tree.resolve("Controls/c/ControlManifest.xml")).toMatchObject({ found: false, mapped: true, path: path.join(root, "out", "c", "ControlManifest.xml") });
-      fs.writeFileSync(path.join(root, "sol", "bad.xml"), '<Mapping><Copy map="a" to="b" /></Mapping>');
-      expect(() => readMapFile(path.join(root, "sol", "bad.xml"))).toThrow(MapFileError);
+      expect(Buffer.from(tree('<Mapping><FileToFile map="a.js" to="../../%PCS_TEST_BUILT%" /></Mapping>').read("any/where/a.js")!).toString()).toBe("y");
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
+      delete process.env.PCS_TEST_BUILT;
     }
+    for (const [map, message] of [
+      ["<Mapping><!-- a -- b --></Mapping>", /not well-formed XML.*"--" is not allowed/],
+      ['<Mapping><Copy map="a" to="b" /></Mapping>', /<Copy> is not a mapping directive/],
+      ['<Mapping><Folder map="a/*" to="b" /></Mapping>', /Folder mapping takes no wildcards/],
+      ['<Mapping><FileToPath map="a/x*.js" to="b" /></Mapping>', /only be \*\.ext or \*\.\*/],
+      ['<Mapping><FileToFile map="a/**/b/x.js" to="b/x.js" /></Mapping>', /"\*\*" may only be the last folder/],
+    ] as const) {
+      put("sol/bad.xml", map);
+      expect(() => readMapFile(path.join(root, "sol", "bad.xml"))).toThrow(message);
+    }
+    put("sol/bad.xml", '<Mapping>\n  <Folder map="a" />\n</Mapping>');
+    expect(() => readMapFile(path.join(root, "sol", "bad.xml"))).toThrow(/bad\.xml:2: <Folder> needs both/);
+    expect(() => readMapFile(path.join(root, "sol", "bad.xml"))).toThrow(MapFileError);
   });
 });
