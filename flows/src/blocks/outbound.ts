@@ -156,7 +156,7 @@ export function addSolutionList(steps: Steps, name: string, solutionRows: string
 /** The labels of the fields whose action is `action`, "a, b" (from a decisions object). */
 export function fieldsWith(actions: string, action: string): string {
   const list = concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit(""))));
-  return call("trim", call("replace", concat(list, lit("|")), lit(", |"), lit("")));
+  return call("trim", call("replace", call("replace", concat(list, lit("|")), lit(", |"), lit("")), lit("|"), lit("")));
 }
 
 /**
@@ -166,11 +166,11 @@ export function fieldsWith(actions: string, action: string): string {
 export function replacedText(actions: string, pc: string, agreed: string): string {
   const twoWay = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] === "twoWay");
   const list = concat(...twoWay.map((f) => iff(and(equals(prop(actions, f), lit("send")), not(equals(prop(pc, f), coalesce(prop(agreed, f), prop(pc, f))))), concat(lit(`${FIELD_LABELS[f]} (`), call("take", prop(pc, f), "60"), lit("), ")), lit(""))));
-  return call("trim", call("replace", concat(list, lit("|")), lit(", |"), lit("")));
+  return call("trim", call("replace", call("replace", concat(list, lit("|")), lit(", |"), lit("")), lit("|"), lit("")));
 }
 
-/** The shared steps (see the file header). Every path writes the opportunity once. */
-export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
+/** The shared steps (see the file header). Every path writes the opportunity once. Returns the last step's name. */
+export function addOutboundSync(steps: Steps, options: OutboundOptions): string {
   const id = options.opportunityId;
   const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: options.examineSolutions });
   const o = read.rows.opportunity;
@@ -299,7 +299,7 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
     "Record_the_kept_change",
     writeOpportunity(id, [
       [OPPORTUNITY.syncStatus, iff(equals(prop(o, OPPORTUNITY.syncStatus), String(SyncStatus.Error)), String(SyncStatus.Synced), str(prop(o, OPPORTUNITY.syncStatus)))],
-      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Info", "update", iff(call("empty", kept), lit("No change Partner Center takes."), concat(lit("Kept in the CRM only (Partner Center does not take it by update): "), call("trim", call("replace", concat(kept, lit("|")), lit(", |"), lit(""))), lit(".")))))],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Info", "update", iff(call("empty", kept), lit("No change Partner Center takes."), concat(lit("Kept in the CRM only (Partner Center does not take it by update): "), call("trim", call("replace", call("replace", concat(kept, lit("|")), lit(", |"), lit("")), lit("|"), lit(""))), lit(".")))))],
       [OPPORTUNITY.syncHash, recordText({ pc: call("setProperty", call("setProperty", prop(check, "agreed", "pc"), lit("name"), C("name")), lit("help"), C("help")), crm: prop(check, "key"), updated: prop(check, "agreed", "updated"), rows: prop(check, "rows") })],
       ["name", name(true)],
     ]),
@@ -309,5 +309,5 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): void {
   // Partner Center is read only when the rules pass and the CRM changed something it takes (or no agreement exists yet).
   const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate");
   const crmChanged = call("or", equals(prop(check, "agreed", "pc"), "null"), ...sendable.map((f) => not(equals(C(f), A(f)))));
-  steps.add("If_Partner_Center_may_need_a_change", condition(and(not(anyRuleFailsExpression(staged)), crmChanged), valid, elsewhere));
+  return steps.add("If_Partner_Center_may_need_a_change", condition(and(not(anyRuleFailsExpression(staged)), crmChanged), valid, elsewhere));
 }

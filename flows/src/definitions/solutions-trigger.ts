@@ -6,10 +6,10 @@
  * inline: a child flow would cost three more requests).
  */
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION } from "../../../plugins-ts/src/model/schema";
-import { condition, dataverse, dataverseTrigger, FlowSpec, Steps } from "../builder";
+import { childFlow, dataverse, dataverseTrigger, FlowSpec, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { addOutboundSync } from "../blocks/outbound";
-import { and, body, call, coalesce, concat, equals, iff, lit, not, odataString, prop, str, tpl, triggerBody } from "../wdl";
+import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, odataString, prop, str, tpl, triggerBody } from "../wdl";
 
 export function solutionsTriggerFlow(): FlowSpec {
   const steps = new Steps();
@@ -27,9 +27,16 @@ export function solutionsTriggerFlow(): FlowSpec {
   const opp = call("first", coalesce(prop(body("Find_the_opportunity"), "value"), "json('[]')"));
   const shared = new Steps();
   addOutboundSync(shared, { opportunityId: prop(opp, OPPORTUNITY.primaryId), examineSolutions: true });
+  // Not shared yet (its create may have waited for a solution): flow 2 creates the referral.
+  const notShared = new Steps();
+  notShared.add("Create_the_referral", childFlow(FLOWS.createReferral.id, { opportunityId: ex(prop(opp, OPPORTUNITY.primaryId)) }));
+  const syncs = and(not(equals(opp, "null")), equals(prop(opp, OPPORTUNITY.syncWithPartnerCenter), "true"));
   steps.add(
-    "If_the_opportunity_is_shared",
-    condition(and(not(equals(opp, "null")), equals(prop(opp, OPPORTUNITY.syncWithPartnerCenter), "true"), not(call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))))), shared),
+    "Route_the_change",
+    switchOn(ex(iff(syncs, iff(call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))), lit("not shared"), lit("shared")), lit("not synced"))), {
+      Shared: { value: "shared", steps: shared },
+      Not_shared: { value: "not shared", steps: notShared },
+    }),
   );
   return {
     id: FLOWS.solutionsTrigger.id,

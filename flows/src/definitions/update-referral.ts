@@ -11,12 +11,8 @@ import { ex, prop, triggerBody } from "../wdl";
 
 export function updateReferralFlow(): FlowSpec {
   const steps = new Steps();
-  addOutboundSync(steps, { opportunityId: prop(triggerBody(), "opportunityId"), examineSolutions: true });
-  steps.add(
-    "Respond",
-    respond({ opportunityId: ex(prop(triggerBody(), "opportunityId")) }, { opportunityId: { title: "Opportunity", type: "string" } }),
-    completed("If_the_opportunity_passes_the_rules"),
-  );
+  const last = addOutboundSync(steps, { opportunityId: prop(triggerBody(), "opportunityId"), examineSolutions: true });
+  steps.add("Respond", respond({ opportunityId: ex(prop(triggerBody(), "opportunityId")) }, { opportunityId: { title: "Opportunity", type: "string" } }), completed(last));
   void OPPORTUNITY;
   return {
     id: FLOWS.updateReferral.id,
