@@ -3,7 +3,7 @@ import { DataverseError, ErrorCodes, propertyNotFound, queryError } from "../err
 import type { Registry } from "../metadata/registry";
 import type { AttributeMeta, EntityMeta } from "../metadata/types";
 import { isGuid, normGuid } from "../util";
-import { compileFilter, parseOrderBy, resolveProperty, type CompiledFilter } from "./filter";
+import { assertNesting, compileFilter, parseOrderBy, resolveProperty, type CompiledFilter } from "./filter";
 import { splitTopLevel, tokenize } from "./literals";
 
 export interface ExpandOption {
@@ -43,8 +43,9 @@ export function parseQueryString(qs: string): Map<string, string> {
 const SUPPORTED = new Set(["$select", "$filter", "$orderby", "$top", "$count", "$expand", "$skiptoken"]);
 
 export function parseQueryOptions(params: Map<string, string>, registry: Registry, entity: EntityMeta, collection: boolean): QueryOptions {
-  for (const k of params.keys()) {
+  for (const [k, v] of params) {
     if (k.startsWith("$") && !SUPPORTED.has(k)) throw queryError(`The query parameter ${k} is not supported`);
+    assertNesting(v); // before anything recursive reads a nested $expand or $filter
     if (!k.startsWith("$") && k.startsWith("@")) continue; // parameter aliases are not used by our clients
   }
   const raw: Record<string, string | undefined> = {};
