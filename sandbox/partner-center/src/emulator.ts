@@ -56,7 +56,7 @@ export interface PartnerCenterEmulatorOptions {
   validationEventsPerMinute?: number;
   /** CA certificates to trust when delivering to https:// webhook URLs. */
   receiverCa?: string | Buffer | Array<string | Buffer>;
-  /** Diagnostic lines (unexpected errors); default silent. */
+  /** Diagnostic lines (unexpected errors, webhook deliveries that failed for good); default silent. */
   log?: (line: string) => void;
 }
 
@@ -151,7 +151,11 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       });
       store.putValidationEvent(v);
     },
-    onSettled: (event) => {
+    onSettled: (event, delivery) => {
+      if (delivery.state === "failed") {
+        const last = delivery.attempts[delivery.attempts.length - 1];
+        log(`webhook ${event.payload.EventName} for ${event.resourceId} to ${delivery.url} failed after ${delivery.attempts.length} attempts${last ? `: ${last.error ?? `HTTP ${last.status}`}` : ""}`);
+      }
       if (event.payload.EventName !== "test-created") return;
       const v = store.getValidationEvent(event.resourceId);
       if (v) store.putValidationEvent({ ...v, status: "completed" });
