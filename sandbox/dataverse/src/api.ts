@@ -145,14 +145,19 @@ export function parseBody(env: HandlerEnv, entitySet: string): unknown {
   if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw payloadError(entitySet, `Microsoft.OData.ODataException: The maximum recursion depth limit was reached. The depth of nested values in a single property cannot exceed ${MAX_JSON_DEPTH}.`);
   }
+  let value: unknown;
   try {
     const v = JSON.parse(text) as unknown;
     // Some clients send the JSON twice encoded (a JSON string holding the object).
-    if (typeof v === "string" && v.trim().startsWith("{")) return JSON.parse(v) as unknown;
-    return v;
+    value = typeof v === "string" && v.trim().startsWith("{") ? (JSON.parse(v) as unknown) : v;
   } catch (e) {
     throw payloadError(entitySet, `Microsoft.OData.ODataException: The request body is not valid JSON (${(e as Error).message}).`);
   }
+  // Every body the Web API reads (a row, action parameters, {"value"}, {"@odata.id"}) is an object.
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw payloadError(entitySet, "Microsoft.OData.ODataException: The request body must be a JSON object.");
+  }
+  return value;
 }
 
 function entityUrl(env: HandlerEnv, entity: EntityMeta, id: string): string {

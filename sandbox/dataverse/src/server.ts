@@ -2,6 +2,7 @@
  * The emulator's HTTP face: node:http on 127.0.0.1, the Web API under /api/data/v9.2 (bearer token
  * required), and a control API under /_emulator (reset, call log, notification log, state, idle).
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dispatch } from "./api";
@@ -13,7 +14,7 @@ import { Notifier, type DeliveryRecord } from "./notifications";
 import { SEED_IDS, seedRows } from "./seed";
 import { JsonFilePersistence, MemoryStore, type Row } from "./store/store";
 import { refuseNonLocal } from "../../shared/src/local-guard";
-import { readRequestBody } from "../../shared/src/request-body";
+import { readRequestBody, requestUrl } from "../../shared/src/request-body";
 import { MAX_BODY_BYTES, MAX_URL_LENGTH } from "./limits";
 
 /** The bearer token the emulator accepts when no `tokens` option is given. */
@@ -79,6 +80,11 @@ export interface DataverseEmulator {
   reset(opts?: { keepCustomizations?: boolean }): Promise<void>;
   /** Resolves when queued notifications and background imports are done. */
   idle(): Promise<void>;
+  /**
+   * A fingerprint of everything stored (rows and metadata; not the call log or counters): equal before
+   * and after a request that stored nothing. The fuzz test checks refused requests with it.
+   */
+  stateDigest(): string;
   close(): Promise<void>;
 }
 
@@ -253,7 +259,12 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = requestUrl(req.url);
+    if (!url) {
+      req.resume();
+      send(res, plainError(400, `The request URL '${(req.url ?? "").slice(0, 200)}' is not valid.`));
+      return;
+    }
     const pathname = url.pathname;
     const isControl = pathname === "/_emulator" || pathname.startsWith("/_emulator/");
     if (isControl) {
@@ -363,6 +374,10 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
     deliveries: () => [...notifier.deliveries],
     reset,
     idle: () => ctx.idle(),
+    stateDigest: () => {
+      const { model, tables } = store.snapshot();
+      return createHash("sha256").update(JSON.stringify({ model, tables })).digest("hex");
+    },
     close: async () => {
       if (closed) return;
       closed = true;

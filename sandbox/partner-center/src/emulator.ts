@@ -17,7 +17,7 @@ import { JsonFileStore, MemoryStore, PartnerCenterStore } from "./store";
 import { DEFAULT_DELIVERY, DeliveryOptions, EventDispatcher } from "./webhooks/dispatcher";
 import { SigningService } from "./webhooks/signing";
 import { refuseNonLocal } from "../../shared/src/local-guard";
-import { readRequestBody } from "../../shared/src/request-body";
+import { readRequestBody, requestUrl } from "../../shared/src/request-body";
 import { MAX_BODY_BYTES, MAX_REQUEST_LINE } from "./limits";
 
 /** The bearer token the emulator accepts unless told otherwise. Sandbox only: not a secret. */
@@ -233,7 +233,7 @@ function errorResult(e: ApiError): HandlerResult {
 async function handle(ctx: EmulatorContext, req: http.IncomingMessage, res: http.ServerResponse, log: (l: string) => void): Promise<void> {
   const started = Date.now();
   const time = ctx.now().toISOString();
-  const url = new URL(req.url ?? "/", "http://emulator");
+  const url = requestUrl(req.url) ?? new URL("http://emulator/invalid-request-url");
   const method = (req.method ?? "GET").toUpperCase();
   const path = url.pathname;
   const header = (n: string) => {

@@ -88,3 +88,16 @@ export function jsonNestingDepth(text: string, stopAt = Number.POSITIVE_INFINITY
   }
   return max;
 }
+
+/**
+ * The request target as a URL, or undefined when it is not one. `new URL(target, base)` reads a target
+ * starting with "//" as a host name (and throws on a bad one), so the base is prefixed instead.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const t = target ?? "/";
+  try {
+    return t.startsWith("/") ? new URL(`http://localhost${t}`) : new URL(t);
+  } catch {
+    return undefined;
+  }
+}

@@ -33,8 +33,15 @@ export function parseQueryString(qs: string): Map<string, string> {
   for (const part of qs.split("&")) {
     if (!part) continue;
     const eq = part.indexOf("=");
-    const k = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-    const v = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1));
+    const decode = (text: string): string => {
+      try {
+        return decodeURIComponent(text);
+      } catch {
+        throw queryError(`The query string is not valid: '${text.slice(0, 100)}' is not percent-encoded correctly.`);
+      }
+    };
+    const k = decode(eq < 0 ? part : part.slice(0, eq));
+    const v = eq < 0 ? "" : decode(part.slice(eq + 1));
     out.set(k, v);
   }
   return out;

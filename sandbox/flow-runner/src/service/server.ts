@@ -26,7 +26,7 @@ import { formatRun, summarize } from "../engine/history";
 import { RunRecord } from "../engine/types";
 import { FlowRunner, FlowRunnerOptions, FlowServiceError, StartedRun } from "./runner";
 import { refuseNonLocal } from "../../../shared/src/local-guard";
-import { isJsonMediaType, jsonNestingDepth, mediaType, readRequestBody } from "../../../shared/src/request-body";
+import { isJsonMediaType, jsonNestingDepth, mediaType, readRequestBody, requestUrl } from "../../../shared/src/request-body";
 
 /**
  * Power Automate's documented message size for a request trigger (learn.microsoft.com/power-automate/
@@ -115,7 +115,8 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
   const sockets = new Set<import("node:net").Socket>();
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    const url = requestUrl(req.url);
+    if (!url) throw new HttpError(400, "InvalidRequestPath", `The request URL '${(req.url ?? "").slice(0, 200)}' is not valid.`);
     let parts: string[];
     try {
       parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
