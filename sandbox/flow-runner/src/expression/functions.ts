@@ -126,7 +126,10 @@ const fmtDate = (d: WdlDate, format?: string, locale?: string) => dt(() => forma
 def("string", "concat", 1, undefined, (a) => a.map((x) => stringify(x)).join(""));
 def("string", "endsWith", 2, 2, (a, _c, fn) => str(fn, a, 0).toLowerCase().endsWith(str(fn, a, 1).toLowerCase()));
 def("string", "startsWith", 2, 2, (a, _c, fn) => str(fn, a, 0).toLowerCase().startsWith(str(fn, a, 1).toLowerCase()));
-def("string", "formatNumber", 2, 3, (a, _c, fn) => dt(() => formatNumber(toNumber(num(fn, a, 0)), str(fn, a, 1), optStr(fn, a, 2) ?? "en-US")));
+def("string", "formatNumber", 2, 3, (a, _c, fn) => {
+  const v = num(fn, a, 0);
+  return dt(() => formatNumber(toNumber(v), str(fn, a, 1), optStr(fn, a, 2) ?? "en-US", isIntegerValue(v)));
+});
 def("string", "guid", 0, 1, (a, c, fn) => {
   const g = c.newGuid().toLowerCase();
   const f = (optStr(fn, a, 0) ?? "D").toUpperCase();
