@@ -166,6 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let runnerUrl = "";
     const flowRunner = await startFlowRunner({
       onRunFinished: runActivity(log, () => runnerUrl, maxRuns),
+      log: (l) => log(errorLine("flow runner", l)),
       ...options.flowRunner,
       maxRuns,
       port: wanted.flowRunner,

@@ -47,6 +47,8 @@ export interface StartFlowRunnerOptions extends FlowRunnerOptions {
   port?: number;
   /** Interface; default 127.0.0.1. */
   host?: string;
+  /** A line for every request the runner answers with a 5xx (default: silent; npm start prints them). */
+  log?: (line: string) => void;
 }
 
 export interface ManualRunResult {
@@ -252,8 +254,11 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e) => {
-      if (e instanceof FlowServiceError || e instanceof HttpError) return send(res, e.status, { error: { code: e.code, message: e.message } });
-      send(res, 500, { error: { code: "InternalServerError", message: (e as Error)?.message ?? String(e) } });
+      const known = e instanceof FlowServiceError || e instanceof HttpError;
+      const status = known ? e.status : 500;
+      const error = known ? { code: e.code, message: e.message } : { code: "InternalServerError", message: (e as Error)?.message ?? String(e) };
+      if (status >= 500) options.log?.(`${req.method} ${(req.url ?? "").split("?")[0]} answered ${status} ${error.code}: ${error.message}`);
+      send(res, status, { error });
     });
   });
   server.on("connection", (s) => {
