@@ -86,3 +86,21 @@ describe("the signed trigger URL", () => {
     expect(await rawStatus(cb, "POST", { ...json, "Content-Length": 150 * 1024 * 1024 }, "{")).toBe(413);
   });
 });
+
+describe("errors reported", () => {
+  it("every request answered with a 5xx is reported through the log option (npm start prints it)", async () => {
+    const lines: string[] = [];
+    const lonely = await startFlowRunner({ dataverseUrl: "http://127.0.0.1:9", dataverseToken: "t", log: (l) => lines.push(l) });
+    try {
+      const id = newWorkflowId();
+      const flow = flowFile({ C: { type: "Compose", inputs: "x" } }, { connectionReferences: { shared_commondataserviceforapps: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: "pcs_x" }, api: { name: "shared_commondataserviceforapps" } } } });
+      const r = await fetch(`${lonely.url}/workflows/${id}/activate`, { method: "POST", headers: json, body: JSON.stringify(workflowRow(id, "X", flow)) });
+      expect(r.status).toBe(502);
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^POST /workflows/${id}/activate answered 502 DataverseUnavailable: .*ECONNREFUSED`))]);
+      expect((await fetch(`${lonely.url}/runs`)).status).toBe(200);
+      expect(lines).toHaveLength(1); // a 2xx or 4xx is not an error of the runner's
+    } finally {
+      await lonely.close();
+    }
+  });
+});
