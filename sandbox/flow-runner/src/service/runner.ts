@@ -41,8 +41,13 @@ export interface FlowRunnerOptions {
   environmentName?: string;
   /** How long an HTTP trigger caller waits for a Response action (ms). Default 120000. */
   responseTimeoutMs?: number;
-  /** Runs (and trigger firings) kept in history. Default 2000. */
+  /**
+   * Runs (and trigger firings) kept in history, newest first; older ones are dropped. Default 2000
+   * (README "Run history"; `npm start -- --max-runs <n>`).
+   */
   maxRuns?: number;
+  /** Called once per run when it ends, whatever its status (the sandbox's console log uses it). */
+  onRunFinished?: (run: RunRecord) => void;
 }
 
 export class FlowServiceError extends Error {
@@ -786,6 +791,11 @@ export class FlowRunner {
         if (!responded) {
           responded = true;
           resolveResponse(undefined);
+        }
+        try {
+          this.options.onRunFinished?.(run);
+        } catch {
+          // a listener's failure is not the run's
         }
       }
     })();
