@@ -220,7 +220,7 @@ export class E2E {
 
   /** Fires a Recurrence-triggered flow now (the flow runner's POST /workflows/{id}/recurrence). */
   async fireRecurrence(workflowId: string): Promise<void> {
-    const res = await fetch(`${this.sb.endpoints.flowRunner.url}/workflows/${workflowId}/recurrence`, { method: "POST" });
+    const res = await fetch(`${this.sb.endpoints.flowRunner.url}/workflows/${workflowId}/recurrence`, { method: "POST", headers: { "Content-Type": "application/json" } });
     if (!res.ok) throw new Error(`recurrence ${workflowId}: ${res.status} ${await res.text()}`);
   }
 

@@ -16,6 +16,8 @@ import { AnnotationFilter, compareValues, contextUrl, etagOf, formatRow, sortRow
 import { coerce, EDM_TYPES, parsePayload } from "./odata/payload";
 import { parseKey, parseQueryOptions, parseQueryString, splitPath, type KeyRef, type PathSegment, type QueryOptions } from "./odata/query";
 import { isLookupValue, type DataView, type LookupValue, type Row, type Value } from "./store/store";
+import { jsonNestingDepth, mediaType } from "../../shared/src/request-body";
+import { MAX_JSON_DEPTH } from "./limits";
 
 /** How writes are applied: on their own (commit per request) or inside a $batch change set. */
 export type Runner = <T>(fn: (s: Session) => T | Promise<T>) => Promise<T>;
@@ -131,14 +133,31 @@ async function route(env: HandlerEnv): Promise<InternalResponse> {
 export function parseBody(env: HandlerEnv, entitySet: string): unknown {
   const text = env.req.body.trim();
   if (!text) return {};
+  // A JSON body must say so: ODataLib reads a payload by its Content-Type, and a browser page can send
+  // text/plain across sites without asking first. Wording: ODataLib's MediaTypeUtils / ODataMessageReader.
+  const type = mediaType(env.req.headers);
+  if (!type) {
+    throw payloadError(entitySet, "Microsoft.OData.ODataContentTypeException: A missing or empty content type header was found when trying to read a message. The content type header is required.");
+  }
+  if (type !== "application/json") {
+    throw payloadError(entitySet, `Microsoft.OData.ODataContentTypeException: A supported MIME type could not be found that matches the content type of the response. None of the supported type(s) 'application/json' matches the content type '${type}'.`);
+  }
+  if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw payloadError(entitySet, `Microsoft.OData.ODataException: The maximum recursion depth limit was reached. The depth of nested values in a single property cannot exceed ${MAX_JSON_DEPTH}.`);
+  }
+  let value: unknown;
   try {
     const v = JSON.parse(text) as unknown;
     // Some clients send the JSON twice encoded (a JSON string holding the object).
-    if (typeof v === "string" && v.trim().startsWith("{")) return JSON.parse(v) as unknown;
-    return v;
+    value = typeof v === "string" && v.trim().startsWith("{") ? (JSON.parse(v) as unknown) : v;
   } catch (e) {
     throw payloadError(entitySet, `Microsoft.OData.ODataException: The request body is not valid JSON (${(e as Error).message}).`);
   }
+  // Every body the Web API reads (a row, action parameters, {"value"}, {"@odata.id"}) is an object.
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw payloadError(entitySet, "Microsoft.OData.ODataException: The request body must be a JSON object.");
+  }
+  return value;
 }
 
 function entityUrl(env: HandlerEnv, entity: EntityMeta, id: string): string {

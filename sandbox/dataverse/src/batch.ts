@@ -11,6 +11,7 @@ import type { Context, InternalRequest, InternalResponse } from "./context";
 import { DataverseError, ErrorCodes } from "./errors";
 import { baseHeaders, errorResponse, HTTP_REASON, parsePrefer } from "./http-util";
 import type { LookupValue } from "./store/store";
+import { MAX_BATCH_REQUESTS, MAX_BATCH_URL_LENGTH } from "./limits";
 import { newGuid } from "./util";
 
 interface HttpPart {
@@ -29,36 +30,78 @@ interface ChangesetPart {
 
 const boundaryOf = (contentType: string | undefined): string | undefined => /boundary\s*=\s*"?([^";]+)"?/i.exec(contentType ?? "")?.[1];
 
+/**
+ * A malformed batch payload, answered as the OData library the Web API reads batches with answers it
+ * (OData/odata.net ODataMultipartMixedBatchReaderStream and its SRResources messages).
+ */
+const malformed = (message: string): DataverseError => new DataverseError(400, ErrorCodes.ODataClientPayloadError, `Microsoft.OData.ODataException: ${message}`);
+const UNEXPECTED_END = "Encountered an unexpected end of input while reading the batch payload.";
+
 function splitHeaders(block: string): { headers: Record<string, string>; rest: string } {
   const m = /\r?\n\r?\n/.exec(block);
   const head = m ? block.slice(0, m.index) : block;
   const rest = m ? block.slice(m.index + m[0].length) : "";
   const headers: Record<string, string> = {};
   for (const line of head.split(/\r?\n/)) {
+    if (!line.trim()) continue;
     const c = line.indexOf(":");
-    if (c > 0) headers[line.slice(0, c).trim().toLowerCase()] = line.slice(c + 1).trim();
+    if (c <= 0) throw malformed(`The message header '${line}' is invalid. The header value must be of the format '<header name>: <header value>'.`);
+    const name = line.slice(0, c).trim().toLowerCase();
+    if (name in headers) throw malformed(`The header '${line.slice(0, c).trim()}' was specified multiple times. Each header must appear only once in a batch part.`);
+    headers[name] = line.slice(c + 1).trim();
   }
   return { headers, rest };
 }
 
+/** The parts between `--boundary` lines; the closing `--boundary--` must be there. */
 function splitMultipart(body: string, boundary: string): string[] {
-  const delimiter = `--${boundary}`;
-  const chunks = body.split(delimiter);
+  const lines = body.split(/\r?\n/);
   const parts: string[] = [];
-  for (let i = 1; i < chunks.length; i++) {
-    const c = chunks[i];
-    if (c.startsWith("--")) break;
-    parts.push(c.replace(/^\r?\n/, ""));
+  let current: string[] | undefined;
+  for (const line of lines) {
+    const t = line.trimEnd();
+    if (t === `--${boundary}--`) {
+      if (current) parts.push(current.join("\r\n"));
+      return parts;
+    }
+    if (t === `--${boundary}`) {
+      if (current) parts.push(current.join("\r\n"));
+      current = [];
+      continue;
+    }
+    current?.push(line); // lines before the first boundary are the preamble
   }
-  return parts;
+  throw malformed(UNEXPECTED_END);
+}
+
+/** ODataLib's part rules: a Content-Type; application/http parts with binary transfer encoding; multipart/mixed change sets. */
+function partKind(headers: Record<string, string>, inChangeset: boolean): "request" | "changeset" {
+  const ct = headers["content-type"];
+  if (ct === undefined) throw malformed("The 'Content-Type' header is missing. The 'Content-Type' header must be specified for each MIME part of a batch message.");
+  if (/^application\/http\s*(;|$)/i.test(ct)) {
+    if ((headers["content-transfer-encoding"] ?? "").toLowerCase() !== "binary") {
+      throw malformed("A missing or invalid 'Content-Transfer-Encoding' header was found. The 'Content-Transfer-Encoding' header must be specified for each batch operation, and its value must be 'binary'.");
+    }
+    return "request";
+  }
+  if (/^multipart\/mixed\s*(;|$)/i.test(ct)) {
+    if (inChangeset) throw malformed("Nested change sets in a batch payload are not supported.");
+    return "changeset";
+  }
+  throw malformed(`The 'Content-Type' header value '${ct}' is invalid. When this is the start of the change set, the value must be 'multipart/mixed'; otherwise it must be 'application/http'.`);
 }
 
 function parseHttpPart(partHeaders: Record<string, string>, content: string): HttpPart {
   const trimmed = content.replace(/^(\r?\n)+/, "");
+  if (!trimmed) throw malformed(UNEXPECTED_END);
   const nl = /\r?\n/.exec(trimmed);
-  const requestLine = nl ? trimmed.slice(0, nl.index) : trimmed;
-  const m = /^(GET|POST|PATCH|PUT|DELETE)\s+(\S+)(?:\s+HTTP\/1\.[01])?$/i.exec(requestLine.trim());
-  if (!m) throw new DataverseError(400, ErrorCodes.ODataClientPayloadError, `The batch request line '${requestLine.trim()}' is not valid.`);
+  const requestLine = (nl ? trimmed.slice(0, nl.index) : trimmed).trim();
+  const m = /^(GET|POST|PATCH|PUT|DELETE)\s+(\S+)\s+(\S+)$/i.exec(requestLine);
+  if (!m) throw malformed(`The request line '${requestLine}' is invalid. The request line at the start of each operation must be of the format 'HttpMethod RequestUrl HttpVersion'.`);
+  if (m[3] !== "HTTP/1.1") throw malformed(`The HTTP version '${m[3]}' used in a batch operation request or response is not valid. The value must be 'HTTP/1.1'.`);
+  if (m[2].length > MAX_BATCH_URL_LENGTH) {
+    throw malformed(`The request URL in the batch is ${m[2].length} characters long; URLs in a batch are limited to 64 KB (65,536 characters).`);
+  }
   const after = nl ? trimmed.slice(nl.index + nl[0].length) : "";
   const noHeaders = /^\r?\n/.exec(after);
   const { headers, rest } = noHeaders ? { headers: {} as Record<string, string>, rest: after.slice(noHeaders[0].length) } : splitHeaders(after);
@@ -67,18 +110,18 @@ function parseHttpPart(partHeaders: Record<string, string>, content: string): Ht
 
 export function parseBatch(contentType: string | undefined, body: string): Array<HttpPart | ChangesetPart> {
   const boundary = boundaryOf(contentType);
-  if (!boundary || !/multipart\/mixed/i.test(contentType ?? "")) {
+  if (!boundary || !/^\s*multipart\/mixed\s*(;|$)/i.test(contentType ?? "")) {
     throw new DataverseError(400, ErrorCodes.ODataClientPayloadError, "A $batch request needs Content-Type: multipart/mixed with a boundary.");
   }
   const out: Array<HttpPart | ChangesetPart> = [];
   for (const raw of splitMultipart(body, boundary)) {
     const { headers, rest } = splitHeaders(raw);
-    const ct = headers["content-type"] ?? "";
-    if (/multipart\/mixed/i.test(ct)) {
-      const cs = boundaryOf(ct);
-      if (!cs) throw new DataverseError(400, ErrorCodes.ODataClientPayloadError, "A change set needs a boundary.");
+    if (partKind(headers, false) === "changeset") {
+      const cs = boundaryOf(headers["content-type"]);
+      if (!cs) throw malformed("A change set needs a boundary in its Content-Type.");
       const parts = splitMultipart(rest, cs).map((p) => {
         const h = splitHeaders(p);
+        partKind(h.headers, true);
         return parseHttpPart(h.headers, h.rest);
       });
       out.push({ kind: "changeset", parts });
@@ -107,7 +150,13 @@ function toInternal(part: HttpPart, batchHeaders: Record<string, string>): Inter
       .filter((p) => /^odata\.include-annotations|^return=representation/i.test(p));
     if (inherited.length) headers.prefer = inherited.join(",");
   }
-  return { method: part.method, path: decodeURIComponent(path), query: q < 0 ? "" : url.slice(q + 1), headers, body: part.body };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    decoded = path; // a stray '%' names no resource; the router answers 404
+  }
+  return { method: part.method, path: decoded, query: q < 0 ? "" : url.slice(q + 1), headers, body: part.body };
 }
 
 function serializeResponse(res: InternalResponse, contentId?: string): string {
@@ -140,7 +189,7 @@ export async function executeBatch(ctx: Context, req: InternalRequest, contentTy
     throw e;
   }
   const total = parts.reduce((n, p) => n + (p.kind === "changeset" ? p.parts.length : 1), 0);
-  if (total > 1000) return errorResponse(new DataverseError(400, ErrorCodes.InvalidArgument, `The number of requests in a batch (${total}) exceeds the limit of 1000.`));
+  if (total > MAX_BATCH_REQUESTS) return errorResponse(new DataverseError(400, ErrorCodes.InvalidArgument, `The number of requests in a batch (${total}) exceeds the limit of ${MAX_BATCH_REQUESTS}.`));
   const continueOnError = parsePrefer(req.headers.prefer).continueOnError;
   const boundary = `batchresponse_${newGuid()}`;
   const chunks: string[] = [];

@@ -45,6 +45,11 @@ export const ErrorCodes = {
    * code here taken from observed behaviour rather than from Microsoft's list.
    */
   QueryInvalid: "0x80060888",
+  /**
+   * learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#condition-limits:
+   * TooManyConditionsInQuery "Number of conditions in query exceeded maximum limit." (more than 500).
+   */
+  TooManyConditionsInQuery: "0x8004430C",
   /** [codes] PicklistValueOutOfRange "The picklist value is out of the range." */
   PicklistValueOutOfRange: "0x8004431A",
   /** [codes] IntegerValueOutOfRange "A validation error occurred. An integer provided is outside of the allowed values for this attribute." */

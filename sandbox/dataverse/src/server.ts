@@ -2,6 +2,7 @@
  * The emulator's HTTP face: node:http on 127.0.0.1, the Web API under /api/data/v9.2 (bearer token
  * required), and a control API under /_emulator (reset, call log, notification log, state, idle).
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dispatch } from "./api";
@@ -12,6 +13,9 @@ import type { MetadataModel } from "./metadata/types";
 import { Notifier, type DeliveryRecord } from "./notifications";
 import { SEED_IDS, seedRows } from "./seed";
 import { JsonFilePersistence, MemoryStore, type Row } from "./store/store";
+import { refuseNonLocal } from "../../shared/src/local-guard";
+import { readRequestBody, requestUrl } from "../../shared/src/request-body";
+import { MAX_BODY_BYTES, MAX_URL_LENGTH } from "./limits";
 
 /** The bearer token the emulator accepts when no `tokens` option is given. */
 export const SANDBOX_TOKEN = "dataverse-emulator-sandbox-token";
@@ -76,6 +80,11 @@ export interface DataverseEmulator {
   reset(opts?: { keepCustomizations?: boolean }): Promise<void>;
   /** Resolves when queued notifications and background imports are done. */
   idle(): Promise<void>;
+  /**
+   * A fingerprint of everything stored (rows and metadata; not the call log or counters): equal before
+   * and after a request that stored nothing. The fuzz test checks refused requests with it.
+   */
+  stateDigest(): string;
   close(): Promise<void>;
 }
 
@@ -96,24 +105,6 @@ const CUSTOMIZATION_TABLES = new Set([
   "customcontrol",
   "callbackregistration",
 ]);
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error("Request body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 function send(res: ServerResponse, r: InternalResponse): void {
   const headers: Record<string, string | number> = { ...r.headers };
@@ -260,18 +251,45 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
     return ok(404, { error: { code: "", message: `No control operation ${req.method} ${path}. Available: POST reset, GET/DELETE calls, GET notifications, POST idle, GET state.` } });
   };
 
+  const plainError = (status: number, message: string, code = ""): InternalResponse => ({
+    status,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ error: { code, message } }),
+  });
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const pathname = url.pathname;
-    let body: string;
-    try {
-      body = await readBody(req, 256 * 1024 * 1024);
-    } catch (e) {
-      send(res, { status: 413, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ error: { code: "", message: (e as Error).message } }) });
+    const url = requestUrl(req.url);
+    if (!url) {
+      req.resume();
+      send(res, plainError(400, `The request URL '${(req.url ?? "").slice(0, 200)}' is not valid.`));
       return;
     }
-    if (pathname === "/_emulator" || pathname.startsWith("/_emulator/")) {
+    const pathname = url.pathname;
+    const isControl = pathname === "/_emulator" || pathname.startsWith("/_emulator/");
+    if (isControl) {
+      // Local tools only: a web page the user visits must not reset the environment (local-guard.ts).
+      const refusal = refuseNonLocal(req.method, req.headers);
+      if (refusal) {
+        req.resume();
+        send(res, plainError(refusal.status, refusal.message, refusal.code));
+        return;
+      }
+    } else if ((req.url ?? "").length > MAX_URL_LENGTH) {
+      // limits.ts [batch]: the documented URL limit; the status and body are ours.
+      req.resume();
+      send(res, plainError(414, `The request URL is ${(req.url ?? "").length.toLocaleString("en-US")} characters long; a URL is limited to 32 KB (32,768 characters). Send a longer query inside a $batch request (URLs up to 64 KB).`));
+      return;
+    }
+    const read = await readRequestBody(req, MAX_BODY_BYTES);
+    if (!read.ok) {
+      if (read.reason === "too-large") {
+        send(res, { ...plainError(413, `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB this service accepts${read.declared !== undefined ? ` (Content-Length: ${read.declared})` : ""}.`), headers: { "Content-Type": "application/json", Connection: "close" } });
+      }
+      return;
+    }
+    const body = read.body.toString("utf8");
+    if (isControl) {
       send(res, await control(req, pathname, url.searchParams, body));
       return;
     }
@@ -316,11 +334,19 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
     finish(await dispatch(ctx, inner));
   };
 
-  const server: Server = createServer((req, res) => {
+  // Room for a 32 KB URL plus headers, so a long URL gets the 414 above rather than Node's bare 431.
+  const server: Server = createServer({ maxHeaderSize: 48 * 1024 }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       log(`unhandled error: ${(e as Error).stack ?? String(e)}`);
       if (!res.headersSent) send(res, { status: 500, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ error: { code: "", message: "An unexpected error occurred." } }) });
     });
+  });
+  // Requests Node cannot parse (bad request line, oversized headers) still get a JSON answer.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    const body = JSON.stringify({ error: { code: "", message: status === 431 ? "The request line and headers are larger than this service accepts (48 KB)." : "The request is not valid HTTP." } });
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : "Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -348,6 +374,10 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
     deliveries: () => [...notifier.deliveries],
     reset,
     idle: () => ctx.idle(),
+    stateDigest: () => {
+      const { model, tables } = store.snapshot();
+      return createHash("sha256").update(JSON.stringify({ model, tables })).digest("hex");
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -44,13 +44,13 @@ test("POST /_emulator/reset empties the environment; keepCustomizations keeps th
   try {
     await h.api.callAction({ actionName: "ImportSolution", action: { CustomizationFile: fixtureBase64(), OverwriteUnmanagedCustomizations: true, PublishWorkflows: false } });
     await h.api.create({ collection: "opportunities", data: { name: "Data" } });
-    const keep = await fetch(`${h.emu.controlUrl}/reset`, { method: "POST", body: JSON.stringify({ keepCustomizations: true }) });
+    const keep = await fetch(`${h.emu.controlUrl}/reset`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ keepCustomizations: true }) });
     expect(keep.status).toBe(204);
     expect((await h.api.retrieveMultiple({ collection: "opportunities" })).value).toHaveLength(0);
     expect((await h.api.retrieveMultiple({ collection: "workflows" })).value).toHaveLength(2);
     expect((await raw(h.emu, "GET", `${SOLUTION_DETAIL.entitySetName}`)).status).toBe(200);
     expect(h.emu.calls().length).toBe(3);
-    await fetch(`${h.emu.controlUrl}/reset`, { method: "POST" });
+    await fetch(`${h.emu.controlUrl}/reset`, { method: "POST", headers: { "Content-Type": "application/json" } });
     expect((await h.api.retrieveMultiple({ collection: "solutions" })).value).toHaveLength(0);
     expect((await raw(h.emu, "GET", `${SOLUTION_DETAIL.entitySetName}`)).status).toBe(404);
     expect((await h.api.retrieveMultiple({ collection: "transactioncurrencies" })).value).toHaveLength(3);

@@ -4,6 +4,7 @@
  */
 import table from "./expression-conformance.json";
 import { EvalContext, evaluateString, ExpressionError, isBinary, toPlain, typeName, Value, WorkflowAccess } from "../src/expression";
+import { isXml, xmlTextOf } from "../src/expression/xml";
 
 interface Case {
   id: number;
@@ -13,7 +14,13 @@ interface Case {
   expectedPattern?: string;
   expectedOneOf?: unknown[];
   type?: string;
-  compare?: "binaryText" | "binaryBase64";
+  /**
+   * binaryText / binaryBase64: a binary value, compared by its text or base64 content.
+   * xmlText: XML values (also inside arrays) compared as their XML text with whitespace between tags
+   * removed (the page prints XML indented). xmlStringValue: XML values compared as their text content
+   * (the page prints matching nodes by their values).
+   */
+  compare?: "binaryText" | "binaryBase64" | "xmlText" | "xmlStringValue";
   source: string;
   erratum?: string;
   context?: {
@@ -25,6 +32,7 @@ interface Case {
     items?: Record<string, Value>;
     iterationIndexes?: Record<string, Value>;
     workflow?: Value;
+    results?: Record<string, Value>;
     now?: string;
   };
 }
@@ -42,7 +50,7 @@ function contextFor(c: Case): EvalContext {
     item: () => k.item ?? missing("item", "item()"),
     items: (n) => k.items?.[n] ?? missing("loop", n),
     iterationIndexes: (n) => k.iterationIndexes?.[n] ?? missing("loop", n),
-    result: (n) => missing("scope", n),
+    result: (n) => k.results?.[n] ?? missing("scope", n),
     workflow: () => k.workflow ?? missing("workflow", "workflow()"),
     listCallbackUrl: () => missing("callback", "listCallbackUrl()"),
     currentAction: () => missing("action", "action()"),
@@ -76,6 +84,18 @@ describe("expression conformance table", () => {
       expect(isBinary(raw)).toBe(true);
       const b64 = (raw as { $content: string }).$content;
       expect(c.compare === "binaryText" ? Buffer.from(b64, "base64").toString("utf8") : b64).toEqual(c.expected);
+      return;
+    }
+    if (c.compare === "xmlText" || c.compare === "xmlStringValue") {
+      const norm = (x: string) => x.replace(/>\s+</g, "><").trim();
+      const show = (v: Value): unknown => {
+        if (Array.isArray(v)) return v.map(show);
+        if (!isXml(v)) return toPlain(v);
+        const text = xmlTextOf(v);
+        return c.compare === "xmlText" ? norm(text) : text.replace(/<[^>]*>/g, "");
+      };
+      const expected = (e: unknown): unknown => (Array.isArray(e) ? e.map(expected) : typeof e === "string" && c.compare === "xmlText" ? norm(e) : e);
+      expect(show(raw)).toEqual(expected(c.expected));
       return;
     }
     const value = toPlain(raw);

@@ -150,3 +150,34 @@ describe("collections and objects", () => {
     expect(ev("@guid('B')")).toBe("{c2ecc88d-88c8-4096-912c-d6f2e2b138ce}");
   });
 });
+
+describe("XML, xpath and form data (issue 14)", () => {
+  const text = (s: string, t?: unknown) => evaluateString(`@{${s}}`, ctx(t));
+  it("xml() refuses what Json.NET's converter refuses, with a clear message", () => {
+    expect(() => ev("@xml(json('{\"a\":1,\"b\":2}'))")).toThrow(/multiple properties/);
+    expect(() => ev("@xml(json('[1,2]'))")).toThrow(/cannot be converted to XML/);
+    expect(() => ev("@xml('<a><b></a>')")).toThrow(/not well formed/);
+    expect(() => ev("@xml(json('{\"my name\":1}'))")).toThrow(/The ' ' character, hexadecimal value 0x20, cannot be included in a name/);
+  });
+  it("xml() writes attributes, text, nulls and booleans as Json.NET does; string() gives the XML text", () => {
+    expect(text("xml(json('{\"a\":{\"@id\":\"1\",\"#text\":\"x & y\",\"b\":null,\"c\":true}}'))")).toBe('<a id="1">x &amp; y<b /><c>true</c></a>');
+  });
+  it("xpath() answers numbers, booleans and strings as they are; a bad XPath is an expression error", () => {
+    expect(ev("@xpath(xml('<a><b>2</b><b>3.5</b></a>'), 'sum(/a/b)')")).toBe(5.5);
+    expect(ev("@xpath(xml('<a><b>2</b></a>'), 'count(/a/b) = 1')")).toBe(true);
+    expect(ev("@xpath('<a x=\"1\"/>', '/a/@x')")).toBe("1");
+    expect(ev("@xpath(xml('<a/>'), '/nothing')")).toEqual([]);
+    expect(() => ev("@xpath(xml('<a/>'), '//[')")).toThrow(/is not a valid XPath expression/);
+  });
+  it("triggerFormDataValue() refuses more than one match (documented) and reads multipart bodies", () => {
+    const form = { outputs: { headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "k=1&k=2" } };
+    const c: EvalContext = { ...ctx(), workflow: { trigger: () => form } as unknown as WorkflowAccess };
+    expect(toPlain(evaluateString("@triggerFormDataMultiValues('k')", c))).toEqual(["1", "2"]);
+    expect(() => evaluateString("@triggerFormDataValue('k')", c)).toThrow(/found 2 values for the key 'k'/);
+    const multipart = { outputs: { headers: { "Content-Type": "multipart/form-data; boundary=XX" }, body: '--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\nfirst\r\n--XX\r\nContent-Disposition: form-data; name="b"\r\n\r\nsecond\r\n--XX--\r\n' } };
+    const m: EvalContext = { ...ctx(), workflow: { trigger: () => multipart } as unknown as WorkflowAccess };
+    expect(toPlain(evaluateString("@triggerMultipartBody(1)", m))).toBe("second");
+    expect(toPlain(evaluateString("@triggerFormDataValue('a')", m))).toBe("first");
+    expect(() => evaluateString("@triggerMultipartBody(2)", m)).toThrow(/the body has 2 parts/);
+  });
+});

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(fr.url + path, { method, headers: body !== undefined ? { "Content-Type": "application/json" } : {}, body: body !== undefined ? JSON.stringify(body) : undefined });
+  const res = await fetch(fr.url + path, { method, headers: { "Content-Type": "application/json" }, body: body !== undefined ? JSON.stringify(body) : undefined });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null, text };
 }
@@ -230,9 +230,13 @@ describe("turning flows on", () => {
     const r = await api("POST", `/workflows/${id}/activate`, { workflowid: id, name: "Empty", category: 5, clientdata: JSON.stringify(noTrigger) });
     expect(r.body.error.code).toBe("WorkflowTriggerNotFound");
 
-    const unsupported = await turnOn("Uses xpath", flowFile({ X: { type: "Compose", inputs: "@xpath(xml('<a/>'), '/a')" } }));
+    const unsupported = await turnOn("Uses xquery", flowFile({ X: { type: "Compose", inputs: "@xquery(xml('<a/>'), '/a')" } }));
     expect(unsupported.body.error.code).toBe("InvalidTemplate");
-    expect(unsupported.body.error.message).toMatch(/The function 'xpath' is not one the flow runner implements/);
+    expect(unsupported.body.error.message).toMatch(/The function 'xquery' is not one the flow runner implements/);
+
+    // xml, xpath and the form-data functions run in the cloud, so they turn on here too (issue 14)
+    const xmlFlow = await turnOn("Uses xpath", flowFile({ X: { type: "Compose", inputs: "@{xpath(xml('<a><b>1</b></a>'), 'sum(/a/b)')} @{triggerFormDataValue('k')}" } }));
+    expect(xmlFlow.status).toBe(200);
   });
 });
 

@@ -5,7 +5,9 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Referral } from "../../../plugins-ts/src/partner-center/referral";
 import type { CallLog } from "./calls";
-import { invalidRequest } from "./errors";
+import { ApiError, invalidRequest } from "./errors";
+import { isJsonMediaType, jsonNestingDepth, mediaType } from "../../shared/src/request-body";
+import { MAX_JSON_DEPTH } from "./limits";
 import type { FaultRegistry } from "./faults";
 import { MICROSOFT_ORGANIZATION_ID, REFERRALS_PATH } from "./referral-model";
 import type { PartnerCenterStore } from "./store";
@@ -59,10 +61,21 @@ export interface HandlerResult {
 
 export type Handler = (ctx: EmulatorContext, req: HandlerRequest) => HandlerResult | Promise<HandlerResult>;
 
-/** Parse the JSON body; the documented 400 when it is missing or malformed. */
+/**
+ * Parse the JSON body; the documented 400 when it is missing or malformed. The body must be declared
+ * JSON (the media types ASP.NET Core's JSON input formatter reads: application/json, text/json,
+ * application/*+json; anything else is 415 [I]) and nest at most MAX_JSON_DEPTH levels.
+ */
 export function jsonBody(req: HandlerRequest): unknown {
   const text = req.rawBody.toString("utf8").trim();
   if (!text) throw invalidRequest("The request body is empty; a JSON body is required.");
+  const type = mediaType(req.headers);
+  if (!isJsonMediaType(type) && type !== "text/json") {
+    throw new ApiError(415, "invalidRequest", `The request body must be JSON: send 'Content-Type: application/json' (got '${type || "none"}').`, "Content-Type");
+  }
+  if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw invalidRequest(`The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   try {
     return JSON.parse(text);
   } catch {

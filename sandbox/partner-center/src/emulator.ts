@@ -16,6 +16,9 @@ import { matchRoute } from "./router";
 import { JsonFileStore, MemoryStore, PartnerCenterStore } from "./store";
 import { DEFAULT_DELIVERY, DeliveryOptions, EventDispatcher } from "./webhooks/dispatcher";
 import { SigningService } from "./webhooks/signing";
+import { refuseNonLocal } from "../../shared/src/local-guard";
+import { readRequestBody, requestUrl } from "../../shared/src/request-body";
+import { MAX_BODY_BYTES, MAX_REQUEST_LINE } from "./limits";
 
 /** The bearer token the emulator accepts unless told otherwise. Sandbox only: not a secret. */
 export const SANDBOX_TOKEN = "pcs-sandbox-partner-center-token";
@@ -53,7 +56,7 @@ export interface PartnerCenterEmulatorOptions {
   validationEventsPerMinute?: number;
   /** CA certificates to trust when delivering to https:// webhook URLs. */
   receiverCa?: string | Buffer | Array<string | Buffer>;
-  /** Diagnostic lines (unexpected errors); default silent. */
+  /** Diagnostic lines (unexpected errors, webhook deliveries that failed for good); default silent. */
   log?: (line: string) => void;
 }
 
@@ -80,29 +83,12 @@ export interface PartnerCenterEmulator {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1024 * 1024;
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on("end", () => (tooLarge ? reject(invalidRequest(`The request body is larger than ${MAX_BODY} bytes.`)) : resolve(Buffer.concat(chunks))));
-    req.on("error", reject);
-  });
-}
-
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const STATUS_NAMES: Record<number, string> = {
   200: "OK", 201: "Created", 202: "Accepted", 204: "NoContent", 301: "MovedPermanently", 302: "Found", 400: "BadRequest",
   401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed", 408: "RequestTimeout", 409: "Conflict",
-  410: "Gone", 412: "PreconditionFailed", 413: "RequestEntityTooLarge", 415: "UnsupportedMediaType", 429: "TooManyRequests",
+  410: "Gone", 412: "PreconditionFailed", 413: "RequestEntityTooLarge", 414: "RequestUriTooLong", 415: "UnsupportedMediaType", 429: "TooManyRequests", 431: "RequestHeaderFieldsTooLarge",
   500: "InternalServerError", 501: "NotImplemented", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout",
 };
 
@@ -165,7 +151,11 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       });
       store.putValidationEvent(v);
     },
-    onSettled: (event) => {
+    onSettled: (event, delivery) => {
+      if (delivery.state === "failed") {
+        const last = delivery.attempts[delivery.attempts.length - 1];
+        log(`webhook ${event.payload.EventName} for ${event.resourceId} to ${delivery.url} failed after ${delivery.attempts.length} attempts${last ? `: ${last.error ?? `HTTP ${last.status}`}` : ""}`);
+      }
       if (event.payload.EventName !== "test-created") return;
       const v = store.getValidationEvent(event.resourceId);
       if (v) store.putValidationEvent({ ...v, status: "completed" });
@@ -176,6 +166,13 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     void handle(ctx, req, res, log);
   });
   server.keepAliveTimeout = 5000;
+  // Requests Node cannot parse (bad request line, oversized headers) still get the documented body.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
+    const body = JSON.stringify({ error: { code: "invalidRequest", message: status === 431 ? "The request headers are too large." : "The request is not valid HTTP." } });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_NAMES[status] ?? ""}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -236,7 +233,7 @@ function errorResult(e: ApiError): HandlerResult {
 async function handle(ctx: EmulatorContext, req: http.IncomingMessage, res: http.ServerResponse, log: (l: string) => void): Promise<void> {
   const started = Date.now();
   const time = ctx.now().toISOString();
-  const url = new URL(req.url ?? "/", "http://emulator");
+  const url = requestUrl(req.url) ?? new URL("http://emulator/invalid-request-url");
   const method = (req.method ?? "GET").toUpperCase();
   const path = url.pathname;
   const header = (n: string) => {
@@ -255,7 +252,19 @@ async function handle(ctx: EmulatorContext, req: http.IncomingMessage, res: http
   let result: HandlerResult;
   let fault = false;
   try {
-    const rawBody = await readBody(req);
+    if (api === "control") {
+      // Local tools only (local-guard.ts): a web page must not share referrals or reset the emulator.
+      const refusal = refuseNonLocal(method, req.headers);
+      if (refusal) throw new ApiError(refusal.status, refusal.code, refusal.message);
+    } else if (method.length + (req.url ?? "").length + 10 > MAX_REQUEST_LINE) {
+      throw new ApiError(414, "invalidRequest", `The request line is longer than ${MAX_REQUEST_LINE} bytes.`);
+    }
+    const read = await readRequestBody(req, MAX_BODY_BYTES);
+    if (!read.ok) {
+      if (read.reason === "aborted") return;
+      throw new ApiError(413, "invalidRequest", `The request body is larger than ${MAX_BODY_BYTES.toLocaleString("en-US")} bytes.`, undefined, { Connection: "close" });
+    }
+    const rawBody = read.body;
     if (match.kind === "none") throw new ApiError(404, "itemNotFound", `No resource at ${method} ${path}.`);
     if (match.kind === "method") {
       throw new ApiError(405, "invalidRequest", `Method ${method} is not allowed on ${path}; allowed: ${match.allowed.join(", ")}.`, undefined, { Allow: match.allowed.join(", ") });

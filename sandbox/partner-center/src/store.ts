@@ -4,7 +4,7 @@
  * file (atomically: temporary file, then rename) and reads it back on start.
  * Calls, faults and deliveries are runtime observations, not state, and are not saved.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Referral, WebhookValidationEvent } from "../../../plugins-ts/src/partner-center/referral";
 
@@ -116,7 +116,9 @@ export class JsonFileStore extends MemoryStore {
   protected override changed(): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.snapshot(), null, 1));
+    // Readable by the owner only: the webhook registration's URL carries the receiver's sig.
+    writeFileSync(tmp, JSON.stringify(this.snapshot(), null, 1), { mode: 0o600 });
+    chmodSync(tmp, 0o600); // a leftover temporary file keeps its old mode otherwise
     renameSync(tmp, this.path);
   }
 }

@@ -19,8 +19,10 @@ export async function call(
   let body: string | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
-    headers["Content-Type"] = "application/json";
+    headers["Content-Type"] ??= "application/json";
   }
+  // The control API answers local tools only, which declare JSON on every state-changing call.
+  if (path.startsWith("/_emulator") && method !== "GET") headers["Content-Type"] ??= "application/json";
   const res = await fetch(`${emu.url}${path}`, { method, headers, body });
   const text = await res.text();
   let json: unknown;

@@ -2,10 +2,10 @@
  * `npm start [-- --port <n>] [--reset]`: the local sandbox (see HELP below and ../sandbox/).
  * package.json runs `npm run build` first, so the zip imported is the one just built.
  */
-import { DEFAULT_BASE_PORT, displayPath, parseBasePort, PORT_ENV, SandboxPortError, SandboxSeedError, SandboxSolutionError, SandboxStateError, startSandbox, type Sandbox, type SandboxOptions } from "../sandbox";
+import { DEFAULT_BASE_PORT, DEFAULT_MAX_RUNS, displayPath, parseBasePort, PORT_ENV, SandboxPortError, SandboxSeedError, SandboxSolutionError, SandboxStateError, startSandbox, type Sandbox, type SandboxOptions } from "../sandbox";
 import { parseArgs, processIo, UsageError, type Io } from "./common";
 
-export const HELP = `npm start [-- --port <n>] [--reset] [--help]
+export const HELP = `npm start [-- --port <n>] [--reset] [--max-runs <n>] [--help]
 
 Builds the solution (npm run build), then runs a local stand-in for the cloud on 127.0.0.1 until
 you stop it: a Dataverse Web API emulator, a Partner Center emulator and a cloud-flow runner.
@@ -26,7 +26,12 @@ Options
               n+1, its certificate host on n+2, the flow runner on n+3, the web app on n+4.
               0: ports the OS picks.
   --reset     delete the saved state first and start from a fresh environment.
+  --max-runs <n>  flow runs kept in run history (default ${DEFAULT_MAX_RUNS}); older ones are dropped.
   --help      this text.
+
+While it runs it prints one line per sync run (flow, record, outcome; a failed run names its history
+page) and one per error a service reports. Tokens and callback-URL signatures are never printed in
+full: they are in .sandbox/endpoints.json (readable by you only).
 
 State (default: reuse). A start reuses what the previous run saved in .sandbox/:
   dataverse.json       the environment: installed solution, flows and whether they are on,
@@ -77,14 +82,19 @@ function processSignals(io: Io): () => Promise<string> {
 export async function main(argv: string[], io: Io = processIo, deps: StartDeps = {}): Promise<number> {
   let opts: Record<string, string | boolean>;
   let port: number | undefined;
+  let maxRuns: number | undefined;
   try {
-    const parsed = parseArgs(argv, { values: ["port"], flags: ["reset", "help"] });
+    const parsed = parseArgs(argv, { values: ["port", "max-runs"], flags: ["reset", "help"] });
     if (parsed.positionals.length) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
     opts = parsed.opts;
     if (opts.port !== undefined) port = parseBasePort(String(opts.port), "--port");
+    if (opts["max-runs"] !== undefined) {
+      maxRuns = Number(opts["max-runs"]);
+      if (!Number.isInteger(maxRuns) || maxRuns < 1) throw new UsageError(`--max-runs must be a positive whole number, not '${String(opts["max-runs"])}'`);
+    }
   } catch (e) {
     if (e instanceof UsageError || e instanceof SandboxPortError) {
-      io.err(`start: ${e.message}\nusage: npm start [-- --port <n>] [--reset] [--help]`);
+      io.err(`start: ${e.message}\nusage: npm start [-- --port <n>] [--reset] [--max-runs <n>] [--help]`);
       return 2;
     }
     throw e;
@@ -98,6 +108,7 @@ export async function main(argv: string[], io: Io = processIo, deps: StartDeps =
   try {
     sb = await startSandbox({
       ...(port !== undefined ? { port } : {}),
+      ...(maxRuns !== undefined ? { maxRuns } : {}),
       reset: opts.reset === true,
       log: (l) => io.out(l),
       ...deps.sandbox,

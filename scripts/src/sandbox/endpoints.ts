@@ -4,8 +4,7 @@
  * receiver's callback URL carries a signature (sig): it is written in full to the file and shortened
  * on the console.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { writeOwnerOnly } from "./state";
 
 export interface SandboxEndpoints {
   dataverse: {
@@ -46,9 +45,9 @@ export interface SandboxEndpoints {
   stateDir?: string;
 }
 
+/** Readable by the owner only: it holds the webhook receiver's full callback URL (sig). */
 export function writeEndpoints(file: string, e: SandboxEndpoints): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(e, null, 2) + "\n", { mode: 0o600 });
+  writeOwnerOnly(file, JSON.stringify(e, null, 2) + "\n");
 }
 
 /** The callback URL with its signature shortened (for the console). */

@@ -8,7 +8,8 @@
  *   await sb.waitForQuiet();                    // no run, notification or webhook delivery in flight
  *   await sb.close();
  */
-export { startSandbox, resolveBasePort, SandboxStartError, type Sandbox, type SandboxOptions, type StartReport } from "./sandbox";
+export { startSandbox, resolveBasePort, SandboxStartError, DEFAULT_MAX_RUNS, type Sandbox, type SandboxOptions, type StartReport } from "./sandbox";
+export { errorLine, redact, runActivity, runLine, runRecord } from "./activity-log";
 export { dataverseClient, partnerCenterClient, webApiClient } from "./clients";
 export { waitForQuiet, NotQuietError, type QuietOptions, type QuietServices } from "./quiet";
 export { formatEndpoints, hideSig, type SandboxEndpoints } from "./endpoints";

@@ -27,6 +27,7 @@ import { startPartnerCenterEmulator, type PartnerCenterEmulator, type PartnerCen
 import type { DynamicsWebApi, Config as DynamicsWebApiConfig } from "dynamics-web-api";
 import type { PartnerCenterClient, PartnerCenterClientOptions } from "../../../plugins-ts/src/partner-center";
 import { repoRoot } from "../cli/common";
+import { errorLine, runActivity } from "./activity-log";
 import { dataverseClient, partnerCenterClient } from "./clients";
 import { connectReferences, type ConnectionOutcome } from "./connections";
 import { formatEndpoints, writeEndpoints, type SandboxEndpoints } from "./endpoints";
@@ -41,6 +42,8 @@ import { readSolutionAssets, startWebApp, type WebApp } from "../../../sandbox/w
 import { registerWebhook, type WebhookOutcome } from "./webhook";
 
 const HOST = "127.0.0.1";
+/** Flow runs kept in run history unless --max-runs says otherwise (the runner's own default). */
+export const DEFAULT_MAX_RUNS = 2000;
 
 export interface SandboxOptions {
   /**
@@ -61,10 +64,15 @@ export interface SandboxOptions {
   distDir?: string;
   /** Seed the catalogue, account and contact (default true). */
   seed?: boolean;
-  /** Progress lines (default: none). */
+  /**
+   * Progress lines while starting, then one line per sync run and per error while running
+   * (./activity-log.ts). Default: none.
+   */
   log?: (line: string) => void;
   /** Serve the web app (default true). */
   web?: boolean;
+  /** Flow runs kept in run history (default 2,000; the runner drops the oldest beyond it). */
+  maxRuns?: number;
   /** Passed through to the emulators and the runner (tests make waits instant, inject clocks…). */
   dataverse?: Partial<DataverseEmulatorOptions>;
   partnerCenter?: Partial<PartnerCenterEmulatorOptions>;
@@ -160,13 +168,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       `Starting the sandbox (${base === 0 ? "OS-picked ports" : `base port ${base}`}, ${files ? `state in ${shown(files.dir)}, ${reusedState ? "reusing the saved state" : "fresh state"}` : "state in memory"})`,
     );
 
-    // 1. services: runner, then Dataverse with the runner as flow service, then the runner → Dataverse
-    // TEMPORARY (issue 11): the shipped flows still break some strict rules; remove with the flows' rewrite.
-    const flowRunner = await startFlowRunner({ ...options.flowRunner, port: wanted.flowRunner, host: HOST, ...(own ? { signingKey: own.signingKey } : {}) });
+    // 1. services, each reporting its runs and errors to the console from now on (activity-log.ts)
+    const maxRuns = options.maxRuns ?? options.flowRunner?.maxRuns ?? DEFAULT_MAX_RUNS;
+    let runnerUrl = "";
+    const flowRunner = await startFlowRunner({
+      onRunFinished: runActivity(log, () => runnerUrl, maxRuns),
+      log: (l) => log(errorLine("flow runner", l)),
+      ...options.flowRunner,
+      maxRuns,
+      port: wanted.flowRunner,
+      host: HOST,
+      ...(own ? { signingKey: own.signingKey } : {}),
+    });
+    runnerUrl = flowRunner.url;
     closers.push(() => flowRunner.close());
     let dataverse: DataverseEmulator;
     try {
-      dataverse = await startDataverseEmulator({ ...options.dataverse, port: wanted.dataverse, host: HOST, flowServiceUrl: flowRunner.url, ...(files ? { dataFile: files.dataverse } : {}) });
+      dataverse = await startDataverseEmulator({
+        log: (l) => log(errorLine("Dataverse emulator", l)),
+        ...options.dataverse,
+        port: wanted.dataverse,
+        host: HOST,
+        flowServiceUrl: flowRunner.url,
+        ...(files ? { dataFile: files.dataverse } : {}),
+      });
     } catch (e) {
       if (files && reusedState && !(e as NodeJS.ErrnoException).code) stateLoadError(e, shown(files.dataverse), "--reset");
       throw e;
@@ -176,6 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let partnerCenter: PartnerCenterEmulator;
     try {
       partnerCenter = await startPartnerCenterEmulator({
+        log: (l) => log(errorLine("Partner Center emulator", l)),
         ...options.partnerCenter,
         port: wanted.partnerCenter,
         certificatePort: wanted.partnerCenterCertificates,

@@ -14,6 +14,10 @@
  *
  * The flow runner keeps nothing: its connections are re-created (same ids) and the flows that are
  * on are turned on again at every start; run history starts empty.
+ *
+ * Every file here may hold a secret (signatures of callback URLs, the signing key, tokens), so the
+ * folder is 0700 and every file 0600: writeOwnerOnly() for ours, the emulators write theirs so too,
+ * and protectState() tightens files an older version left readable.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -75,6 +79,20 @@ export interface SandboxOwnState {
   createdAt: string;
 }
 
+/** Write a file only its owner can read (also when it existed before with a wider mode). */
+export function writeOwnerOnly(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+/** The state folder 0700 and every file in it 0600 (files an older version left readable included). */
+export function protectState(f: StateFiles): void {
+  fs.mkdirSync(f.dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(f.dir, 0o700);
+  for (const p of [f.dataverse, f.partnerCenter, f.sandbox, f.endpoints]) if (fs.existsSync(p)) fs.chmodSync(p, 0o600);
+}
+
 export function loadOwnState(f: StateFiles, now: () => Date = () => new Date()): SandboxOwnState {
   if (fs.existsSync(f.sandbox)) {
     try {
@@ -85,8 +103,7 @@ export function loadOwnState(f: StateFiles, now: () => Date = () => new Date()):
     }
   }
   const s: SandboxOwnState = { signingKey: randomBytes(32).toString("base64url"), createdAt: now().toISOString() };
-  fs.mkdirSync(f.dir, { recursive: true });
-  fs.writeFileSync(f.sandbox, JSON.stringify(s, null, 2) + "\n", { mode: 0o600 });
+  writeOwnerOnly(f.sandbox, JSON.stringify(s, null, 2) + "\n");
   return s;
 }
 
@@ -107,7 +124,7 @@ function pidAlive(pid: number): boolean {
 const heldHere = new Set<string>();
 
 export function lockState(f: StateFiles): () => void {
-  fs.mkdirSync(f.dir, { recursive: true });
+  protectState(f);
   const key = path.resolve(f.lock);
   if (heldHere.has(key)) throw new SandboxStateError(`A sandbox in this process is already using ${f.dir}. Close it first.`);
   for (let attempt = 0; attempt < 2; attempt++) {

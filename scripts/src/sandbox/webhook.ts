@@ -115,7 +115,7 @@ export async function registerWebhook(flows: readonly SolutionFlow[], on: Readon
     return { status: "not registered", message: `webhook not registered: "${RECEIVER_FLOW_NAME}" does not have an HTTP request trigger (it has ${trig ? `${trig.type}/${trig.kind ?? "-"}` : "none"})` };
   }
 
-  const cb = await fetch(`${t.runnerUrl}/workflows/${receiver!.id}/triggers/${encodeURIComponent(trig.name)}/listCallbackUrl`, { method: "POST" });
+  const cb = await fetch(`${t.runnerUrl}/workflows/${receiver!.id}/triggers/${encodeURIComponent(trig.name)}/listCallbackUrl`, { method: "POST", headers: { "Content-Type": "application/json" } });
   const cbBody = await json(cb);
   if (!cb.ok || typeof cbBody.value !== "string") return { status: "not registered", message: `webhook not registered: the flow runner gave no callback URL for "${RECEIVER_FLOW_NAME}": ${errorText(cbBody)}` };
   const callbackUrl = cbBody.value;

@@ -7,7 +7,8 @@
  * case-insensitively, as Dataverse's database collation does.
  * learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows
  */
-import { propertyNotFound, queryError } from "../errors";
+import { DataverseError, ErrorCodes, propertyNotFound, queryError } from "../errors";
+import { FILTER_STEPS_PER_PARENTHESIS, MAX_FILTER_CONDITIONS, MAX_FILTER_RECURSION } from "../limits";
 import { isLookupType, type Registry } from "../metadata/registry";
 import type { AttributeMeta, EntityMeta } from "../metadata/types";
 import { isLookupValue, type DataView, type Row, type Value } from "../store/store";
@@ -76,9 +77,39 @@ export function edmOf(a: AttributeMeta): EdmKind {
 const edmName = (k: EdmKind | "null"): string =>
   ({ string: "Edm.String", number: "Edm.Int32", bool: "Edm.Boolean", guid: "Edm.Guid", datetime: "Edm.DateTimeOffset", date: "Edm.Date", null: "null" })[k];
 
+/** ODataLib's answer when a query option nests deeper than its parser's recursion limit ([odatalib] in limits.ts). */
+export const tooDeep = (): DataverseError => queryError("Recursion depth exceeded allowed limit.");
+
+/**
+ * Refuse a query option nested deeper than ODataLib reads it, before anything recursive looks at
+ * it: each parenthesis level costs the OData parser FILTER_STEPS_PER_PARENTHESIS of its
+ * MAX_FILTER_RECURSION steps. Quoted text does not count.
+ */
+export function assertNesting(text: string): void {
+  const maxLevels = Math.floor(MAX_FILTER_RECURSION / FILTER_STEPS_PER_PARENTHESIS) - 1;
+  let depth = 0;
+  let inQuote = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuote) {
+      if (ch === "'") inQuote = false;
+    } else if (ch === "'") inQuote = true;
+    else if (ch === "(") {
+      if (++depth > maxLevels) throw tooDeep();
+    } else if (ch === ")") depth--;
+  }
+}
+
 class Parser {
   private i = 0;
   private readonly toks: Token[];
+  /** Recursion steps in use, counted as ODataLib counts them (see MAX_FILTER_RECURSION). */
+  private steps = 0;
+
+  private enter(n: number): void {
+    this.steps += n;
+    if (this.steps > MAX_FILTER_RECURSION) throw tooDeep();
+  }
 
   constructor(
     private readonly src: string,
@@ -121,32 +152,49 @@ class Parser {
   }
 
   private parseOr(): FilterNode {
+    this.enter(2); // expression, logical or
     let left = this.parseAnd();
     while (this.isWord(this.peek(), "or")) {
       this.i++;
       left = { kind: "or", left, right: this.parseAnd() };
     }
+    this.steps -= 2;
     return left;
   }
 
   private parseAnd(): FilterNode {
+    this.enter(1);
     let left = this.parseNot();
     while (this.isWord(this.peek(), "and")) {
       this.i++;
       left = { kind: "and", left, right: this.parseNot() };
     }
+    this.steps -= 1;
     return left;
   }
 
-  private parseNot(): FilterNode {
+  private parseNot(first = true): FilterNode {
+    const cost = first ? 4 : 1; // comparison, additive, multiplicative, unary; each further 'not' one more
+    this.enter(cost);
+    let node: FilterNode;
     if (this.isWord(this.peek(), "not")) {
       this.i++;
-      return { kind: "not", expr: this.parseNot() };
-    }
-    return this.parsePredicate();
+      node = { kind: "not", expr: this.parseNot(false) };
+    } else node = this.parsePredicate();
+    this.steps -= cost;
+    return node;
   }
 
   private parsePredicate(): FilterNode {
+    this.enter(2); // in/has, primary
+    try {
+      return this.predicate();
+    } finally {
+      this.steps -= 2;
+    }
+  }
+
+  private predicate(): FilterNode {
     const t = this.peek();
     if (!t) this.fail(undefined);
     if (t.kind === "lparen") {
@@ -320,8 +368,37 @@ export interface CompiledFilter {
 }
 
 export function compileFilter(src: string, registry: Registry, entity: EntityMeta): CompiledFilter {
+  assertNesting(src);
   const node = parseWithLambdas(src, registry, entity);
+  if (countConditions(node) > MAX_FILTER_CONDITIONS) {
+    throw new DataverseError(400, ErrorCodes.TooManyConditionsInQuery, "Number of conditions in query exceeded maximum limit.");
+  }
   return { node, test: (row, view) => evaluate(node, row, view, {}) };
+}
+
+/** Conditions as Dataverse counts them: every comparison, function and null test, lambda ones included. */
+function countConditions(root: FilterNode): number {
+  let n = 0;
+  const stack: FilterNode[] = [root];
+  while (stack.length) {
+    const x = stack.pop()!;
+    switch (x.kind) {
+      case "and":
+      case "or":
+        stack.push(x.left, x.right);
+        break;
+      case "not":
+        stack.push(x.expr);
+        break;
+      case "lambda":
+        n++;
+        if (x.pred) stack.push(x.pred);
+        break;
+      default:
+        n++;
+    }
+  }
+  return n;
 }
 
 /**

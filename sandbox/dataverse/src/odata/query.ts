@@ -3,7 +3,7 @@ import { DataverseError, ErrorCodes, propertyNotFound, queryError } from "../err
 import type { Registry } from "../metadata/registry";
 import type { AttributeMeta, EntityMeta } from "../metadata/types";
 import { isGuid, normGuid } from "../util";
-import { compileFilter, parseOrderBy, resolveProperty, type CompiledFilter } from "./filter";
+import { assertNesting, compileFilter, parseOrderBy, resolveProperty, type CompiledFilter } from "./filter";
 import { splitTopLevel, tokenize } from "./literals";
 
 export interface ExpandOption {
@@ -33,8 +33,15 @@ export function parseQueryString(qs: string): Map<string, string> {
   for (const part of qs.split("&")) {
     if (!part) continue;
     const eq = part.indexOf("=");
-    const k = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-    const v = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1));
+    const decode = (text: string): string => {
+      try {
+        return decodeURIComponent(text);
+      } catch {
+        throw queryError(`The query string is not valid: '${text.slice(0, 100)}' is not percent-encoded correctly.`);
+      }
+    };
+    const k = decode(eq < 0 ? part : part.slice(0, eq));
+    const v = eq < 0 ? "" : decode(part.slice(eq + 1));
     out.set(k, v);
   }
   return out;
@@ -43,8 +50,9 @@ export function parseQueryString(qs: string): Map<string, string> {
 const SUPPORTED = new Set(["$select", "$filter", "$orderby", "$top", "$count", "$expand", "$skiptoken"]);
 
 export function parseQueryOptions(params: Map<string, string>, registry: Registry, entity: EntityMeta, collection: boolean): QueryOptions {
-  for (const k of params.keys()) {
+  for (const [k, v] of params) {
     if (k.startsWith("$") && !SUPPORTED.has(k)) throw queryError(`The query parameter ${k} is not supported`);
+    assertNesting(v); // before anything recursive reads a nested $expand or $filter
     if (!k.startsWith("$") && k.startsWith("@")) continue; // parameter aliases are not used by our clients
   }
   const raw: Record<string, string | undefined> = {};

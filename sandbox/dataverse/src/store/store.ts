@@ -4,7 +4,7 @@
  * leaves nothing behind. Readers outside the transaction keep seeing committed data. The metadata
  * model lives in the store too, so an import that fails rolls back tables and columns with its rows.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Registry } from "../metadata/registry";
 import type { MetadataModel } from "../metadata/types";
@@ -281,7 +281,9 @@ export class JsonFilePersistence {
     }
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.store.snapshot()));
+    // Readable by the owner only: the store holds callback registrations whose URLs carry their sig.
+    writeFileSync(tmp, JSON.stringify(this.store.snapshot()), { mode: 0o600 });
+    chmodSync(tmp, 0o600); // a leftover temporary file keeps its old mode otherwise
     renameSync(tmp, this.file);
   }
 }

@@ -10,6 +10,8 @@
  * instant is the same, and printing 'Z' is the stable choice.
  */
 
+import { CultureError, dateCulture, type DateCulture } from "./culture";
+
 export type DateKind = "utc" | "unspecified";
 
 export interface WdlDate {
@@ -45,78 +47,16 @@ export function dateFromTicks(t: bigint, kind: DateKind): WdlDate {
 
 // ---------------------------------------------------------------- culture data
 
-interface Culture {
-  name: string;
-  monthNames: string[];
-  monthAbbr: string[];
-  dayNames: string[];
-  dayAbbr: string[];
-  am: string;
-  pm: string;
-  /** Standard format patterns. */
-  patterns: Record<string, string>;
-  dayFirst: boolean;
-  dateSep: string;
-  timeSep: string;
-}
+type Culture = DateCulture;
 
-const EN_PATTERNS: Record<string, string> = {
-  d: "M/d/yyyy",
-  D: "dddd, MMMM d, yyyy",
-  f: "dddd, MMMM d, yyyy h:mm tt",
-  F: "dddd, MMMM d, yyyy h:mm:ss tt",
-  g: "M/d/yyyy h:mm tt",
-  G: "M/d/yyyy h:mm:ss tt",
-  M: "MMMM d",
-  m: "MMMM d",
-  t: "h:mm tt",
-  T: "h:mm:ss tt",
-  Y: "MMMM yyyy",
-  y: "MMMM yyyy",
-};
-
-const cultureCache = new Map<string, Culture>();
-
-function intlNames(locale: string, opt: Intl.DateTimeFormatOptions, dates: Date[], part: "month" | "weekday"): string[] {
-  const fmt = new Intl.DateTimeFormat(locale, { ...opt, timeZone: "UTC" });
-  return dates.map((d) => fmt.formatToParts(d).find((p) => p.type === part)?.value ?? "");
-}
-
-/** Culture data: English patterns, names from ICU for any locale the runtime knows. */
+/** Culture data (./culture.ts): patterns, names and separators as .NET has them for the locale. */
 export function culture(locale = "en-US"): Culture {
-  const key = locale.toLowerCase();
-  const hit = cultureCache.get(key);
-  if (hit) return hit;
-  let canonical: string;
   try {
-    canonical = Intl.getCanonicalLocales(locale)[0];
-    if (!Intl.DateTimeFormat.supportedLocalesOf([canonical]).length) throw new Error("unsupported");
-  } catch {
-    throw new DateTimeError(`The provided locale '${locale}' is not valid or doesn't have an associated culture.`);
+    return dateCulture(locale);
+  } catch (e) {
+    if (e instanceof CultureError) throw new DateTimeError(e.message);
+    throw e;
   }
-  const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2001, i, 15)));
-  const days = Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(2001, 0, 7 + i))); // 2001-01-07 was a Sunday
-  const lang = canonical.split("-")[0];
-  const isEnglish = lang === "en";
-  // Stand-alone month names in the genitive-free form ("janvier", "octubre")
-  const c: Culture = {
-    name: canonical,
-    monthNames: intlNames(canonical, { month: "long", day: "numeric" }, months, "month"),
-    monthAbbr: isEnglish
-      ? ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-      : intlNames(canonical, { month: "short", day: "numeric" }, months, "month"),
-    dayNames: intlNames(canonical, { weekday: "long" }, days, "weekday"),
-    dayAbbr: intlNames(canonical, { weekday: "short" }, days, "weekday"),
-    am: isEnglish ? "AM" : lang === "fr" || lang === "de" || lang === "es" ? "" : "AM",
-    pm: isEnglish ? "PM" : lang === "fr" || lang === "de" || lang === "es" ? "" : "PM",
-    patterns: EN_PATTERNS,
-    dayFirst: !(canonical === "en-US" || canonical === "en"),
-    dateSep: "/",
-    timeSep: ":",
-  };
-  if (isEnglish && canonical !== "en-US" && canonical !== "en") c.patterns = { ...EN_PATTERNS, d: "dd/MM/yyyy", D: "dd MMMM yyyy" };
-  cultureCache.set(key, c);
-  return c;
 }
 
 // ---------------------------------------------------------------- parsing
@@ -218,8 +158,9 @@ export function parseWithLocale(text: string, locale: string, format?: string): 
       continue;
     }
     const n = norm(tok);
-    const mIdx = c.monthNames.findIndex((x) => norm(x) === n);
-    const aIdx = c.monthAbbr.findIndex((x) => norm(x) === n);
+    const find = (list: string[]) => list.findIndex((x) => norm(x) === n);
+    const mIdx = [find(c.monthNames), find(c.monthGenitiveNames)].find((k) => k >= 0) ?? -1;
+    const aIdx = [find(c.monthAbbr), find(c.monthGenitiveAbbr)].find((k) => k >= 0) ?? -1;
     if (mIdx >= 0 || aIdx >= 0) {
       mo = (mIdx >= 0 ? mIdx : aIdx) + 1;
       continue;
@@ -275,6 +216,12 @@ export function parseExact(text: string, format: string, c: Culture): WdlDate {
       continue;
     }
     const { ch, n } = tok;
+    if (ch === "/" || ch === ":") {
+      const sep = ch === "/" ? c.dateSep : c.timeSep;
+      if (text.slice(pos, pos + sep.length) !== sep) fail();
+      pos += sep.length;
+      continue;
+    }
     switch (ch) {
       case "y":
         y = n <= 2 ? 2000 + digits(2, 2) : digits(n, Math.max(n, 4));
@@ -282,8 +229,10 @@ export function parseExact(text: string, format: string, c: Culture): WdlDate {
       case "M":
         if (n <= 2) mo = digits(n, 2);
         else {
-          const names = n === 3 ? c.monthAbbr : c.monthNames;
-          const idx = names.findIndex((x) => text.slice(pos).toLowerCase().startsWith(x.toLowerCase()));
+          const lists = n === 3 ? [c.monthGenitiveAbbr, c.monthAbbr] : [c.monthGenitiveNames, c.monthNames];
+          const rest = text.slice(pos).toLowerCase();
+          const names = lists.find((l) => l.some((x) => rest.startsWith(x.toLowerCase()))) ?? lists[0];
+          const idx = names.findIndex((x) => rest.startsWith(x.toLowerCase()));
           if (idx < 0) fail();
           pos += names[idx].length;
           mo = idx + 1;
@@ -383,13 +332,9 @@ function tokenize(fmt: string): FmtToken[] {
       i++;
       continue;
     }
-    if (c === ":") {
-      lit(":");
-      i++;
-      continue;
-    }
-    if (c === "/") {
-      lit("/");
+    if (c === ":" || c === "/") {
+      // .NET: '/' is the culture's date separator, ':' its time separator
+      out.push({ kind: "spec", ch: c, n: 1 });
       i++;
       continue;
     }
@@ -446,6 +391,8 @@ export function formatDate(d: WdlDate, format = "o", locale = "en-US"): string {
   const names = format === "r" || format === "R" ? en : c;
   let out = "";
   const tokens = tokenize(pattern);
+  // .NET writes month names in the genitive when the pattern also shows the day of the month
+  const genitive = tokens.some((t) => t.kind === "spec" && t.ch === "d" && t.n <= 2);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind === "literal") {
@@ -458,7 +405,13 @@ export function formatDate(d: WdlDate, format = "o", locale = "en-US"): string {
         out += n === 1 ? String(D) : n === 2 ? pad(D, 2) : n === 3 ? names.dayAbbr[dow] : names.dayNames[dow];
         break;
       case "M":
-        out += n === 1 ? String(Mo) : n === 2 ? pad(Mo, 2) : n === 3 ? names.monthAbbr[Mo - 1] : names.monthNames[Mo - 1];
+        out += n === 1 ? String(Mo) : n === 2 ? pad(Mo, 2) : (n === 3 ? (genitive ? names.monthGenitiveAbbr : names.monthAbbr) : genitive ? names.monthGenitiveNames : names.monthNames)[Mo - 1];
+        break;
+      case "/":
+        out += names.dateSep;
+        break;
+      case ":":
+        out += names.timeSep;
         break;
       case "y":
         out += n === 1 ? String(Y % 100) : n === 2 ? pad(Y % 100, 2) : pad(Y, n);

@@ -23,6 +23,8 @@ import { ExpressionError } from "./errors";
 import type { EvalContext } from "./evaluator";
 import { JsonSyntaxError, parseJsonValue } from "./json";
 import { formatNumber, NumberFormatError, parseLocaleFloat } from "./numbers";
+import { FormDataError, formValues, multipartParts, type Part } from "./form-data";
+import { isXml, toXml, xmlToJson, XmlError, xpath } from "./xml";
 import {
   binary,
   cloneValue,
@@ -126,7 +128,10 @@ const fmtDate = (d: WdlDate, format?: string, locale?: string) => dt(() => forma
 def("string", "concat", 1, undefined, (a) => a.map((x) => stringify(x)).join(""));
 def("string", "endsWith", 2, 2, (a, _c, fn) => str(fn, a, 0).toLowerCase().endsWith(str(fn, a, 1).toLowerCase()));
 def("string", "startsWith", 2, 2, (a, _c, fn) => str(fn, a, 0).toLowerCase().startsWith(str(fn, a, 1).toLowerCase()));
-def("string", "formatNumber", 2, 3, (a, _c, fn) => dt(() => formatNumber(toNumber(num(fn, a, 0)), str(fn, a, 1), optStr(fn, a, 2) ?? "en-US")));
+def("string", "formatNumber", 2, 3, (a, _c, fn) => {
+  const v = num(fn, a, 0);
+  return dt(() => formatNumber(toNumber(v), str(fn, a, 1), optStr(fn, a, 2) ?? "en-US", isIntegerValue(v)));
+});
 def("string", "guid", 0, 1, (a, c, fn) => {
   const g = c.newGuid().toLowerCase();
   const f = (optStr(fn, a, 0) ?? "D").toUpperCase();
@@ -473,9 +478,21 @@ def("conversion", "string", 1, 1, (a) => stringify(a[0]));
 def("conversion", "json", 1, 1, (a, _c, fn) => {
   const v = a[0];
   if (v === null) return {};
+  if (isXml(v)) return xmlCall(fn, () => xmlToJson(v)); // Json.NET's SerializeXmlNode (xml.ts)
   if (typeof v !== "string") return isBinary(v) ? parseJsonText(fn, Buffer.from(v.$content, "base64").toString("utf8")) : cloneValue(v);
   return parseJsonText(fn, v);
 });
+def("conversion", "xml", 1, 1, (a, _c, fn) => xmlCall(fn, () => toXml(a[0])));
+
+/** Run an XML operation, answering its problems as the function's error. */
+function xmlCall<T>(fn: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof XmlError) throw err(`The template language function '${fn}' parameter is not valid. ${e.message}`);
+    throw e;
+  }
+}
 function parseJsonText(fn: string, s: string): Value {
   try {
     return parseJsonValue(s);
@@ -706,6 +723,34 @@ def("workflow", "result", 1, 1, (a, c, fn) => wf(c, fn).result(str(fn, a, 0)));
 def("workflow", "workflow", 0, 0, (_a, c, fn) => wf(c, fn).workflow());
 def("workflow", "listCallbackUrl", 0, 0, (_a, c, fn) => wf(c, fn).listCallbackUrl());
 
+const triggerOutputs = (c: EvalContext, fn: string): Value => {
+  const t = wf(c, fn).trigger();
+  return isObject(t) ? (t.outputs ?? null) : null;
+};
+const formCall = <T>(fn: string, f: () => T): T => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof FormDataError) throw err(`The template language function '${fn}' cannot be evaluated: ${e.message}`);
+    throw e;
+  }
+};
+/** Documented: "If the function finds more than one match, the function throws an error." [I] none: null. */
+const single = (fn: string, key: string, values: Value[]): Value => {
+  if (values.length > 1) throw err(`The template language function '${fn}' found ${values.length} values for the key '${key}'; use ${fn.replace("Value", "MultiValues")}() to get them all.`);
+  return values[0] ?? null;
+};
+const part = (fn: string, parts: Part[], index: number): Value => {
+  if (index < 0 || index >= parts.length) throw err(`The template language function '${fn}' was given the index ${index}, but the body has ${parts.length} parts.`);
+  return parts[index]!.body;
+};
+def("workflow", "formDataValue", 2, 2, (a, c, fn) => formCall(fn, () => single(fn, str(fn, a, 1), formValues(outputsOf(c, fn, str(fn, a, 0)), str(fn, a, 1)))));
+def("workflow", "formDataMultiValues", 2, 2, (a, c, fn) => formCall(fn, () => formValues(outputsOf(c, fn, str(fn, a, 0)), str(fn, a, 1))));
+def("workflow", "triggerFormDataValue", 1, 1, (a, c, fn) => formCall(fn, () => single(fn, str(fn, a, 0), formValues(triggerOutputs(c, fn), str(fn, a, 0)))));
+def("workflow", "triggerFormDataMultiValues", 1, 1, (a, c, fn) => formCall(fn, () => formValues(triggerOutputs(c, fn), str(fn, a, 0))));
+def("workflow", "multipartBody", 2, 2, (a, c, fn) => formCall(fn, () => part(fn, multipartParts(outputsOf(c, fn, str(fn, a, 0))), int(fn, a, 1))));
+def("workflow", "triggerMultipartBody", 1, 1, (a, c, fn) => formCall(fn, () => part(fn, multipartParts(triggerOutputs(c, fn)), int(fn, a, 0))));
+
 // ---------------------------------------------------------------- URI parsing
 
 const uri = (fn: string, a: Value[]): URL => {
@@ -754,6 +799,7 @@ def("manipulation", "removeProperty", 2, 2, (a, _c, fn) => {
   return out;
 });
 def("manipulation", "coalesce", 1, undefined, (a) => a.find((x) => x !== null && x !== undefined) ?? null);
+def("manipulation", "xpath", 2, 2, (a, _c, fn) => xmlCall(fn, () => xpath(a[0], a[1])));
 
 /** Every implemented function name, in its documented spelling. */
 export const IMPLEMENTED_FUNCTIONS: readonly string[] = [...FUNCTIONS.values()].map((f) => f.name).sort();

@@ -44,7 +44,10 @@ export interface FlowRunnerOptions {
   environmentName?: string;
   /** How long an HTTP trigger caller waits for a Response action (ms). Default 120000. */
   responseTimeoutMs?: number;
-  /** Runs (and trigger firings) kept in history. Default 2000. */
+  /**
+   * Runs (and trigger firings) kept in history, newest first; older ones are dropped. Default 2000
+   * (README "Run history"; `npm start -- --max-runs <n>`).
+   */
   maxRuns?: number;
   /**
    * Bearer tokens of the environment's Microsoft Entra ID tenant, standing in for real tokens, each
@@ -52,6 +55,8 @@ export interface FlowRunnerOptions {
    * ("Any user in my tenant", the default) accepts a call only with one of them. Default: none.
    */
   tenantTokens?: Record<string, string>;
+  /** Called once per run when it ends, whatever its status (the sandbox's console log uses it). */
+  onRunFinished?: (run: RunRecord) => void;
 }
 
 export class FlowServiceError extends Error {
@@ -849,6 +854,11 @@ export class FlowRunner {
         if (!responded) {
           responded = true;
           resolveResponse(undefined);
+        }
+        try {
+          this.options.onRunFinished?.(run);
+        } catch {
+          // a listener's failure is not the run's
         }
       }
     })();

@@ -25,12 +25,30 @@ import { toJsonText, Value, ValueObject, isObject } from "../expression/values";
 import { formatRun, summarize } from "../engine/history";
 import { RunRecord } from "../engine/types";
 import { FlowRunner, FlowRunnerOptions, FlowServiceError, StartedRun } from "./runner";
+import { refuseNonLocal } from "../../../shared/src/local-guard";
+import { isJsonMediaType, jsonNestingDepth, mediaType, readRequestBody, requestUrl } from "../../../shared/src/request-body";
+
+/**
+ * Power Automate's documented message size for a request trigger (learn.microsoft.com/power-automate/
+ * limits-and-config, "Message size: 100 MB").
+ */
+export const TRIGGER_BODY_BYTES = 100 * 1024 * 1024;
+/** Management routes (connections, activation, manual runs): ours, far above any flow definition. */
+export const MANAGEMENT_BODY_BYTES = 16 * 1024 * 1024;
+/** Nesting of a JSON body [I: Json.NET's and System.Text.Json's default MaxDepth]. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The signed trigger routes a caller outside this machine may reach (the webhook receiver's URL). */
+const isTriggerRoute = (parts: string[]): boolean =>
+  parts[0] === "workflows" && parts[2] === "triggers" && ((parts[4] === "paths" && parts[5] === "invoke") || (parts[4] === "run" && parts.length === 5));
 
 export interface StartFlowRunnerOptions extends FlowRunnerOptions {
   /** Port to listen on; 0 (default) lets the OS pick. */
   port?: number;
   /** Interface; default 127.0.0.1. */
   host?: string;
+  /** A line for every request the runner answers with a 5xx (default: silent; npm start prints them). */
+  log?: (line: string) => void;
 }
 
 export interface ManualRunResult {
@@ -70,24 +88,6 @@ class HttpError extends Error {
   }
 }
 
-function readBody(req: http.IncomingMessage, limit = 50 * 1024 * 1024): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new HttpError(413, "RequestEntityTooLarge", "The request body is larger than 50 MB."));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   if (body === null || body === undefined) {
@@ -117,10 +117,35 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
   const sockets = new Set<import("node:net").Socket>();
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const url = requestUrl(req.url);
+    if (!url) throw new HttpError(400, "InvalidRequestPath", `The request URL '${(req.url ?? "").slice(0, 200)}' is not valid.`);
+    let parts: string[];
+    try {
+      parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    } catch {
+      throw new HttpError(400, "InvalidRequestPath", `The path '${url.pathname}' is not a valid URI path.`);
+    }
     const method = (req.method ?? "GET").toUpperCase();
-    const raw = await readBody(req);
+    const trigger = isTriggerRoute(parts);
+    if (!trigger) {
+      // Management routes answer local tools only (local-guard.ts); the signed trigger URLs are
+      // what Partner Center and Dataverse call, and their sig is their protection.
+      const refusal = refuseNonLocal(method, req.headers);
+      if (refusal) {
+        req.resume();
+        throw new HttpError(refusal.status, refusal.code, refusal.message);
+      }
+    }
+    const limit = trigger ? TRIGGER_BODY_BYTES : MANAGEMENT_BODY_BYTES;
+    const read = await readRequestBody(req, limit);
+    if (!read.ok) {
+      if (read.reason === "aborted") return;
+      throw new HttpError(413, "RequestEntityTooLarge", `The request body is larger than ${limit / 1024 / 1024} MB.`);
+    }
+    const raw = read.body;
+    if (raw.length && isJsonMediaType(mediaType(req.headers)) && jsonNestingDepth(raw.toString("utf8"), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw new HttpError(400, "InvalidRequestContent", `The request content is not valid and could not be deserialized: it nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.`);
+    }
     const body = (): Value => decodeBody(raw, req.headers["content-type"] ?? (raw.length ? "application/json" : undefined));
     const json = (): ValueObject => {
       const b = body();
@@ -229,8 +254,11 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e) => {
-      if (e instanceof FlowServiceError || e instanceof HttpError) return send(res, e.status, { error: { code: e.code, message: e.message } });
-      send(res, 500, { error: { code: "InternalServerError", message: (e as Error)?.message ?? String(e) } });
+      const known = e instanceof FlowServiceError || e instanceof HttpError;
+      const status = known ? e.status : 500;
+      const error = known ? { code: e.code, message: e.message } : { code: "InternalServerError", message: (e as Error)?.message ?? String(e) };
+      if (status >= 500) options.log?.(`${req.method} ${(req.url ?? "").split("?")[0]} answered ${status} ${error.code}: ${error.message}`);
+      send(res, status, { error });
     });
   });
   server.on("connection", (s) => {

@@ -11,6 +11,8 @@
  * Properties are checked against the filterable set; errors name the position and the problem.
  */
 
+import { MAX_FILTER_RECURSION } from "../limits";
+
 export type FilterNode =
   | { kind: "or" | "and"; left: FilterNode; right: FilterNode }
   | { kind: "not"; operand: FilterNode }
@@ -141,7 +143,23 @@ const KEYWORDS = new Set(["and", "or", "not", ...COMPARE_OPS, "true", "false", "
 class Parser {
   private i = 0;
   private readonly variables: string[] = [];
+  /** Recursion steps in use, counted the way ODataLib counts them (limits.ts MAX_FILTER_RECURSION). */
+  private steps = 0;
   constructor(private readonly tokens: Token[], private readonly src: string) {}
+
+  /** Run one grammar level that costs `n` of the parser's recursion steps. */
+  private level<T>(n: number, f: () => T): T {
+    this.steps += n;
+    if (this.steps > MAX_FILTER_RECURSION) {
+      const t = this.peek();
+      throw new FilterSyntaxError(`recursion depth exceeded allowed limit (${MAX_FILTER_RECURSION}) at position ${t ? t.pos : this.src.length}`, t ? t.pos : this.src.length);
+    }
+    try {
+      return f();
+    } finally {
+      this.steps -= n;
+    }
+  }
 
   parse(): FilterNode {
     if (!this.tokens.length) throw new FilterSyntaxError("the filter is empty", 0);
@@ -169,6 +187,9 @@ class Parser {
   }
 
   private expr(): FilterNode {
+    return this.level(2, () => this.orChain()); // expression, or
+  }
+  private orChain(): FilterNode {
     let left = this.and();
     while (this.isWord("or")) {
       this.i++;
@@ -177,6 +198,9 @@ class Parser {
     return left;
   }
   private and(): FilterNode {
+    return this.level(1, () => this.andChain());
+  }
+  private andChain(): FilterNode {
     let left = this.unary();
     while (this.isWord("and")) {
       this.i++;
@@ -184,14 +208,20 @@ class Parser {
     }
     return left;
   }
-  private unary(): FilterNode {
-    if (this.isWord("not")) {
-      this.i++;
-      return { kind: "not", operand: this.unary() };
-    }
-    return this.compare();
+  private unary(first = true): FilterNode {
+    // comparison, additive, multiplicative, unary; each further 'not' one more
+    return this.level(first ? 4 : 1, () => {
+      if (this.isWord("not")) {
+        this.i++;
+        return { kind: "not", operand: this.unary(false) };
+      }
+      return this.compare();
+    });
   }
   private compare(): FilterNode {
+    return this.level(2, () => this.primary()); // in/has, primary
+  }
+  private primary(): FilterNode {
     if (this.isPunct("(")) {
       this.i++;
       const inner = this.expr();

@@ -68,7 +68,7 @@ it("reports expressions that do not parse, unknown functions and runAfter cycles
   editFlow(fx, CHILD_FLOW_FILE, (j) => {
     const a = j.properties.definition.actions;
     a.Compose_broken = { runAfter: { Get_opportunity: ["Succeeded"] }, type: "Compose", inputs: "@concat('a', " };
-    a.Compose_unknown = { runAfter: { Compose_loop: ["Succeeded"] }, type: "Compose", inputs: "@xpath(xml('<a/>'), '/a')" };
+    a.Compose_unknown = { runAfter: { Compose_loop: ["Succeeded"] }, type: "Compose", inputs: "@xquery(xml('<a/>'), '/a')" };
     a.Compose_loop = { runAfter: { Compose_unknown: ["Succeeded"] }, type: "Compose", inputs: "x" };
   });
   const mine = problems(fx).filter((p) => p.rule === "flow-lint");

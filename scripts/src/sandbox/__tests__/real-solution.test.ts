@@ -60,7 +60,7 @@ describe("npm start (scripts/src/cli/start.ts)", () => {
     const o = io();
     expect(await main(["--help"], o.io)).toBe(0);
     expect(o.out.join("\n")).toBe(HELP);
-    for (const s of ["--port <n>", "--reset", "$PCS_SANDBOX_PORT", "dataverse.json", "partner-center.json", "only when its version is newer", "not created again", "Ctrl-C", "endpoints.json"]) expect(HELP).toContain(s);
+    for (const s of ["--port <n>", "--reset", "--max-runs <n>", "$PCS_SANDBOX_PORT", "dataverse.json", "partner-center.json", "only when its version is newer", "not created again", "Ctrl-C", "endpoints.json", "one line per sync run"]) expect(HELP).toContain(s);
   });
 
   it("refuses a bad port or an unknown option with a usage message and starts nothing", async () => {
@@ -70,6 +70,9 @@ describe("npm start (scripts/src/cli/start.ts)", () => {
     const b = io();
     expect(await main(["--verbose"], b.io)).toBe(2);
     expect(b.err.join("\n")).toMatch(/start: unknown option --verbose\nusage: npm start/);
+    const c = io();
+    expect(await main(["--max-runs", "0"], c.io)).toBe(2);
+    expect(c.err.join("\n")).toContain("start: --max-runs must be a positive whole number, not '0'");
   });
 
   it("a busy port is named, with what to do", async () => {

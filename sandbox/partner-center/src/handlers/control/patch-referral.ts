@@ -8,6 +8,7 @@ import type { Referral } from "../../../../../plugins-ts/src/partner-center/refe
 import { emitReferralEvent, Handler, isOwn, jsonBody } from "../../context";
 import { invalidRequest, itemNotFound } from "../../errors";
 import { checkTransition, newETag, present, setAtPointer, stampStatusDates, validateReferralBody } from "../../referral-model";
+import { documentedOnly } from "../../referral-schema";
 import { deepMerge } from "./referral-helpers";
 
 export const controlPatchReferral: Handler = (ctx, req) => {
@@ -29,6 +30,7 @@ export const controlPatchReferral: Handler = (ctx, req) => {
   } else {
     throw invalidRequest("The body must be a partial referral object or a JSON Patch array.");
   }
+  next = documentedOnly(next) as Record<string, unknown>; // unknown properties are ignored, never stored
   if (String(next.id ?? "").toLowerCase() !== current.id!.toLowerCase()) throw invalidRequest("The id of a referral cannot change.", "id");
   validateReferralBody(next, false);
   const after = next as Referral;

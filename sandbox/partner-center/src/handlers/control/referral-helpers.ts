@@ -4,6 +4,7 @@ import { SUBSTATUSES_OF } from "../../../../../plugins-ts/src/partner-center/ref
 import { EmulatorContext } from "../../context";
 import { ApiError, invalidRequest } from "../../errors";
 import { checkStatusPair, MICROSOFT_ORGANIZATION_ID, newETag, stampStatusDates, validateReferralBody } from "../../referral-model";
+import { documentedOnly } from "../../referral-schema";
 
 const DAY = 24 * 3600 * 1000;
 /** Documented: an incoming referral with no answer expires after "currently 14 days". */
@@ -12,7 +13,8 @@ export const EXPIRY_DAYS = 14;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A referral another party shares with the partner: defaults describe a Microsoft co-sell lead. */
-export function buildIncomingReferral(ctx: EmulatorContext, body: unknown): Referral {
+export function buildIncomingReferral(ctx: EmulatorContext, sent: unknown): Referral {
+  const body = documentedOnly(sent); // unknown properties are ignored, as the API ignores them
   validateReferralBody(body, false);
   if (body.id !== undefined) {
     if (typeof body.id !== "string" || !body.id.trim()) throw invalidRequest("'id' must be a non-empty string.", "id");

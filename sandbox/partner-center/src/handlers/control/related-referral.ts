@@ -10,6 +10,7 @@ import type { Referral } from "../../../../../plugins-ts/src/partner-center/refe
 import { emitReferralEvent, Handler, isOwn, jsonBody, MICROSOFT_ORGANIZATION_ID } from "../../context";
 import { invalidRequest, itemNotFound } from "../../errors";
 import { checkStatusPair, checkTransition, newETag, present, stampStatusDates, validateReferralBody } from "../../referral-model";
+import { documentedOnly } from "../../referral-schema";
 import { deepMerge } from "./referral-helpers";
 
 function msxId(): string {
@@ -20,7 +21,8 @@ function msxId(): string {
 export const controlRelatedReferral: Handler = (ctx, req) => {
   const raw = req.rawBody.length ? jsonBody(req) : {};
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidRequest("The body must be an object.");
-  const { microsoftMsxId, ...fields } = raw as { microsoftMsxId?: unknown } & Record<string, unknown>;
+  const { microsoftMsxId, ...sent } = raw as { microsoftMsxId?: unknown } & Record<string, unknown>;
+  const fields = documentedOnly(sent) as Record<string, unknown>; // unknown properties are ignored, never stored
   if (microsoftMsxId !== undefined && (typeof microsoftMsxId !== "string" || !microsoftMsxId)) throw invalidRequest("'microsoftMsxId' must be a non-empty string.", "microsoftMsxId");
   validateReferralBody(fields, false);
   const ours = ctx.store.getReferral(req.params.id!);

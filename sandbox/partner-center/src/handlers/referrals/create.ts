@@ -8,12 +8,13 @@ import type { Referral } from "../../../../../plugins-ts/src/partner-center/refe
 import { emitReferralEvent, Handler, jsonBody } from "../../context";
 import { invalidRequest } from "../../errors";
 import { newETag, SERVER_MANAGED, validateReferralBody } from "../../referral-model";
+import { documentedOnly } from "../../referral-schema";
 import { single } from "./shared";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const createReferral: Handler = (ctx, req) => {
-  const body = jsonBody(req);
+  const body = documentedOnly(jsonBody(req)); // unknown properties are ignored, never stored
   validateReferralBody(body, true);
   if (body.links !== undefined) delete body.links;
   const requestedEngagement = body.engagementId;

@@ -4,14 +4,16 @@
  * or 200 with the referral when the caller sends Prefer: return=representation.
  */
 import { Handler, HandlerResult, header, jsonBody } from "../../context";
+import type { Referral } from "../../../../../plugins-ts/src/partner-center/referral";
 import { applyApiPatch } from "../../referral-model";
+import { documentedOnly } from "../../referral-schema";
 import { checkIfMatch, commitUpdate, findReferral, single } from "./shared";
 
 export const patchReferral: Handler = (ctx, req): HandlerResult => {
   const body = jsonBody(req);
   const current = findReferral(ctx, req.params.id!);
   checkIfMatch(req, current, false);
-  const next = applyApiPatch(current, body);
+  const next = documentedOnly(applyApiPatch(current, body)) as Referral; // unknown properties in patched values are dropped
   commitUpdate(ctx, current, next);
   const prefer = header(req, "prefer") ?? "";
   if (/return\s*=\s*representation/i.test(prefer)) {

@@ -7,10 +7,11 @@ import type { Referral } from "../../../../../plugins-ts/src/partner-center/refe
 import { Handler, jsonBody } from "../../context";
 import { invalidRequest } from "../../errors";
 import { SERVER_MANAGED, validateReferralBody } from "../../referral-model";
+import { documentedOnly } from "../../referral-schema";
 import { checkIfMatch, commitUpdate, findReferral, single } from "./shared";
 
 export const updateReferral: Handler = (ctx, req) => {
-  const body = jsonBody(req);
+  const body = documentedOnly(jsonBody(req)); // unknown properties are ignored, never stored
   const current = findReferral(ctx, req.params.id!);
   checkIfMatch(req, current, true);
   validateReferralBody(body, true);
