@@ -132,7 +132,7 @@ export const MAIN_FLOWS: FixtureFlow[] = [
     name: "Partner Center to Dynamics 365",
     json: flow(
       {},
-      { manual: { type: "Request", kind: "Http", inputs: { method: "POST", schema: {} } } },
+      { manual: { type: "Request", kind: "Http", inputs: { method: "POST", triggerAuthenticationType: "All", schema: {} } } },
       {
         Accept: { runAfter: {}, type: "Response", kind: "Http", inputs: { statusCode: 200 } },
         Route_event: callChild(IDS.helper, { text: "@triggerBody()?['ResourceUri']" }, { Accept: ["Succeeded"] }),
