@@ -67,7 +67,7 @@ describe("a referral shared in Partner Center (Microsoft's scenario 2)", () => {
     // newest first: the CRM id sent back to Partner Center, under it the referral brought in
     const audit = parseAudit(opp[OPPORTUNITY.syncAudit]).slice(0, 2);
     expect(audit).toMatchObject([
-      { direction: "CRM->PC", outcome: "Success", operation: "update", message: "Sent to Partner Center: externalReferenceId." },
+      { direction: "CRM->PC", outcome: "Success", operation: "update", message: "Sent to Partner Center: CRM record." },
       { direction: "PC->CRM", outcome: "Success", operation: "inbound" },
     ]);
     const account = await e.dv.retrieve({ collection: "accounts", key: opp._customerid_value });
@@ -76,8 +76,8 @@ describe("a referral shared in Partner Center (Microsoft's scenario 2)", () => {
     expect(contact).toMatchObject({ emailaddress1: r.customerProfile!.team![0].email, lastname: "Chen" });
     const rows = await e.dv.retrieveMultiple({ collection: "pcs_partnercentersolutions", filter: `_pcs_opportunityid_value eq ${opp.opportunityid}` });
     expect(rows.value).toHaveLength(1);
-    // The CRM id goes back to Partner Center (one PATCH), nothing else.
-    expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["GET", "PATCH"]);
+    // The referral is read once; then flow 8 checks the new opportunity and sends the CRM id back (read, JSON Patch, read back), nothing else.
+    expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["GET", "GET", "PATCH", "GET"]);
     expect((await e.referral(r.id!)).externalReferenceId).toBe(opp.opportunityid);
   });
 
@@ -87,7 +87,7 @@ describe("a referral shared in Partner Center (Microsoft's scenario 2)", () => {
     const before = await e.pcSeq();
     await e.update(opp.opportunityid, { statuscode: 1 });
     await e.quiet();
-    expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["PATCH"]);
+    expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["GET", "PATCH", "GET"]);
     expect(await e.referral(r.id!)).toMatchObject({ status: "Active", substatus: "Accepted" });
     expect((await e.opportunity(opp.opportunityid))[OPPORTUNITY.referralStatus]).toBe("Active / Accepted");
   });

@@ -23,13 +23,12 @@ import { actionExpression } from "./merge";
 import { fieldsWith, replacedText, SOLUTION_ROWS, writeOpportunity } from "./outbound";
 import { addSolutionIds, crmProjectionFields, pcProjectionFields } from "./projection";
 import { crmKey, recordText, storedRecord } from "./record";
+import { BEING_WRITTEN } from "../../../plugins-ts/src/rulebook/sync-record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
 
 /** Where a seller opens the referral in Partner Center (inferred from the dashboard's URL scheme). */
 export const REFERRAL_LINK_BASE = "https://partner.microsoft.com/dashboard/referrals/v2/opportunities/";
 
-/** The sync record the [Customize] flow writes while it writes a record: flow 8's trigger condition starts no run for it. */
-export const BEING_WRITTEN = "~being written";
 export const beingWrittenRecord = (agreed: string) => recordText({ pc: prop(agreed, "pc"), crm: `createArray('${BEING_WRITTEN}')`, updated: prop(agreed, "updated"), rows: prop(agreed, "rows") });
 
 export interface InboundOptions {
@@ -132,6 +131,7 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
     childFlow(FLOWS.customize.id, {
       referral: ex(call("string", prop(plan, "referral"))),
       kind: "opportunity",
+      route: "update",
       recordId: ex(prop(o, OPPORTUNITY.primaryId)),
       // Lookups the CRM keeps are passed as they are; an empty one is looked up from the referral.
       currencyId: ex(iff(takes("currency"), lit(""), str(prop(o, "_transactioncurrencyid_value")))),

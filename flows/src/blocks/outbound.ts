@@ -93,8 +93,12 @@ export const writeOpportunity = (id: string, columns: ReadonlyArray<readonly [st
 
 export interface OutboundOptions {
   opportunityId: string;
-  /** Whether this flow reads and compares the solutions (flows 7 and 9); flow 8 leaves them as agreed. */
-  examineSolutions: boolean;
+  /**
+   * What this flow compares: "all" (flow 7), "columns" (flow 8: everything but the solutions, which
+   * it does not read) or "solutions" (flow 9: the solution list alone; flow 8 sends the rest). A field
+   * not compared is left as agreed.
+   */
+  examine: "all" | "columns" | "solutions";
 }
 
 /** The agreement an outbound sync stores: what the CRM holds (what it sent, or what it leaves for the webhook to bring in), the key and rows it read. */
@@ -172,10 +176,12 @@ export function replacedText(actions: string, pc: string, agreed: string): strin
 /** The shared steps (see the file header). Every path writes the opportunity once. Returns the last step's name. */
 export function addOutboundSync(steps: Steps, options: OutboundOptions): string {
   const id = options.opportunityId;
-  const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: options.examineSolutions });
+  const solutionsToo = options.examine !== "columns";
+  const examined = (f: SyncField) => (options.examine === "solutions" ? f === "solutions" : options.examine === "columns" ? f !== "solutions" : true);
+  const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: solutionsToo });
   const o = read.rows.opportunity;
   const stored = storedRecord(prop(o, OPPORTUNITY.syncHash));
-  const crmIds = options.examineSolutions
+  const crmIds = solutionsToo
     ? addSolutionIds(steps, "Solution_ids_in_the_CRM", read.solutionRows, (it) => prop(it, PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId))
     : str(prop(stored, "pc", "solutions"));
 
@@ -187,10 +193,11 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
     "Check_the_opportunity",
     compose({
       facts: Object.fromEntries(factsObject(sources).map(([k, e]) => [k, ex(e)])),
-      crm: Object.fromEntries(Object.entries(crmProjectionFields(read.rows, crmIds)).map(([k, e]) => [k, ex(e)])),
+      // A field this flow does not compare stands as agreed (or as the CRM has it, when nothing is agreed yet).
+      crm: Object.fromEntries(Object.entries(crmProjectionFields(read.rows, crmIds)).map(([k, e]) => [k, ex(examined(k as SyncField) ? e : coalesce(prop(stored, "pc", k), e))])),
       key: ex(crmKey(o)),
       agreed: ex(stored),
-      rows: ex(options.examineSolutions ? call("string", read.solutionRows) : str(prop(stored, "rows"))),
+      rows: ex(solutionsToo ? call("string", read.solutionRows) : str(prop(stored, "rows"))),
     }),
   );
   const C = (f: SyncField) => prop(check, "crm", f);
@@ -203,7 +210,7 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   const valid = new Steps();
   valid.add("Get_the_referral", referrals.get(ex(referralId)));
   const R = body("Get_the_referral");
-  const pcIds = options.examineSolutions
+  const pcIds = solutionsToo
     ? addSolutionIds(valid, "Solution_ids_in_Partner_Center", prop(R, "details", "requirements", "solutions"), (it) => prop(it, "id"))
     : A("solutions");
   const pcFields = pcProjectionFields(R, pcIds, C("contact"));
@@ -211,15 +218,15 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   valid.add(
     "Compare_with_Partner_Center",
     compose({
-      pc: Object.fromEntries(Object.entries(pcFields).map(([k, e]) => [k, ex(e)])),
-      action: Object.fromEntries(SYNC_FIELDS.map((f) => [f, ex(actionExpression(f, C(f), pcFields[f], A(f)))])),
+      pc: Object.fromEntries(Object.entries(pcFields).map(([k, e]) => [k, ex(examined(k as SyncField) ? e : C(k as SyncField))])),
+      action: Object.fromEntries(SYNC_FIELDS.map((f) => [f, ex(examined(f) ? actionExpression(f, C(f), pcFields[f], A(f)) : lit("none"))])),
     }),
   );
   const actions = prop(compare, "action");
   const has = (action: string) => call("contains", call("string", actions), lit(`"${action}"`));
   const plan = outputs("Plan_the_sync");
   const send = new Steps();
-  const solutionList = options.examineSolutions ? addSolutionList(send, "Solutions_as_Partner_Center_takes_them", read.solutionRows) : undefined;
+  const solutionList = solutionsToo ? addSolutionList(send, "Solutions_as_Partner_Center_takes_them", read.solutionRows) : undefined;
   const ops = patchOperations(check, compare, read, solutionList ? body("Solutions_as_Partner_Center_takes_them") : undefined);
   valid.add(
     "Plan_the_sync",
@@ -307,7 +314,7 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   const elsewhere = new Steps();
   elsewhere.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression(staged)), keptOnly, invalid));
   // Partner Center is read only when the rules pass and the CRM changed something it takes (or no agreement exists yet).
-  const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate");
+  const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate" && examined(f));
   const crmChanged = call("or", equals(prop(check, "agreed", "pc"), "null"), ...sendable.map((f) => not(equals(C(f), A(f)))));
   return steps.add("If_Partner_Center_may_need_a_change", condition(and(not(anyRuleFailsExpression(staged)), crmChanged), valid, elsewhere));
 }

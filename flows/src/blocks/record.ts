@@ -3,7 +3,7 @@
  * key of a row, the stored record read back (v3, or v2 as an agreement without a key), and the text
  * to store. Same normalisation as the rulebook, proven on its vectors (record-parity.test.ts).
  */
-import { CRM_KEY_COLUMNS, KeyNormalisation, SYNC_RECORD_VERSION } from "../../../plugins-ts/src/rulebook/sync-record";
+import { BEING_WRITTEN, CRM_KEY_COLUMNS, KeyNormalisation, SYNC_RECORD_VERSION } from "../../../plugins-ts/src/rulebook/sync-record";
 import { SYNC_FIELDS } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
 import { configuredColumn } from "../builder";
@@ -59,7 +59,12 @@ export function recordText(parts: { pc: string; crm: string; updated: string; ro
   return concat(lit(`${SYNC_RECORD_VERSION}:`), call("string", objectOf([["pc", parts.pc], ["crm", parts.crm], ["updated", str(parts.updated)], ["rows", str(parts.rows)]])));
 }
 
-/** The trigger condition of the opportunity row trigger: the synced columns differ from what the sync last saw. */
+
+/**
+ * The trigger condition of the opportunity row trigger: the synced columns differ from what the sync
+ * last saw, and the row is not being written by the inbound sync (whose next write stores its key).
+ */
 export function keyChangedCondition(row: string): string {
-  return call("not", equals(joinedKey(crmKey(row)), storedKey(storedRecord(prop(row, OPPORTUNITY.syncHash)))));
+  const stored = storedKey(storedRecord(prop(row, OPPORTUNITY.syncHash)));
+  return call("and", call("not", equals(stored, lit(BEING_WRITTEN))), call("not", equals(joinedKey(crmKey(row)), stored)));
 }

@@ -110,8 +110,9 @@ export function customizeFlow(): FlowSpec {
   created.add("Find_the_currency", dataverse.listRecords("transactioncurrencies", { select: "transactioncurrencyid", filter: `isocurrencycode eq '@{${odataString(call("toUpper", trimmed(d("currency"))))}}'`, top: 1 }));
   created.add(
     "Create_the_opportunity",
-    // The new opportunity's id is the referral's: a second delivery updates it instead of adding another.
-    dataverse.updateRecord(OPPORTUNITY.entitySetName, ex(referralId), {
+    // A new opportunity's id is the referral's: a second delivery updates it instead of adding another.
+    // (A lead qualified into an opportunity passes that opportunity: it is completed the same way.)
+    dataverse.updateRecord(OPPORTUNITY.entitySetName, ex(iff(call("empty", str(input("recordId"))), referralId, input("recordId"))), {
       ...opportunityColumns(),
       "customerid_account@odata.bind": ex(concat(lit("/accounts("), accountId, lit(")"))),
       "parentcontactid@odata.bind": ex(iff(isEmpty(prop(firstMember, "email")), "null", concat(lit("/contacts("), contactId, lit(")")))),
@@ -193,7 +194,7 @@ export function customizeFlow(): FlowSpec {
   steps.add(
     "Route",
     switchOn(
-      ex(concat(str(input("kind")), lit("-"), iff(call("empty", str(input("recordId"))), lit("new"), lit("update")))),
+      ex(concat(str(input("kind")), lit("-"), coalesce(iff(call("empty", str(input("route"))), "null", input("route")), iff(call("empty", str(input("recordId"))), lit("new"), lit("update"))))),
       { New_opportunity: { value: "opportunity-new", steps: created }, Opportunity_update: { value: "opportunity-update", steps: updated } },
       lead,
     ),
@@ -217,6 +218,7 @@ export function customizeFlow(): FlowSpec {
       {
         referral: { title: "Referral", type: "string", description: "The referral as it should land (JSON)" },
         kind: { title: "Kind", type: "string", description: "opportunity or lead" },
+        route: { title: "Route", type: "string", description: "new (create it, or complete a record just made, with its customer, contact and solutions) or update (what Partner Center changed)" },
         recordId: { title: "Record", type: "string", description: "The existing opportunity or lead, or empty for a new one" },
         currencyId: { title: "Currency", type: "string", description: "The currency to keep, or empty to look it up from the referral" },
         contactId: { title: "Contact", type: "string", description: "The contact to keep, or empty to look it up from the referral" },

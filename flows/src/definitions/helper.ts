@@ -17,7 +17,7 @@ import { FLOWS } from "../ids";
 import { addInboundSync, beingWrittenRecord, OPPORTUNITY_EXPAND, REFERRAL_LINK_BASE } from "../blocks/inbound";
 import { writeOpportunity } from "../blocks/outbound";
 import { addSolutionIds, pcProjectionFields } from "../blocks/projection";
-import { crmKey, projectionOf, recordText, storedRecord } from "../blocks/record";
+import { projectionOf, recordText, storedRecord } from "../blocks/record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "../blocks/sync";
 import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, odataString, or, outputs, prop, str, tpl, triggerBody, trimmed } from "../wdl";
 
@@ -49,19 +49,35 @@ export function helperFlow(): FlowSpec {
     }),
   );
   const opp = first("Find_the_opportunity");
+  steps.add("Referral_solution_ids", { type: "Select", inputs: { from: ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), select: ex("toUpper(trim(coalesce(item()?['id'], '')))") } });
+  steps.add("Referral_as_the_sync_sees_it", compose(ex(projectionOf((f) => pcProjectionFields(R, idsOf(body("Referral_solution_ids")), lit(""))[f]))));
+  const projection = outputs("Referral_as_the_sync_sees_it");
+  const newRecord = (kind: "opportunity" | "lead", recordId: string) =>
+    childFlow(FLOWS.customize.id, {
+      referral: ex(call("string", R)),
+      kind,
+      route: "new",
+      recordId: ex(recordId),
+      currencyId: "",
+      contactId: "",
+      solutions: "follow",
+      close: "",
+      syncRecord: ex(beingWrittenRecord("json('{}')")),
+    });
 
-  // ---- an opportunity carries it -----------------------------------------------------------------------
-  const existing = new Steps();
-  addInboundSync(existing, { referral: R, opportunity: opp });
+  // ---- an opportunity the sync knows carries it --------------------------------------------------------
+  const known = new Steps();
+  addInboundSync(known, { referral: R, opportunity: opp });
 
-  // ---- not an opportunity yet --------------------------------------------------------------------------
+  // ---- one made from a lead (the entity map copies the referral id, not the sync record): completed from the referral
+  const complete = new Steps();
+  complete.add("Complete_the_opportunity", newRecord("opportunity", str(prop(opp, OPPORTUNITY.primaryId))));
+  recordOpportunity(complete, "Record_the_completed_opportunity", body("Complete_the_opportunity"), R, projection, "completed from the referral");
+
+  // ---- no opportunity carries it ----------------------------------------------------------------------
   const other = new Steps();
   other.add("Find_the_lead", dataverse.listRecords(LEAD.entitySetName, { filter: `${LEAD.referralIdentifier} eq '${tpl(odataString(referralId))}'`, top: 1 }));
   const lead = first("Find_the_lead");
-  other.add("Referral_solution_ids", { type: "Select", inputs: { from: ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), select: ex("toUpper(trim(coalesce(item()?['id'], '')))") } });
-  const pcIds = idsOf(body("Referral_solution_ids"));
-  other.add("Referral_as_the_sync_sees_it", compose(ex(projectionOf((f) => pcProjectionFields(R, pcIds, lit(""))[f]))));
-  const projection = outputs("Referral_as_the_sync_sees_it");
   const status = str(prop(R, "status"));
   const isLeadReferral = and(
     equals(str(prop(R, "type")), lit("Independent")),
@@ -74,17 +90,6 @@ export function helperFlow(): FlowSpec {
     iff(not(equals(prop(lead, "statecode"), "0")), lit("none"), iff(equals(status, lit("Active")), lit("qualify"), lit("lead"))),
     iff(equals(status, lit("Closed")), lit("none"), iff(and(isLeadReferral, equals(status, lit("New"))), lit("lead"), lit("opportunity"))),
   );
-  const newRecord = (kind: "opportunity" | "lead", recordId: string) =>
-    childFlow(FLOWS.customize.id, {
-      referral: ex(call("string", R)),
-      kind,
-      recordId: ex(recordId),
-      currencyId: "",
-      contactId: "",
-      solutions: "follow",
-      close: "",
-      syncRecord: ex(beingWrittenRecord("json('{}')")),
-    });
 
   // a new opportunity
   const toOpportunity = new Steps();
@@ -115,8 +120,8 @@ export function helperFlow(): FlowSpec {
   );
   qualify.add("New_opportunity", { type: "Query", inputs: { from: ex(coalesce(prop(body("Qualify_the_lead"), "value"), "json('[]')")), where: ex(call("endsWith", str(prop("item()", "@odata.type")), lit("opportunity"))) } });
   const newOpp = str(prop(call("first", body("New_opportunity")), OPPORTUNITY.primaryId));
-  qualify.add("Complete_the_opportunity", { ...newRecord("opportunity", newOpp) });
-  recordOpportunity(qualify, "Record_the_qualified_opportunity", body("Complete_the_opportunity"), R, projection, "qualified from its lead");
+  qualify.add("Complete_the_qualified_opportunity", newRecord("opportunity", newOpp));
+  recordOpportunity(qualify, "Record_the_qualified_opportunity", body("Complete_the_qualified_opportunity"), R, projection, "qualified from its lead");
   qualify.add(
     "Record_the_qualified_lead",
     dataverse.updateOnlyRecord(LEAD.entitySetName, ex(prop(lead, LEAD.primaryId)), {
@@ -128,14 +133,23 @@ export function helperFlow(): FlowSpec {
   );
 
   other.add(
-    "Route_the_referral",
+    "Route_the_new_referral",
     switchOn(ex(route), {
       Opportunity: { value: "opportunity", steps: toOpportunity },
       Lead: { value: "lead", steps: toLead },
       Qualify: { value: "qualify", steps: qualify },
     }),
   );
-  steps.add("If_an_opportunity_carries_it", condition(not(equals(opp, "null")), existing, other));
+  const sees = prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc");
+  steps.add(
+    "Route_the_referral",
+    // An opportunity the CRM is sharing right now (found by externalReferenceId, its referral id not written back yet) is left to flow 2.
+    switchOn(ex(iff(equals(opp, "null"), lit("other"), iff(call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))), lit("being created"), iff(equals(sees, "null"), lit("complete"), lit("known"))))), {
+      Known: { value: "known", steps: known },
+      Complete: { value: "complete", steps: complete },
+      Other: { value: "other", steps: other },
+    }),
+  );
   outer.add("If_the_CRM_does_not_hold_this_version", condition(not(alreadyHeld), steps));
   outer.add("Respond", respond({ referralId: ex(referralId) }, { referralId: { title: "Referral", type: "string" } }), completed("If_the_CRM_does_not_hold_this_version"));
 
@@ -175,8 +189,9 @@ function recordOpportunity(steps: Steps, name: string, written: string, R: strin
       [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
       [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
       [OPPORTUNITY.syncAudit, auditColumn(prop(row, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(")."))))],
-      // What Partner Center has is agreed; the key is the row as the [Customize] flow wrote it.
-      [OPPORTUNITY.syncHash, recordText({ pc: projection, crm: crmKey(row), updated: prop(R, "updatedDateTime"), rows: prop(written, "rows") })],
+      // What Partner Center has is agreed. No key: flow 8 runs once, checks the new opportunity with the
+      // rules and sends what Partner Center lacks (at least the CRM's id, externalReferenceId).
+      [OPPORTUNITY.syncHash, recordText({ pc: projection, crm: "json('[]')", updated: prop(R, "updatedDateTime"), rows: prop(written, "rows") })],
       ["name", nameWithMark(prop(row, "name"), true)],
     ]),
   );

@@ -29,7 +29,7 @@ export function opportunityTriggerFlow(): FlowSpec {
   const row = triggerBody();
   const id = prop(row, OPPORTUNITY.primaryId);
   const update = new Steps();
-  addOutboundSync(update, { opportunityId: id, examineSolutions: false });
+  addOutboundSync(update, { opportunityId: id, examine: "columns" });
   const create = new Steps();
   create.add("Create_the_referral", childFlow(FLOWS.createReferral.id, { opportunityId: ex(id) }));
   steps.add("If_the_referral_exists", condition(not(call("empty", str(prop(row, OPPORTUNITY.referralIdentifier)))), update, create));

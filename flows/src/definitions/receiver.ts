@@ -15,7 +15,7 @@ import { childFlow, condition, dataverse, FlowSpec, httpTrigger, referrals, Step
 import { FLOWS } from "../ids";
 import { addInboundSync, OPPORTUNITY_EXPAND } from "../blocks/inbound";
 import { storedRecord } from "../blocks/record";
-import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, prop, str, tpl, triggerBody } from "../wdl";
+import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, or, prop, str, tpl, triggerBody } from "../wdl";
 
 export const WEBHOOK_EVENT_SCHEMA = {
   type: "object",
@@ -52,11 +52,12 @@ export function receiverFlow(): FlowSpec {
   addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
   const helper = new Steps();
   helper.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID) }));
-  // An opportunity carries the referral: bring the change in here. None does yet: the helper decides (lead, new opportunity).
+  // An opportunity the sync knows carries the referral: bring the change in here. None does yet, or one
+  // made from a lead that the sync has not completed: the helper decides (lead, new or completed opportunity).
   // The CRM already holds this version (an echo of the sync's own change, or a repeat): nothing to do.
   referral.add(
     "Route_the_change",
-    switchOn(ex(iff(equals(opp, "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed")))), {
+    switchOn(ex(iff(or(equals(opp, "null"), equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null")), lit("new"), iff(alreadyHeld, lit("held"), lit("changed")))), {
       Changed: { value: "changed", steps: inline },
       New: { value: "new", steps: helper },
     }),

@@ -6,6 +6,7 @@
  * inline: a child flow would cost three more requests).
  */
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION } from "../../../plugins-ts/src/model/schema";
+import { BEING_WRITTEN } from "../../../plugins-ts/src/rulebook/sync-record";
 import { childFlow, dataverse, dataverseTrigger, FlowSpec, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { addOutboundSync } from "../blocks/outbound";
@@ -22,15 +23,17 @@ export function solutionsTriggerFlow(): FlowSpec {
   );
   steps.add(
     "Find_the_opportunity",
-    dataverse.listRecords(OPPORTUNITY.entitySetName, { select: [OPPORTUNITY.primaryId, OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.referralIdentifier].join(","), filter: tpl(filter), top: 1 }),
+    dataverse.listRecords(OPPORTUNITY.entitySetName, { select: [OPPORTUNITY.primaryId, OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.referralIdentifier, OPPORTUNITY.syncHash].join(","), filter: tpl(filter), top: 1 }),
   );
   const opp = call("first", coalesce(prop(body("Find_the_opportunity"), "value"), "json('[]')"));
   const shared = new Steps();
-  addOutboundSync(shared, { opportunityId: prop(opp, OPPORTUNITY.primaryId), examineSolutions: true });
+  addOutboundSync(shared, { opportunityId: prop(opp, OPPORTUNITY.primaryId), examine: "solutions" });
   // Not shared yet (its create may have waited for a solution): flow 2 creates the referral.
   const notShared = new Steps();
   notShared.add("Create_the_referral", childFlow(FLOWS.createReferral.id, { opportunityId: ex(prop(opp, OPPORTUNITY.primaryId)) }));
-  const syncs = and(not(equals(opp, "null")), equals(prop(opp, OPPORTUNITY.syncWithPartnerCenter), "true"));
+  // A row the inbound sync links while it writes the opportunity is its own: nothing to send.
+  const beingWritten = call("contains", str(prop(opp, OPPORTUNITY.syncHash)), lit(BEING_WRITTEN));
+  const syncs = and(not(equals(opp, "null")), equals(prop(opp, OPPORTUNITY.syncWithPartnerCenter), "true"), not(beingWritten));
   steps.add(
     "Route_the_change",
     switchOn(ex(iff(syncs, iff(call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))), lit("not shared"), lit("shared")), lit("not synced"))), {

@@ -11,7 +11,7 @@ import { ex, prop, triggerBody } from "../wdl";
 
 export function updateReferralFlow(): FlowSpec {
   const steps = new Steps();
-  const last = addOutboundSync(steps, { opportunityId: prop(triggerBody(), "opportunityId"), examineSolutions: true });
+  const last = addOutboundSync(steps, { opportunityId: prop(triggerBody(), "opportunityId"), examine: "all" });
   steps.add("Respond", respond({ opportunityId: ex(prop(triggerBody(), "opportunityId")) }, { opportunityId: { title: "Opportunity", type: "string" } }), completed(last));
   void OPPORTUNITY;
   return {

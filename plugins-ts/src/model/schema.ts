@@ -59,9 +59,10 @@ export const LEAD = {
 
 /**
  * Lead columns carried to the opportunity when a lead is qualified (the solution's entity map): the
- * referral and what the sync knows of it. "Sync with Partner Center" and the sync status are not
- * copied: the sync itself completes the new opportunity from the referral (customer, solutions,
- * visibility…) and turns its sync on, so it never goes out half-filled.
+ * referral and its Audit. "Sync with Partner Center", the sync status and the sync record are not
+ * copied: an opportunity that carries a referral but no sync record is new to the sync, which
+ * completes it from the referral (customer, contact, solutions, visibility) and turns its sync on,
+ * so it never goes out half-filled.
  */
 export const LEAD_TO_OPPORTUNITY_MAP: ReadonlyArray<readonly [string, string]> = [
   [LEAD.referralIdentifier, OPPORTUNITY.referralIdentifier],
@@ -69,7 +70,6 @@ export const LEAD_TO_OPPORTUNITY_MAP: ReadonlyArray<readonly [string, string]> =
   [LEAD.referralStatus, OPPORTUNITY.referralStatus],
   [LEAD.syncAudit, OPPORTUNITY.syncAudit],
   [LEAD.referralEtag, OPPORTUNITY.referralEtag],
-  [LEAD.syncHash, OPPORTUNITY.syncHash],
 ];
 
 /** "Microsoft Solution Details": the catalogue of co-sell ready and Microsoft solutions. */

@@ -27,6 +27,12 @@ import { formatAmount, SYNC_FIELDS, SyncProjection } from "./sync-hash";
 
 export const SYNC_RECORD_VERSION = "v3";
 
+/**
+ * The CRM key a record holds while the inbound sync's [Customize] flow writes the row: flow 8 starts
+ * no run for it, and the write after the [Customize] flow stores the real key.
+ */
+export const BEING_WRITTEN = "~being written";
+
 export interface SyncRecord {
   pc: SyncProjection;
   crm?: string[];
@@ -116,5 +122,6 @@ export function parseSyncRecord(text: string | null | undefined): SyncRecord | u
 /** True when a row's synced columns are what the record says the sync last saw: a trigger firing that starts no run. */
 export function isEchoOrNoOp(row: WebApiRow, config: RulebookConfig): boolean {
   const stored = parseSyncRecord(row[OPPORTUNITY.syncHash] as string | undefined)?.crm;
+  if (stored && stored.length === 1 && stored[0] === BEING_WRITTEN) return true;
   return !!stored && stored.join("\u001f") === crmKey(row, config).join("\u001f");
 }
