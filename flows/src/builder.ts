@@ -32,13 +32,26 @@ export interface Action {
 export class Steps {
   readonly actions: Record<string, Action> = {};
   private previous?: string;
+  private previousStatuses: RunStatus[] = ["Succeeded"];
 
   add(name: string, action: Action, runAfter?: RunAfter): string {
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Action name "${name}" must use letters, digits and underscores`);
     if (this.actions[name]) throw new Error(`Action "${name}" is defined twice`);
-    const after = runAfter ?? (this.previous ? { [this.previous]: ["Succeeded"] } : {});
+    const after = runAfter ?? (this.previous ? { [this.previous]: this.previousStatuses } : {});
     this.actions[name] = { ...action, runAfter: after };
     this.previous = name;
+    this.previousStatuses = ["Succeeded"];
+    return name;
+  }
+
+  /**
+   * Adds a failure handler (runs when `watched` failed or timed out) and makes the next action run
+   * when the handler was skipped, i.e. when `watched` succeeded: one chain, so a handled failure
+   * ends the run as Succeeded (a branch that ends in a skipped action takes its predecessor's status).
+   */
+  onFailure(watched: string, name: string, action: Action): string {
+    this.add(name, action, failed(watched));
+    this.previousStatuses = ["Skipped"];
     return name;
   }
 

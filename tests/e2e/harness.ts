@@ -218,6 +218,19 @@ export class E2E {
     await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 1, statuscode: 2 } });
   }
 
+  /**
+   * Edits a flow as an admin does in the designer: its definition (workflow clientdata) changed while
+   * it is off, then turned on again. `edit` gets and returns the flow JSON text.
+   */
+  async editFlow(name: string, edit: (json: string) => string): Promise<void> {
+    const wf = (await this.dv.retrieveMultiple({ collection: "workflows", select: ["workflowid", "clientdata"], filter: `name eq '${name.replace(/'/g, "''")}' and category eq 5` })).value![0];
+    const edited = edit(wf.clientdata as string);
+    if (edited === wf.clientdata) throw new Error(`editFlow(${name}): the edit changed nothing`);
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 0, statuscode: 1 } });
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { clientdata: edited } });
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 1, statuscode: 2 } });
+  }
+
   /** Fires a Recurrence-triggered flow now (the flow runner's POST /workflows/{id}/recurrence). */
   async fireRecurrence(workflowId: string): Promise<void> {
     const res = await fetch(`${this.sb.endpoints.flowRunner.url}/workflows/${workflowId}/recurrence`, { method: "POST", headers: { "Content-Type": "application/json" } });

@@ -157,6 +157,16 @@ export function addSolutionList(steps: Steps, name: string, solutionRows: string
   return body(name);
 }
 
+/** The write after a Partner Center call failed: Error, the Audit line, ✖; the agreement unchanged, the key as read. */
+function failureWrite(id: string, audit: string, check: string, name: (ok: boolean | string) => string, operation: string, message: string) {
+  return writeOpportunity(id, [
+    [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+    [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", operation, message))],
+    [OPPORTUNITY.syncHash, unchangedAgreement(check)],
+    ["name", name(false)],
+  ]);
+}
+
 /** The labels of the fields whose action is `action`, "a, b" (from a decisions object). */
 export function fieldsWith(actions: string, action: string): string {
   const list = concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit(""))));
@@ -209,6 +219,8 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   // ---- the rules pass: compare with Partner Center -------------------------------------------------
   const valid = new Steps();
   valid.add("Get_the_referral", referrals.get(ex(referralId)));
+  // Partner Center could not be read: recorded (Error, ✖, the agreement unchanged), a handled failure.
+  valid.onFailure("Get_the_referral", "Record_the_failure_to_read", failureWrite(id, audit, check, name, "read", partnerCenterError(call("outputs", lit("Get_the_referral")))));
   const R = body("Get_the_referral");
   const pcIds = solutionsToo
     ? addSolutionIds(valid, "Solution_ids_in_Partner_Center", prop(R, "details", "requirements", "solutions"), (it) => prop(it, "id"))
@@ -248,10 +260,11 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   );
   // The solutions' operation needs the Select in this branch; the others were planned.
   const patchBody = call("union", ...Object.keys(ops).map((k) => (k === "solutions" ? ops.solutions : prop(plan, "operations", k))));
+  const refused = not(call("empty", prop(plan, "refuse")));
   send.add("Send_the_changes", referrals.patch(ex(referralId), ex(patchBody)));
+  send.onFailure("Send_the_changes", "Record_the_failure", failureWrite(id, audit, check, name, "update", partnerCenterError(call("outputs", lit("Send_the_changes")))));
   send.add("Read_the_referral_back", referrals.get(ex(referralId)));
   const back = body("Read_the_referral_back");
-  const refused = not(call("empty", prop(plan, "refuse")));
   send.add(
     "Record_the_sync",
     writeOpportunity(id, [
@@ -263,16 +276,6 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
       ["name", name(not(refused))],
     ]),
-  );
-  send.add(
-    "Record_the_failure",
-    writeOpportunity(id, [
-      [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
-      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "update", partnerCenterError(call("outputs", lit("Send_the_changes")))))],
-      [OPPORTUNITY.syncHash, unchangedAgreement(check)],
-      ["name", name(false)],
-    ]),
-    failed("Send_the_changes"),
   );
   const nothing = new Steps();
   nothing.add(

@@ -12,7 +12,7 @@
  * next attempt first looks for a referral whose externalReferenceId is this opportunity and adopts it.
  */
 import { OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { buttonTrigger, completed, compose, condition, failed, FlowSpec, referrals, respond, Steps } from "../builder";
+import { buttonTrigger, completed, compose, condition, FlowSpec, referrals, respond, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { addReferralToCreate } from "../blocks/opportunity";
 import { addGetOpportunity, addRuleFailures, addSolutionList, ruleSources, writeOpportunity } from "../blocks/outbound";
@@ -52,23 +52,16 @@ export function createReferralFlow(): FlowSpec {
   const desired = addReferralToCreate(valid, { ...read.rows, owner: prop(o, "owninguser") }, solutions);
   // A create call that timed out may have committed: never create blind, look for this opportunity's referral first.
   valid.add("Find_an_earlier_referral", referrals.list({ filter: `externalReferenceId eq '${tpl(id)}'`, top: 1 }));
+  valid.onFailure("Find_an_earlier_referral", "Record_the_failure_to_look", createFailure(id, o, check, audit, "Find_an_earlier_referral"));
   const earlier = call("first", coalesce(prop(body("Find_an_earlier_referral"), "value"), "json('[]')"));
   const adopt = new Steps();
   adopt.add("Record_the_earlier_referral", recordReferral(id, o, check, earlier, audit, lit("A referral an earlier attempt created was found and adopted.")));
   const create = new Steps();
-  create.add("Create_the_referral", referrals.create(ex(desired)));
+  // No retry of a create: one that timed out may have committed; the next attempt looks for it first.
+  create.add("Create_the_referral", { ...referrals.create(ex(desired)), retryPolicy: { type: "none" } });
+  create.onFailure("Create_the_referral", "Record_the_failure", createFailure(id, o, check, audit, "Create_the_referral"));
   const created = body("Create_the_referral");
   create.add("Record_the_referral", recordReferral(id, o, check, created, audit, concat(lit("Created in Partner Center ("), dealTypeOf(o), lit(")."))));
-  create.add(
-    "Record_the_failure",
-    writeOpportunity(id, [
-      [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
-      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "create", partnerCenterError(call("outputs", lit("Create_the_referral")))))],
-      [OPPORTUNITY.syncHash, recordText({ pc: "json('{}')", crm: prop(check, "key"), updated: lit(""), rows: prop(check, "rows") })],
-      ["name", nameWithMark(prop(o, "name"), false)],
-    ]),
-    failed("Create_the_referral"),
-  );
   valid.add("If_an_earlier_attempt_created_it", condition(not(equals(earlier, "null")), adopt, create));
 
   // ---- a rule fails: no Partner Center call ---------------------------------------------------------
@@ -115,3 +108,13 @@ function recordReferral(id: string, o: string, check: string, referral: string, 
 
 /** co-sell (help asked), partner-led (shared, no help) or private (rulebook/deal-type.ts). */
 const dealTypeOf = (o: string) => iff(not(equals(prop(o, OPPORTUNITY.microsoftHelp), "null")), lit("co-sell"), iff(equals(prop(o, OPPORTUNITY.referralVisibility), "true"), lit("partner-led"), lit("private")));
+
+/** The write after a Partner Center call of the create failed: Error, the Audit line, ✖; no agreement, the key as read. */
+function createFailure(id: string, o: string, check: string, audit: string, action: string) {
+  return writeOpportunity(id, [
+    [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+    [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "create", partnerCenterError(call("outputs", lit(action)))))],
+    [OPPORTUNITY.syncHash, recordText({ pc: "json('{}')", crm: prop(check, "key"), updated: lit(""), rows: prop(check, "rows") })],
+    ["name", nameWithMark(prop(o, "name"), false)],
+  ]);
+}

@@ -10,7 +10,7 @@
  * The trigger's row is the lead as closed: no read is needed.
  */
 import { LEAD, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { childFlow, condition, dataverse, dataverseTrigger, failed, FlowSpec, referrals, Steps } from "../builder";
+import { childFlow, condition, dataverse, dataverseTrigger, FlowSpec, referrals, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { partnerCenterError } from "../blocks/patch";
 import { auditColumn, auditLine } from "../blocks/sync";
@@ -35,7 +35,7 @@ export function leadTriggerFlow(): FlowSpec {
     iff(call("empty", closeDate), "json('[]')", call("createArray", op("/details/closingDateTime", concat(closeDate, lit("T00:00:00Z"))))),
   );
   steps.add("Tell_Partner_Center", referrals.patch(ex(referralId), ex(iff(qualified, accept, decline))));
-  const writeLead = (name: string, status: number, line: string) =>
+  const writeLead = (status: number, line: string) =>
     dataverse.updateOnlyRecord(LEAD.entitySetName, ex(id), {
       [LEAD.syncStatus]: ex(String(status)),
       [LEAD.syncAudit]: ex(auditColumn(prop(lead, LEAD.syncAudit), line)),
@@ -43,11 +43,11 @@ export function leadTriggerFlow(): FlowSpec {
     });
   const accepted = new Steps();
   accepted.add("Bring_the_referral_into_the_opportunity", childFlow(FLOWS.helper.id, { referralId: ex(referralId) }));
-  accepted.add("Record_the_acceptance", writeLead("Record_the_acceptance", SyncStatus.Synced, auditLine("CRM->PC", "Success", "accept", concat(lit("Lead qualified: the referral is accepted in Partner Center and carried into opportunity "), opportunityId, lit(".")))));
+  accepted.add("Record_the_acceptance", writeLead(SyncStatus.Synced, auditLine("CRM->PC", "Success", "accept", concat(lit("Lead qualified: the referral is accepted in Partner Center and carried into opportunity "), opportunityId, lit(".")))));
   const declined = new Steps();
-  declined.add("Record_the_decline", writeLead("Record_the_decline", SyncStatus.Synced, auditLine("CRM->PC", "Success", "decline", concat(lit("Lead disqualified ("), reason, lit("): the referral is declined in Partner Center.")))));
+  declined.add("Record_the_decline", writeLead(SyncStatus.Synced, auditLine("CRM->PC", "Success", "decline", concat(lit("Lead disqualified ("), reason, lit("): the referral is declined in Partner Center.")))));
+  steps.onFailure("Tell_Partner_Center", "Record_the_failure", writeLead(SyncStatus.Error, auditLine("CRM->PC", "Error", "lead", partnerCenterError(call("outputs", lit("Tell_Partner_Center"))))));
   steps.add("If_the_lead_was_qualified", condition(qualified, accepted, declined));
-  steps.add("Record_the_failure", writeLead("Record_the_failure", SyncStatus.Error, auditLine("CRM->PC", "Error", "lead", partnerCenterError(call("outputs", lit("Tell_Partner_Center"))))), failed("Tell_Partner_Center"));
   return {
     id: FLOWS.leadTrigger.id,
     name: FLOWS.leadTrigger.name,
