@@ -192,6 +192,9 @@ export function switchOn(on: string, cases: Record<string, { value: string; step
   };
 }
 
+/** "Delay": a Wait action with an interval (counts one request, however long it waits). */
+export const delay = (count: number, unit: "Second" | "Minute" | "Hour"): Action => ({ type: "Wait", inputs: { interval: { count, unit } } });
+
 /** Call a child flow (same solution) by its WorkflowId. */
 export const childFlow = (workflowId: string, body: Record<string, unknown>): Action => ({ type: "Workflow", inputs: { host: { workflowReferenceName: workflowId.toLowerCase() }, body } });
 

@@ -30,8 +30,8 @@ export class E2E {
     const sb = await startSandbox({
       port: 0,
       stateDir: null,
-      // No real waiting: retry delays and Retry-After are honoured in order but not in wall-clock time.
-      flowRunner: { sleepScale: 0 },
+      // Waits (the receiver's pause for an unknown referral, retry back-offs) at 1/1000 of their length.
+      flowRunner: { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms / 1000)) },
       partnerCenter: { sleep: async () => undefined },
     });
     const e = new E2E(sb);

@@ -5,17 +5,18 @@
  * - referral-created / referral-updated: finds the opportunity that carries the referral; an event no
  *   newer than the version the CRM holds is an echo of the sync's own change or a repeat, and stops
  *   there; otherwise the referral is read and brought in, inline for an existing opportunity
- *   (blocks/inbound.ts), through the helper (flow 4) for leads and new referrals;
+ *   (blocks/inbound.ts), through the helper (flow 4) for leads and new referrals; a referral no
+ *   opportunity carries waits a minute first (it may be the echo of a create flow 2 is recording);
  * - related-referral-*: Microsoft's side of the engagement goes to flow 5.
  * The event is trusted for nothing but the referral id: the referral is read with our own
  * credentials. No concurrency limit: Power Automate would drop events beyond 10 waiting runs.
  */
 import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
-import { childFlow, condition, dataverse, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
+import { childFlow, condition, dataverse, delay, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { addInboundSync, OPPORTUNITY_EXPAND } from "../blocks/inbound";
 import { storedRecord } from "../blocks/record";
-import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, or, prop, str, tpl, triggerBody } from "../wdl";
+import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, prop, str, tpl, triggerBody } from "../wdl";
 
 export const WEBHOOK_EVENT_SCHEMA = {
   type: "object",
@@ -50,6 +51,11 @@ export function receiverFlow(): FlowSpec {
   const inline = new Steps();
   inline.add("Get_the_referral", referrals.get(ex(EVENT_REFERRAL_ID)));
   addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
+  // No opportunity carries it: it may be one flow 2 is creating right now, whose id is written a second
+  // after Partner Center answers. A minute's pause lets the helper find it held, without a read.
+  const unknown = new Steps();
+  unknown.add("Wait_for_a_referral_being_created", delay(1, "Minute"));
+  unknown.add("Bring_the_new_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID), changedOn: ex(str(event("ResourceChangeUtcDate"))) }));
   const helper = new Steps();
   helper.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID) }));
   // An opportunity the sync knows carries the referral: bring the change in here. None does yet, or one
@@ -57,8 +63,9 @@ export function receiverFlow(): FlowSpec {
   // The CRM already holds this version (an echo of the sync's own change, or a repeat): nothing to do.
   referral.add(
     "Route_the_change",
-    switchOn(ex(iff(or(equals(opp, "null"), equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null")), lit("new"), iff(alreadyHeld, lit("held"), lit("changed")))), {
+    switchOn(ex(iff(equals(opp, "null"), lit("unknown"), iff(equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed"))))), {
       Changed: { value: "changed", steps: inline },
+      Unknown: { value: "unknown", steps: unknown },
       New: { value: "new", steps: helper },
     }),
   );
