@@ -231,3 +231,26 @@ export const PCF_CONTROLS = {
     },
   },
 } as const;
+
+/**
+ * pcs_referralcreation "Partner Center Referral Creation" (organization-owned): one row per
+ * opportunity shared with Partner Center, whose primary key IS the opportunity's id. The sync
+ * creates it (giving pcs_referralcreationid) before creating the referral, so a second concurrent
+ * create for the same opportunity is refused by Dataverse (412, 0x80040237 DuplicateRecord) and
+ * never reaches Partner Center. Deleting the opportunity deletes the row (cascade).
+ */
+export const REFERRAL_CREATION = {
+  logicalName: "pcs_referralcreation",
+  schemaName: "pcs_ReferralCreation",
+  entitySetName: "pcs_referralcreations",
+  primaryId: "pcs_referralcreationid",
+  /** The opportunity's name when the create was claimed. */
+  name: "pcs_name",
+  /** Lookup to opportunity; navigation property (for @odata.bind) is the lookup's schema name. */
+  opportunity: "pcs_opportunityid",
+  opportunityNavigation: "pcs_OpportunityId",
+  opportunityRelationship: "pcs_opportunity_pcs_referralcreation",
+  referralIdentifier: "pcs_referralidentifier",
+  /** When the create was attempted (date and time, stored in UTC). */
+  attemptedOn: "pcs_attemptedon",
+} as const;

@@ -1004,6 +1004,13 @@ export function customTableSystemParts(
     rel(`lk_${logicalName}_createdby`, "systemuser", "systemuserid", logicalName, "createdby", "createdby", `lk_${logicalName}_createdby`),
     rel(`lk_${logicalName}_modifiedby`, "systemuser", "systemuserid", logicalName, "modifiedby", "modifiedby", `lk_${logicalName}_modifiedby`),
   ];
+  if (ownership === "OrganizationOwned") {
+    // An organization-owned table has no owner columns; it has organizationid instead (a real
+    // export of one: YarSol/deploytest Entities/alc_jax_entity/Entity.xml and
+    // Other/Relationships/Organization.xml, relationship organization_<table>).
+    attributes.push(cols(logicalName).lookup("organizationid", "Organization Id", ["organization"], { validForCreate: false, validForUpdate: false }));
+    relationships.push(rel(`organization_${logicalName}`, "organization", "organizationid", logicalName, "organizationid", "organizationid", `organization_${logicalName}`));
+  }
   if (ownership === "UserOwned") {
     relationships.push(
       rel(`owner_${logicalName}`, "systemuser", "systemuserid", logicalName, "ownerid", "ownerid", `owner_${logicalName}`),
@@ -1016,9 +1023,9 @@ export function customTableSystemParts(
 
 /**
  * Lookups the platform adds to every table; the relationships an export carries for them
- * (owner_, user_, team_, business_unit_, lk_…) are generated, not customised, so import skips them.
+ * (owner_, user_, team_, business_unit_, organization_, lk_…) are generated, not customised, so import skips them.
  */
-export const SYSTEM_LOOKUPS = new Set(["ownerid", "owninguser", "owningteam", "owningbusinessunit", "createdby", "modifiedby", "createdonbehalfby", "modifiedonbehalfby"]);
+export const SYSTEM_LOOKUPS = new Set(["ownerid", "owninguser", "owningteam", "owningbusinessunit", "organizationid", "createdby", "modifiedby", "createdonbehalfby", "modifiedonbehalfby"]);
 
 /** Platform tables real exports reference that the emulator does not model (relationships to them are skipped). */
 export const PLATFORM_TABLES_NOT_EMULATED = new Set([
