@@ -183,6 +183,11 @@ export function foreach(items: string, steps: Steps, concurrency = 1): Action {
   return { type: "Foreach", foreach: items, actions: steps.actions, runtimeConfiguration: { concurrency: { repetitions: concurrency } } };
 }
 
+/** "Do until": runs the steps, then stops once the expression is true (or after count rounds, or the timeout). */
+export function until(expression: string, steps: Steps, count: number, timeout: string): Action {
+  return { type: "Until", expression: `@${expression}`, limit: { count, timeout }, actions: steps.actions };
+}
+
 export function switchOn(on: string, cases: Record<string, { value: string; steps: Steps }>, fallback?: Steps): Action {
   return {
     type: "Switch",

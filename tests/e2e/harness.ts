@@ -175,6 +175,11 @@ export class E2E {
     return this.dv.retrieve({ collection: OPPORTUNITY.entitySetName, key: id }) as Promise<Record<string, any>>;
   }
 
+  /** Rows of any table, by an OData filter. */
+  async rows(collection: string, filter: string): Promise<Record<string, any>[]> {
+    return ((await this.dv.retrieveMultiple({ collection, filter })).value ?? []) as Record<string, any>[];
+  }
+
   async opportunitiesWithReferral(referralId: string): Promise<Record<string, any>[]> {
     return ((await this.dv.retrieveMultiple({ collection: OPPORTUNITY.entitySetName, filter: `${OPPORTUNITY.referralIdentifier} eq '${referralId}'` })).value ?? []) as Record<string, any>[];
   }
