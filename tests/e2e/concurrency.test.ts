@@ -112,4 +112,4 @@ it("a burst of 60 edits on 60 opportunities: each reaches Partner Center exactly
   }
   const history = await (await fetch(`${e.sb.endpoints.flowRunner.url}/triggers/history`)).json();
   expect((history.value ?? history).filter((f: { status: string }) => f.status === "Rejected")).toHaveLength(0);
-});
+}, 120_000);
