@@ -4,13 +4,15 @@
  * triggers do the common work themselves).
  *
  *   Get the opportunity ─ Check the opportunity (rules, the CRM side, the stored agreement)
- *   └ If the opportunity passes the rules
- *     ├ yes: Get the referral ─ Compare with Partner Center (the conflict policy, field by field)
- *     │      └ If there is something to send
- *     │        ├ yes: Send the changes (JSON Patch) ─ Read the referral back ─ Record the sync
- *     │        │      (the patch failed: Record the failure)
- *     │        └ no:  Record the check
- *     └ no:  Rule failures ─ Record the rule failure (no Partner Center call)
+ *   └ Route the change
+ *     ├ compare: Get the referral ─ Compare with Partner Center (the conflict policy, field by field)
+ *     │          ─ Plan the sync └ If there is something to send
+ *     │            ├ yes: Send the changes (JSON Patch) ─ Read the referral back ─ Record the sync
+ *     │            │      (the patch failed: Record the failure)
+ *     │            └ no:  Record the check
+ *     ├ create:  (flows 2 and 8, no referral yet) blocks/create.ts
+ *     ├ rules:   Rule failures ─ Record the rule failure (no Partner Center call)
+ *     └ kept:    Record the kept change (only what Partner Center does not take by update changed)
  *
  * Every path ends in one write of the opportunity, which stores the CRM key of the row as read: if the
  * seller changed the opportunity meanwhile, that write's own trigger firing sees a row that differs
@@ -25,7 +27,8 @@ import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-ha
 import { anyRuleFailsExpression, factExpression, factsObject, failureMessagesObject, failuresTextFromObject, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
 import { LOOKUPS } from "../../../plugins-ts/src/rulebook/rules";
 import { LOST_STATUS_REASONS } from "../../../plugins-ts/src/rulebook/status";
-import { compose, condition, configuredColumn, dataverse, failed, referrals, select, Steps } from "../builder";
+import { compose, condition, configuredColumn, dataverse, failed, referrals, select, Steps, switchOn } from "../builder";
+import { addCreate } from "./create";
 import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
 import { actionExpression } from "./merge";
 import { partnerCenterError } from "./patch";
@@ -99,6 +102,8 @@ export interface OutboundOptions {
    * not compared is left as agreed.
    */
   examine: "all" | "columns" | "solutions";
+  /** Create the referral when the opportunity has none yet (flows 2 and 8; blocks/create.ts). */
+  create?: boolean;
 }
 
 /** The agreement an outbound sync stores: what the CRM holds (what it sent, or what it leaves for the webhook to bring in), the key and rows it read. */
@@ -188,7 +193,8 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   const id = options.opportunityId;
   const solutionsToo = options.examine !== "columns";
   const examined = (f: SyncField) => (options.examine === "solutions" ? f === "solutions" : options.examine === "columns" ? f !== "solutions" : true);
-  const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: solutionsToo });
+  // A create sends the solutions' details: read them when this flow may create.
+  const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: solutionsToo || options.create === true, owner: options.create });
   const o = read.rows.opportunity;
   const stored = storedRecord(prop(o, OPPORTUNITY.syncHash));
   const crmIds = solutionsToo
@@ -314,10 +320,20 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       ["name", name(true)],
     ]),
   );
-  const elsewhere = new Steps();
-  elsewhere.add("If_the_opportunity_passes_the_rules", condition(not(anyRuleFailsExpression(staged)), keptOnly, invalid));
   // Partner Center is read only when the rules pass and the CRM changed something it takes (or no agreement exists yet).
   const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate" && examined(f));
   const crmChanged = call("or", equals(prop(check, "agreed", "pc"), "null"), ...sendable.map((f) => not(equals(C(f), A(f)))));
-  return steps.add("If_Partner_Center_may_need_a_change", condition(and(not(anyRuleFailsExpression(staged)), crmChanged), valid, elsewhere));
+  const notShared = call("empty", referralId);
+  const create = new Steps();
+  if (options.create) addCreate(create, { id, read, check, crmIds: solutionsToo ? crmIds : undefined });
+  const route = iff(anyRuleFailsExpression(staged), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), lit("kept"))));
+  return steps.add(
+    "Route_the_change",
+    switchOn(ex(route), {
+      Compare_with_Partner_Center: { value: "compare", steps: valid },
+      ...(options.create ? { Create_the_referral: { value: "create", steps: create } } : {}),
+      A_rule_fails: { value: "rules", steps: invalid },
+      Nothing_Partner_Center_takes: { value: "kept", steps: keptOnly },
+    }),
+  );
 }

@@ -7,16 +7,17 @@
  * columns differ from the ones the sync last saw (rulebook/sync-record.ts): a save that changes
  * nothing synced, and every write the sync makes itself, start no run and cost nothing.
  *
- * Not shared yet: flow 2 creates the referral. Shared: the changes are sent here, inline (a child
- * flow would cost three more requests per change): blocks/outbound.ts.
+ * Everything happens here, inline (a child flow would cost three more requests per change): the
+ * referral created when there is none yet, the changes sent when there is (blocks/outbound.ts and
+ * blocks/create.ts, the steps flow 2 also holds).
  */
 import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
 import { CRM_KEY_COLUMNS } from "../../../plugins-ts/src/rulebook/sync-record";
-import { childFlow, condition, configuredColumn, dataverseTrigger, FlowSpec, Steps } from "../builder";
+import { configuredColumn, dataverseTrigger, FlowSpec, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { addOutboundSync } from "../blocks/outbound";
 import { keyChangedCondition } from "../blocks/record";
-import { call, equals, ex, not, prop, str, tpl, triggerBody } from "../wdl";
+import { equals, ex, prop, tpl, triggerBody } from "../wdl";
 
 /** The trigger's filtering columns: every column of the CRM key (lookups by name, the deal value column from its variable), and the sync record. */
 export const OPPORTUNITY_TRIGGER_COLUMNS = [
@@ -28,11 +29,7 @@ export function opportunityTriggerFlow(): FlowSpec {
   const steps = new Steps();
   const row = triggerBody();
   const id = prop(row, OPPORTUNITY.primaryId);
-  const update = new Steps();
-  addOutboundSync(update, { opportunityId: id, examine: "columns" });
-  const create = new Steps();
-  create.add("Create_the_referral", childFlow(FLOWS.createReferral.id, { opportunityId: ex(id) }));
-  steps.add("If_the_referral_exists", condition(not(call("empty", str(prop(row, OPPORTUNITY.referralIdentifier)))), update, create));
+  addOutboundSync(steps, { opportunityId: id, examine: "columns", create: true });
   return {
     id: FLOWS.opportunityTrigger.id,
     name: FLOWS.opportunityTrigger.name,

@@ -12,7 +12,7 @@
  * credentials. No concurrency limit: Power Automate would drop events beyond 10 waiting runs.
  */
 import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
-import { childFlow, condition, dataverse, delay, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
+import { childFlow, dataverse, delay, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { addInboundSync, OPPORTUNITY_EXPAND } from "../blocks/inbound";
 import { storedRecord } from "../blocks/record";
@@ -39,8 +39,7 @@ export function receiverFlow(): FlowSpec {
   const steps = new Steps();
   steps.add("Acknowledge", { type: "Response", kind: "Http", inputs: { statusCode: 200, body: { status: "accepted" } } });
 
-  const referral = new Steps();
-  referral.add(
+  steps.add(
     "Find_the_opportunity",
     dataverse.listRecords(OPPORTUNITY.entitySetName, { filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(EVENT_REFERRAL_ID))}'`, expand: OPPORTUNITY_EXPAND(), top: 1 }),
   );
@@ -58,23 +57,27 @@ export function receiverFlow(): FlowSpec {
   unknown.add("Bring_the_new_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID), changedOn: ex(str(event("ResourceChangeUtcDate"))) }));
   const helper = new Steps();
   helper.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID) }));
-  // An opportunity the sync knows carries the referral: bring the change in here. None does yet, or one
-  // made from a lead that the sync has not completed: the helper decides (lead, new or completed opportunity).
-  // The CRM already holds this version (an echo of the sync's own change, or a repeat): nothing to do.
-  referral.add(
-    "Route_the_change",
-    switchOn(ex(iff(equals(opp, "null"), lit("unknown"), iff(equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed"))))), {
+  // One Switch routes everything (each routing step is a request): Microsoft's side goes to flow 5; an
+  // opportunity the sync knows brings the change in here; none yet, or one made from a lead that the sync
+  // has not completed, goes to the helper; a version the CRM already holds (an echo of the sync's own
+  // change, or a repeat) stops here.
+  const related = new Steps();
+  related.add("Bring_Microsofts_side_in", childFlow(FLOWS.microsoftUpdates.id, { referralId: ex(EVENT_REFERRAL_ID) }));
+  const name = str(event("EventName"));
+  const kind = iff(
+    call("startsWith", name, lit("related-referral-")),
+    lit("microsoft"),
+    iff(not(call("startsWith", name, lit("referral-"))), lit("other"), iff(equals(opp, "null"), lit("unknown"), iff(equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed"))))),
+  );
+  steps.add(
+    "Route_the_event",
+    switchOn(ex(kind), {
       Changed: { value: "changed", steps: inline },
       Unknown: { value: "unknown", steps: unknown },
       New: { value: "new", steps: helper },
+      Microsofts_side: { value: "microsoft", steps: related },
     }),
   );
-
-  const related = new Steps();
-  related.add("Bring_Microsofts_side_in", childFlow(FLOWS.microsoftUpdates.id, { referralId: ex(EVENT_REFERRAL_ID) }));
-  const microsoft = new Steps();
-  microsoft.add("If_it_is_Microsofts_side", condition(call("startsWith", str(event("EventName")), lit("related-referral-")), related));
-  steps.add("If_it_is_a_referral_event", condition(call("startsWith", str(event("EventName")), lit("referral-")), referral, microsoft));
 
   return {
     id: FLOWS.receiver.id,

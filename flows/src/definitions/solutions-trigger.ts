@@ -62,7 +62,7 @@ export function solutionsTriggerFlow(): FlowSpec {
   const beingWritten = call("contains", str(prop(opp, OPPORTUNITY.syncHash)), lit(BEING_WRITTEN));
   const syncs = and(not(equals(opp, "null")), equals(prop(opp, OPPORTUNITY.syncWithPartnerCenter), "true"), not(beingWritten));
   steps.add(
-    "Route_the_change",
+    "Route_by_the_opportunity",
     switchOn(ex(iff(syncs, iff(call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))), lit("not shared"), lit("shared")), lit("not synced"))), {
       Shared: { value: "shared", steps: shared },
       Not_shared: { value: "not shared", steps: notShared },

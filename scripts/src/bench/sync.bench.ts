@@ -143,8 +143,8 @@ const ran = (runs: RunRecord[], action: string): number => {
 };
 
 export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
-  // Waits (the receiver's pause before an unknown referral, retry back-offs) at 1/1000 of their real length.
-  const sb = await startSandbox({ port: 0, stateDir: null, flowRunner: { maxRuns: 1_000_000, sleep: (ms: number) => new Promise((r) => setTimeout(r, ms / 1000)) }, partnerCenter: { sleep: async () => undefined } });
+  // Waits (the receiver's pause before an unknown referral, retry back-offs) at 1/100 of their real length.
+  const sb = await startSandbox({ port: 0, stateDir: null, flowRunner: { maxRuns: 1_000_000, sleep: (ms: number) => new Promise((r) => setTimeout(r, ms / 100)) }, partnerCenter: { sleep: async () => undefined } });
   try {
     const off = sb.report.flows.filter((f) => f.status !== "on");
     if (off.length) throw new Error(`flows not on: ${off.map((f) => f.name).join(", ")}`);
