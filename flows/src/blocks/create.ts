@@ -16,7 +16,7 @@
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { addSolutionIds } from "./projection";
 import { condition, dataverse, referrals, scope, Steps, switchOn } from "../builder";
-import { body, call, coalesce, concat, equals, ex, iff, lit, not, prop, str, tpl } from "../wdl";
+import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, prop, str, tpl } from "../wdl";
 import { REFERRAL_LINK_BASE } from "./inbound";
 import { addReferralToCreate } from "./opportunity";
 import { addSolutionList, OpportunityRead, writeOpportunity } from "./outbound";
@@ -37,10 +37,17 @@ const earlier = call("first", coalesce(prop(body("Find_an_earlier_referral"), "v
  * How a create goes on: "create" (the claim is this run's), "adopt" (an earlier attempt's referral
  * exists), "leave" (another run is creating it and records the result), or "none" (no create ran).
  */
+const RUN_NAME = "workflow()?['run']?['name']";
+/** The claim found is this run's own: its create was answered late or lost, retried, and refused as a duplicate. */
+const claimIsOurs = call("endsWith", str(prop(body("Get_the_claim"), REFERRAL_CREATION.name)), RUN_NAME);
 export const HOW_TO_GO_ON = iff(
   equals(statusOf("Claim_the_create"), lit("Succeeded")),
   lit("create"),
-  iff(not(equals(statusOf("Claim_the_create"), lit("Failed"))), lit("none"), iff(not(equals(earlier, "null")), lit("adopt"), iff(equals(statusOf("Claim_it_again"), lit("Succeeded")), lit("create"), lit("leave")))),
+  iff(
+    not(equals(statusOf("Claim_the_create"), lit("Failed"))),
+    lit("none"),
+    iff(claimIsOurs, lit("create"), iff(not(equals(earlier, "null")), lit("adopt"), iff(equals(statusOf("Claim_it_again"), lit("Succeeded")), lit("create"), lit("leave")))),
+  ),
 );
 
 export interface CreateContext {
@@ -72,13 +79,14 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   const desired = addReferralToCreate(steps, { ...read.rows, owner: prop(o, "owninguser") }, solutions);
   const claim = (): Record<string, unknown> => ({
     [REFERRAL_CREATION.primaryId]: ex(id),
-    [REFERRAL_CREATION.name]: ex(call("substring", str(prop(o, "name")), "0", call("min", "300", call("length", str(prop(o, "name")))))),
+    // The opportunity's name and the run that claims it (a claim whose create was retried is found to be this run's own).
+    [REFERRAL_CREATION.name]: ex(concat(left(str(prop(o, "name")), 200), lit(" · run "), RUN_NAME)),
     [`${REFERRAL_CREATION.opportunityNavigation}@odata.bind`]: `/${OPPORTUNITY.entitySetName}(${tpl(id)})`,
     [REFERRAL_CREATION.attemptedOn]: ex("utcNow()"),
   });
   steps.add("Claim_the_create", dataverse.createRecord(REFERRAL_CREATION.entitySetName, claim()));
   const earlierClaim = new Steps();
-  earlierClaim.add("Get_the_claim", dataverse.getItem(REFERRAL_CREATION.entitySetName, ex(id), { select: REFERRAL_CREATION.attemptedOn }));
+  earlierClaim.add("Get_the_claim", dataverse.getItem(REFERRAL_CREATION.entitySetName, ex(id), { select: [REFERRAL_CREATION.name, REFERRAL_CREATION.attemptedOn].join(",") }));
   const stale = call("less", call("ticks", str(prop(body("Get_the_claim"), REFERRAL_CREATION.attemptedOn))), call("ticks", call("addMinutes", "utcNow()", String(-STALE_CLAIM_MINUTES))));
   const over = new Steps();
   over.add("Find_an_earlier_referral", referrals.list({ filter: `externalReferenceId eq '${tpl(id)}'`, top: 1 }));
@@ -88,7 +96,7 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   takeOver.add("Release_the_old_claim", dataverse.deleteRecord(REFERRAL_CREATION.entitySetName, ex(id)));
   takeOver.add("Claim_it_again", dataverse.createRecord(REFERRAL_CREATION.entitySetName, claim()));
   over.add("If_it_left_no_referral", condition(equals(earlier, "null"), takeOver));
-  earlierClaim.add("If_the_earlier_attempt_is_over", condition(stale, over));
+  earlierClaim.add("If_the_earlier_attempt_is_over", condition(call("and", stale, not(claimIsOurs)), over));
   steps.onFailure("Claim_the_create", "Look_at_the_earlier_claim", scope(earlierClaim));
   const adopt = new Steps();
   adopt.add("Record_the_earlier_referral", recordReferral(id, o, check, earlier, audit, lit("A referral an earlier attempt created was found and adopted.")));

@@ -33,7 +33,7 @@ import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, objectOf,
 import { actionExpression } from "./merge";
 import { partnerCenterError } from "./patch";
 import { addSolutionIds, crmProjectionFields, OpportunityRows, pcProjectionFields } from "./projection";
-import { crmKey, recordText, storedRecord } from "./record";
+import { crmKey, joinedKey, recordText, storedKey, storedRecord } from "./record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
 
 export const SOLUTION_ROWS = PARTNER_CENTER_SOLUTION.opportunityRelationship;
@@ -326,7 +326,9 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   const notShared = call("empty", referralId);
   const create = new Steps();
   if (options.create) addCreate(create, { id, read, check, crmIds: solutionsToo ? crmIds : undefined });
-  const route = iff(anyRuleFailsExpression(staged), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), lit("kept"))));
+  // Nothing to do at all: no field Partner Center keeps apart changed and the key is the one recorded (flow 9 for a row the create already read).
+  const untouched = and(equals(kept, lit("")), equals(joinedKey(prop(check, "key")), storedKey(prop(check, "agreed"))));
+  const route = iff(anyRuleFailsExpression(staged), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), iff(untouched, lit("none"), lit("kept")))));
   return steps.add(
     "Route_the_change",
     switchOn(ex(route), {

@@ -17,9 +17,9 @@ import { FLOWS } from "../ids";
 import { addInboundSync, beingWrittenRecord, OPPORTUNITY_EXPAND, REFERRAL_LINK_BASE } from "../blocks/inbound";
 import { writeOpportunity } from "../blocks/outbound";
 import { addSolutionIds, pcProjectionFields } from "../blocks/projection";
-import { projectionOf, recordText, storedRecord } from "../blocks/record";
+import { crmKey, projectionOf, recordText, storedRecord } from "../blocks/record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "../blocks/sync";
-import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, odataString, or, outputs, prop, str, tpl, triggerBody, trimmed } from "../wdl";
+import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, objectOf, odataString, or, outputs, prop, str, tpl, triggerBody, trimmed } from "../wdl";
 
 const first = (list: string) => call("first", coalesce(prop(body(list), "value"), "json('[]')"));
 /** A GUID-shaped string (36 characters with hyphens where a GUID has them). */
@@ -72,7 +72,7 @@ export function helperFlow(): FlowSpec {
   // ---- one made from a lead (the entity map copies the referral id, not the sync record): completed from the referral
   const complete = new Steps();
   complete.add("Complete_the_opportunity", newRecord("opportunity", str(prop(opp, OPPORTUNITY.primaryId))));
-  recordOpportunity(complete, "Record_the_completed_opportunity", body("Complete_the_opportunity"), R, projection, "completed from the referral");
+  recordOpportunity(complete, "Record_the_completed_opportunity", body("Complete_the_opportunity"), R, projection, "completed from the referral", "completed");
 
   // ---- no opportunity carries it ----------------------------------------------------------------------
   const other = new Steps();
@@ -94,7 +94,7 @@ export function helperFlow(): FlowSpec {
   // a new opportunity
   const toOpportunity = new Steps();
   toOpportunity.add("Write_the_new_opportunity", newRecord("opportunity", "''"));
-  recordOpportunity(toOpportunity, "Record_the_new_opportunity", body("Write_the_new_opportunity"), R, projection, "created");
+  recordOpportunity(toOpportunity, "Record_the_new_opportunity", body("Write_the_new_opportunity"), R, projection, "created", "new");
 
   // a lead (new or updated)
   const toLead = new Steps();
@@ -121,7 +121,7 @@ export function helperFlow(): FlowSpec {
   qualify.add("New_opportunity", { type: "Query", inputs: { from: ex(coalesce(prop(body("Qualify_the_lead"), "value"), "json('[]')")), where: ex(call("endsWith", str(prop("item()", "@odata.type")), lit("opportunity"))) } });
   const newOpp = str(prop(call("first", body("New_opportunity")), OPPORTUNITY.primaryId));
   qualify.add("Complete_the_qualified_opportunity", newRecord("opportunity", newOpp));
-  recordOpportunity(qualify, "Record_the_qualified_opportunity", body("Complete_the_qualified_opportunity"), R, projection, "qualified from its lead");
+  recordOpportunity(qualify, "Record_the_qualified_opportunity", body("Complete_the_qualified_opportunity"), R, projection, "qualified from its lead", "qualified");
   qualify.add(
     "Record_the_qualified_lead",
     dataverse.updateOnlyRecord(LEAD.entitySetName, ex(prop(lead, LEAD.primaryId)), {
@@ -176,23 +176,38 @@ function idsOf(selected: string): string {
   return call("join", call("skip", sorted, iff(equals(call("first", sorted), lit("")), "1", "0")), lit(","));
 }
 
-/** The write after the [Customize] flow made an opportunity for the referral: id, link, eTag, status, and the sync record. */
-function recordOpportunity(steps: Steps, name: string, written: string, R: string, projection: string, verb: string): void {
+/**
+ * After the [Customize] flow made an opportunity for the referral: the CRM's id goes to Partner
+ * Center (externalReferenceId; a field Partner Center's users do not edit, so no read is needed
+ * first), the referral is read back for its new version (so the webhook echo costs nothing), and one
+ * write records id, link, eTag, status and the sync record with the row's key as written: flow 8
+ * starts no run for it. Should the send fail, the record keeps no key, so flow 8 runs once and sends it.
+ */
+function recordOpportunity(steps: Steps, name: string, written: string, R: string, projection: string, verb: string, suffix: string): void {
   const row = call("json", str(prop(written, "row")));
-  steps.add(
-    name,
-    writeOpportunity(prop(written, "recordId"), [
-      [OPPORTUNITY.referralIdentifier, prop(R, "id")],
-      [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
-      [OPPORTUNITY.referralEtag, prop(R, "eTag")],
-      [OPPORTUNITY.lastSyncedOn, prop(R, "updatedDateTime")],
-      [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
-      [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
-      [OPPORTUNITY.syncAudit, auditColumn(prop(row, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(")."))))],
-      // What Partner Center has is agreed. No key: flow 8 runs once, checks the new opportunity with the
-      // rules and sends what Partner Center lacks (at least the CRM's id, externalReferenceId).
-      [OPPORTUNITY.syncHash, recordText({ pc: projection, crm: "json('[]')", updated: prop(R, "updatedDateTime"), rows: prop(written, "rows") })],
-      ["name", nameWithMark(prop(row, "name"), true)],
-    ]),
-  );
+  const recordId = prop(written, "recordId");
+  const columns = (back: string, key: string, pc: string, sent: string) => [
+    [OPPORTUNITY.referralIdentifier, prop(R, "id")],
+    [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
+    [OPPORTUNITY.referralEtag, prop(back, "eTag")],
+    [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
+    [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
+    [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
+    [OPPORTUNITY.syncAudit, auditColumn(prop(row, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(`).${sent}`))))],
+    [OPPORTUNITY.syncHash, recordText({ pc, crm: key, updated: prop(back, "updatedDateTime"), rows: prop(written, "rows") })],
+    ["name", nameWithMark(prop(row, "name"), true)],
+  ] as const;
+  const send = `Send_the_CRM_id_${suffix}`;
+  const back = `Read_the_referral_back_${suffix}`;
+  const withId = call("setProperty", projection, lit("externalReferenceId"), recordId);
+  const sendIt = new Steps();
+  sendIt.add(send, referrals.patch(ex(prop(R, "id")), ex(call("createArray", objectOf([["op", iff(isEmpty(prop(R, "externalReferenceId")), lit("add"), lit("replace"))], ["path", lit("/externalReferenceId")], ["value", recordId]])))));
+  // Not sent: what Partner Center has is agreed, with no key, so flow 8 runs once and sends what it lacks.
+  sendIt.onFailure(send, `${name}_for_a_later_send`, writeOpportunity(recordId, columns(R, "json('[]')", projection, "")));
+  sendIt.add(back, referrals.get(ex(prop(R, "id"))));
+  sendIt.add(name, writeOpportunity(recordId, columns(body(back), crmKey(row), withId, " Its CRM id was sent back.")));
+  // Partner Center has it already (a repeated event, or a lead's opportunity completed again): no call, no echo.
+  const known = new Steps();
+  known.add(`${name}_as_it_is`, writeOpportunity(recordId, columns(R, crmKey(row), projection, "")));
+  steps.add(`If_Partner_Center_lacks_the_CRM_id_${suffix}`, condition(not(equals(trimmed(prop(R, "externalReferenceId")), recordId)), sendIt, known));
 }

@@ -50,13 +50,12 @@ export function receiverFlow(): FlowSpec {
   const inline = new Steps();
   inline.add("Get_the_referral", referrals.get(ex(EVENT_REFERRAL_ID)));
   addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
-  // No opportunity carries it: it may be one flow 2 is creating right now, whose id is written a second
-  // after Partner Center answers. A minute's pause lets the helper find it held, without a read.
+  // No opportunity the sync knows carries it: it may be one a create is recording right now (flows 2
+  // and 8, or the helper completing a lead's opportunity), written a second after Partner Center
+  // answers. A minute's pause lets the helper find this version held, without a read.
   const unknown = new Steps();
   unknown.add("Wait_for_a_referral_being_created", delay(1, "Minute"));
   unknown.add("Bring_the_new_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID), changedOn: ex(str(event("ResourceChangeUtcDate"))) }));
-  const helper = new Steps();
-  helper.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID) }));
   // One Switch routes everything (each routing step is a request): Microsoft's side goes to flow 5; an
   // opportunity the sync knows brings the change in here; none yet, or one made from a lead that the sync
   // has not completed, goes to the helper; a version the CRM already holds (an echo of the sync's own
@@ -67,14 +66,13 @@ export function receiverFlow(): FlowSpec {
   const kind = iff(
     call("startsWith", name, lit("related-referral-")),
     lit("microsoft"),
-    iff(not(call("startsWith", name, lit("referral-"))), lit("other"), iff(equals(opp, "null"), lit("unknown"), iff(equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed"))))),
+    iff(not(call("startsWith", name, lit("referral-"))), lit("other"), iff(equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed")))),
   );
   steps.add(
     "Route_the_event",
     switchOn(ex(kind), {
       Changed: { value: "changed", steps: inline },
-      Unknown: { value: "unknown", steps: unknown },
-      New: { value: "new", steps: helper },
+      New: { value: "new", steps: unknown },
       Microsofts_side: { value: "microsoft", steps: related },
     }),
   );

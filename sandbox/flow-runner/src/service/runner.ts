@@ -779,7 +779,7 @@ export class FlowRunner {
       let raw: Value | undefined = (p?.defaultValue ?? null) as Value;
       let source: "current value" | "default value" | "definition default" = "definition default";
       if (schemaName && this.dataverse) {
-        const ev = await this.dataverse.environmentVariable(schemaName);
+        const ev = await this.withTransportRetries(() => this.dataverse!.environmentVariable(schemaName));
         if (ev && ev.value !== null) {
           raw = ev.value;
           source = ev.source;
@@ -789,6 +789,22 @@ export class FlowRunner {
       if (schemaName) sources[schemaName] = source;
     }
     return { values, sources };
+  }
+
+  /**
+   * Power Automate resolves environment variables inside the service, where they do not fail for a
+   * busy network. Here they are read from the Dataverse emulator, so a connection the loopback refused
+   * under a burst (ECONNRESET when the accept queue is full) is tried again, five times at most.
+   */
+  private async withTransportRetries<T>(read: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await read();
+      } catch (e) {
+        if (attempt >= 4 || !/ECONNRESET|ECONNREFUSED|socket hang up|EPIPE/.test((e as Error).message)) throw e;
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
   }
 
   private startRun(flow: ActiveFlow, trigger: TriggerRecord, parentRunId?: string): StartedRun {

@@ -267,7 +267,7 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", 4096, () => resolve()); // a burst opens many connections at once
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${options.host ?? "127.0.0.1"}:${addr.port}`;
