@@ -1,7 +1,7 @@
 import { formatMessage, MESSAGES_1033 } from "../../rulebook/messages";
 import * as Opportunity from "../opportunity";
 import { SAVE_CHECK_TIMEOUT_MS, whenIdle } from "../state";
-import { GOOD, goodStore, HELP_TECHNICAL, IDS, LOCKED, makeForm, STATUS, FormSetup, Harness, Store } from "./harness";
+import { GOOD, goodStore, HELP_TECHNICAL, IDS, load, LOCKED, save, STATUS, FormSetup, Harness, Store } from "./harness";
 
 afterEach(() => {
   jest.restoreAllMocks();
@@ -10,35 +10,6 @@ afterEach(() => {
 
 const ruleNotices = (h: Harness): string[] => h.formNotifications().filter((n) => n.uniqueId.startsWith("pcs.rule.")).map((n) => n.message);
 const notice = (h: Harness, id: string) => h.formNotifications().find((n) => n.uniqueId === id);
-
-async function load(setup: FormSetup = {}, store?: Store): Promise<Harness> {
-  const h = makeForm(setup, store);
-  Opportunity.onLoad(h.context);
-  await whenIdle();
-  return h;
-}
-
-/** Runs OnSave as the form does; data.save (the script's own re-save) fires OnSave again. */
-async function save(h: Harness, saveMode = 1) {
-  const saves: ReturnType<Harness["saveContext"]>[] = [];
-  const dataSave = jest.spyOn(h.form.data, "save").mockImplementation(() => {
-    const again = h.saveContext(saveMode);
-    Opportunity.onSave(again);
-    saves.push(again);
-    return Promise.resolve() as never;
-  });
-  const close = jest.spyOn(h.form.ui, "close").mockImplementation(() => undefined);
-  const ctx = h.saveContext(saveMode);
-  Opportunity.onSave(ctx);
-  const preventedAtOnce = ctx.getEventArgs().isDefaultPrevented();
-  await whenIdle();
-  return {
-    preventedAtOnce,
-    resaved: dataSave.mock.calls.length,
-    resavePrevented: saves.some((s) => s.getEventArgs().isDefaultPrevented()),
-    closed: close.mock.calls.length > 0,
-  };
-}
 
 describe("onLoad", () => {
   it("locks the columns only the sync writes, and nothing else", async () => {
