@@ -2,7 +2,8 @@
  * The BUILT web resource, exactly as the solution ships it, in a fresh JavaScript context:
  * - every handler the packed opportunity FormXml registers resolves to a function under the name the
  *   FormXml spells (read from solution/src/Entities/Opportunity/FormXml, so a renamed export fails);
- * - the minified code behaves: a failing rule stops a save with its message, a passing one saves.
+ * - the minified code behaves: a failing rule stops a save with its message, a passing one saves, a
+ *   fixed value clears its rule's message.
  */
 import * as vm from "vm";
 import { FORM_SCRIPT } from "../../model/schema";
@@ -77,6 +78,20 @@ describe("built web resource pcs_/scripts/opportunity.js", () => {
       expect(h.fieldNotifications("customerid")).toEqual([
         'Country on the customer account (address1_country) is "USA": use the two-letter ISO 3166 code US instead.',
       ]);
+    });
+
+    it("a rule's column the FormXml does not wire clears its message when fixed (Contact, and the configured deal value column)", async () => {
+      const store = goodStore();
+      store.env.pcs_DealValueField.value = "pcs_dealvalue";
+      const h = makeForm({ contact: null, numbers: { pcs_dealvalue: -5 } }, store);
+      const onLoad = resolve(load(code, { Xrm }), FORM_SCRIPT.handlers.onLoad) as (c: Xrm.Events.EventContext) => void;
+      onLoad(h.context);
+      await settle();
+      expect(h.blockingNotifications().map((n) => n.split(":")[0])).toEqual(["parentcontactid", "pcs_dealvalue"]);
+      h.change("parentcontactid", [{ id: `{${IDS.contact}}`, name: "Dana Smith", entityType: "contact" }]);
+      h.change("pcs_dealvalue", 1000);
+      await settle();
+      expect(h.blockingNotifications()).toEqual([]);
     });
 
     it("onSave stops a failing save and lets a passing one through", async () => {

@@ -139,7 +139,7 @@ export interface Harness {
   set(column: string, value: unknown): void;
   /** A user's edit: sets the value, then runs the column's OnChange handlers (FormXml, then addOnChange). */
   change(column: string, value: unknown): void;
-  /** What stops a save before OnSave runs: every error notification a control shows. */
+  /** What stops a save before OnSave runs: the error notifications controls show, as "column: message", each once. */
   blockingNotifications(): string[];
   grid(): Xrm.Controls.GridControl | undefined;
 }
@@ -277,7 +277,7 @@ export function makeForm(setup: FormSetup = {}, store: Store = goodStore()): Har
           }
         }),
       );
-      return out;
+      return [...new Set(out)];
     },
     grid() {
       let found: Xrm.Controls.GridControl | undefined;
