@@ -6,11 +6,11 @@
  * than the handlers' glue; the type makes a handler missing here a compile error.
  */
 import type * as Handlers from "./opportunity";
-import { onCustomerChange, onLoad, onMicrosoftHelpChange, onSave, onSyncChange, onVisibilityChange } from "./opportunity";
+import { onLoad, onMicrosoftHelpChange, onSave, onSyncChange } from "./opportunity";
 
 declare let PartnerCenterSync: Record<string, unknown>;
 
-const Opportunity: typeof Handlers = { onLoad, onSave, onSyncChange, onMicrosoftHelpChange, onCustomerChange, onVisibilityChange };
+const Opportunity: typeof Handlers = { onLoad, onSave, onSyncChange, onMicrosoftHelpChange };
 
 // `typeof` sees a namespace another script declared in any way; otherwise it becomes a global property.
 if (typeof PartnerCenterSync === "undefined") (globalThis as { PartnerCenterSync?: Record<string, unknown> }).PartnerCenterSync = {};

@@ -3,15 +3,18 @@
  * parameter" under PartnerCenterSync.Opportunity (names: ../model/schema.ts FORM_SCRIPT.handlers).
  *
  * - onLoad: lock the columns only the sync writes, reflect the sync state, set required levels while
- *   Sync with Partner Center is Yes, and show what would stop the sync.
- * - onSyncChange / onMicrosoftHelpChange / onCustomerChange / onVisibilityChange: run the rulebook
- *   and show what to fix, on the column and on the form.
+ *   Sync with Partner Center is Yes, listen to the columns the rules show messages on, and show what
+ *   would stop the sync.
+ * - onSyncChange / onMicrosoftHelpChange (FormXml), and the OnChange this script adds to every column
+ *   a rule shows its message on (wire): run the rulebook and show what to fix, on the column and on
+ *   the form.
  * - onSave: while sync is Yes, check with fresh reads; a failing rule stops the save and says why.
  *   While sync is No, never get in the way. A read that fails never blocks a save: it warns.
  */
 import { latestError } from "../rulebook/audit";
 import { DEFAULT_CONFIG, RulebookConfig } from "../rulebook/snapshot";
 import { evaluate, Outcome, readRemote, Remote, resetConfig } from "./check";
+import { ruleFields } from "./rulebook";
 import { attribute, controlsOf, requiredColumns, value } from "./columns";
 import { FetchError } from "./data";
 import { clearAll, formNotice, Level, NOTICE, showRules } from "./notify";
@@ -93,9 +96,25 @@ function readWarning(errors: readonly FetchError[], config: RulebookConfig | und
   return text("formCheckFailed", { detail: errors.map((e) => e.message).join("; ") });
 }
 
+/** The columns wire() gave an OnChange handler, so the next call can take it off those no longer named. */
+let wired: string[] = [];
+
+/**
+ * Re-checks on a change of every column a rule shows its message on (the rule table's fields, the
+ * deal value column as pcs_DealValueField names it): a control's error notification stops the save
+ * before OnSave runs, so a fixed value must clear it at once. Added here rather than in the FormXml,
+ * which cannot name a column chosen at run time. Safe to repeat (OnLoad may run again on the same form).
+ */
+function wire(form: Xrm.FormContext, config: RulebookConfig): void {
+  for (const name of [...wired, ...(wired = ruleFields(config))]) attribute(form, name)?.removeOnChange(changed);
+  for (const name of wired) attribute(form, name)?.addOnChange(changed);
+}
+
 /** Shows an outcome: rule failures at `level`, read warnings, the solutions hint for a new record. */
 function render(form: Xrm.FormContext, outcome: Outcome, level: Level): void {
-  applyRequired(form, outcome.remote.config ?? DEFAULT_CONFIG);
+  const config = outcome.remote.config ?? DEFAULT_CONFIG;
+  wire(form, config);
+  applyRequired(form, config);
   if (!outcome.result.applies) {
     clearAll(form);
     return;
@@ -117,7 +136,7 @@ async function refresh(form: Xrm.FormContext): Promise<Outcome | undefined> {
   return outcome;
 }
 
-/** A change of one of the four columns: required levels, sync state, and the rules while sync is Yes. */
+/** A change of a column the rules read: required levels, sync state, and the rules while sync is Yes. */
 function changed(context: Xrm.Events.EventContext): void {
   const form = context.getFormContext();
   applyRequired(form, page.remote?.config ?? DEFAULT_CONFIG);
@@ -153,12 +172,13 @@ export function onLoad(context: Xrm.Events.EventContext): void {
   if (visibility === true) lock(form, VISIBILITY);
   reflectSyncState(form);
   applyRequired(form, DEFAULT_CONFIG);
+  wire(form, DEFAULT_CONFIG);
   watchSolutionsGrid(form);
   if (syncOn(form)) track(refresh(form));
 }
 
-// The four change handlers do the same; each has its own name for the FormXml.
-export { changed as onSyncChange, changed as onMicrosoftHelpChange, changed as onCustomerChange, changed as onVisibilityChange };
+// The FormXml's change handlers do the same as the ones wire() adds; each has its own name for the FormXml.
+export { changed as onSyncChange, changed as onMicrosoftHelpChange };
 
 function timedRead(form: Xrm.FormContext): Promise<Remote> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,14 +1,15 @@
 /**
- * The rulebook as the form script uses it: validate an opportunity snapshot, and say the form's own
- * messages. This source calls validate() and formatMessage() directly (the jest tests of the form run
+ * The rulebook as the form script uses it: validate an opportunity snapshot, name the columns the
+ * rules show their messages on, and say the form's own messages. This source calls validate() and formatMessage() directly (the jest tests of the form run
  * it). In the web resource, webpack replaces this module with the compact code that
  * ../rulebook/form-module.ts generates from the same rules.ts and messages.ts at build time
  * (../../form-rulebook-loader.js); ../rulebook/__tests__/form-module.test.ts holds the two equal.
  * Keep the exports and their meaning in step with the generated module.
  */
 import { DEFAULT_LANGUAGE, formatMessage, MessageId } from "../rulebook/messages";
-import type { OpportunitySnapshot } from "../rulebook/snapshot";
-import { validate, ValidationFailure, ValidationResult } from "../rulebook/validate";
+import { RULES, RuleSpec } from "../rulebook/rules";
+import type { OpportunitySnapshot, RulebookConfig } from "../rulebook/snapshot";
+import { ruleField, validate, ValidationFailure, ValidationResult } from "../rulebook/validate";
 
 export { DEFAULT_LANGUAGE };
 
@@ -26,6 +27,12 @@ export interface FormValidation extends Omit<ValidationResult, "failures"> {
 export function validateForm(snapshot: OpportunitySnapshot, language: number): FormValidation {
   const result = validate(snapshot, { language });
   return { ...result, failures: result.failures.map(({ rule, topic, field, message }) => ({ rule, topic, field, message })) };
+}
+
+/** The columns the rules show their messages on (each once, in rule order), the configured ones as configured. */
+export function ruleFields(config: RulebookConfig): string[] {
+  const fields = (RULES as readonly RuleSpec[]).map((rule) => ruleField(rule, config));
+  return [...new Set(fields.filter((field): field is string => field !== null))];
 }
 
 /** A form message in the language, its {placeholders} filled. */

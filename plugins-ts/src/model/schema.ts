@@ -188,7 +188,10 @@ export const connectorId = (apiName: string): string => `/providers/Microsoft.Po
 
 /**
  * Web resource of the opportunity form script and the handler names the packed FormXml registers
- * (each passes the execution context). A test resolves every name in the built bundle.
+ * (each passes the execution context). A test resolves every name in the built bundle. OnChange here
+ * only for the columns that decide which rules apply; the script itself adds OnChange to every column
+ * a rule shows its message on (the rule table's fields, a configured one included: the FormXml
+ * cannot name a column an environment variable chooses).
  */
 export const FORM_SCRIPT = {
   webResourceName: "pcs_/scripts/opportunity.js",
@@ -199,8 +202,6 @@ export const FORM_SCRIPT = {
     onChange: {
       pcs_syncwithpartnercenter: "PartnerCenterSync.Opportunity.onSyncChange",
       pcs_microsofthelp: "PartnerCenterSync.Opportunity.onMicrosoftHelpChange",
-      customerid: "PartnerCenterSync.Opportunity.onCustomerChange",
-      pcs_referralvisibility: "PartnerCenterSync.Opportunity.onVisibilityChange",
     },
   },
 } as const;

@@ -7,9 +7,10 @@
  * the generated ES module replaces src/form/rulebook.ts (whose source calls validate() and
  * formatMessage(), for the jest tests of the form) in the bundle only. Nothing generated is committed.
  * The generated validateForm() returns what validate() returns for each failure the form uses (rule,
- * topic, field, message), with the same `applies`, `ok` and `unchecked`; formText() says what
- * formatMessage() says. __tests__/form-module.test.ts holds them equal on every validation vector,
- * thousands of random snapshots and every message.
+ * topic, field, message), with the same `applies`, `ok` and `unchecked`; ruleFields() names the
+ * columns the rules show messages on, as the rule table does; formText() says what formatMessage()
+ * says. __tests__/form-module.test.ts holds them equal on every validation vector, thousands of
+ * random snapshots and every message.
  *
  * How the generated code mirrors validate.ts (the reference):
  * - a fact is a local constant, all read up front; `undefined` stands for "not known" (validate's
@@ -341,7 +342,7 @@ ${lines.join("\n")}
   };
 }
 
-/** The generated ES module: exports validateForm(snapshot, language) and formText(id, params, language). */
+/** The generated ES module: exports validateForm(snapshot, language), ruleFields(config) and formText(id, params, language). */
 export function formRulebookModule(options: FormModuleOptions): string {
   const rules = RULES as readonly (RuleSpec & { id: string })[];
   const imports = new Imports();
@@ -370,8 +371,11 @@ export function formRulebookModule(options: FormModuleOptions): string {
     return parts.length === 1 ? parts[0] : `all(${parts.join(", ")})`;
   };
   const applies = outcome(APPLIES_WHEN);
+  const fieldExpression = (rule: RuleSpec): string =>
+    rule.field === null ? "null" : typeof rule.field === "string" ? imports.name(rule.field) : `config.${rule.field.config}`;
+  const fields = [...new Set(rules.filter((rule) => rule.field !== null).map(fieldExpression))];
   const ruleRows = rules.map((rule) => {
-    const field = rule.field === null ? "null" : typeof rule.field === "string" ? imports.name(rule.field) : `config.${rule.field.config}`;
+    const field = fieldExpression(rule);
     const params = Object.entries(rule.params ?? {}).map(
       ([name, source]) => `${name}: ${"config" in source ? `config.${source.config}` : `param(${factVar(source.fact)})`}`,
     );
@@ -399,6 +403,9 @@ export const DEFAULT_LANGUAGE = ${DEFAULT_LANGUAGE};
 
 /** formatMessage for the form's own messages. */
 export const formText = (id, params = {}, language = ${DEFAULT_LANGUAGE}) => format(FORM_MESSAGES[id], params, language);
+
+/** The columns the rules show their messages on (each once, in rule order), the configured ones as configured. */
+export const ruleFields = (config) => [${fields.join(", ")}];
 
 /** validate(snapshot, { language }) with each failure's rule, topic, field and message. */
 export function validateForm(s, language = ${DEFAULT_LANGUAGE}) {

@@ -70,8 +70,6 @@ describe("the forms the page renders", () => {
       ["onsave", "", "PartnerCenterSync.Opportunity.onSave(ctx)"],
       ["onchange", "pcs_syncwithpartnercenter", "PartnerCenterSync.Opportunity.onSyncChange(ctx)"],
       ["onchange", "pcs_microsofthelp", "PartnerCenterSync.Opportunity.onMicrosoftHelpChange(ctx)"],
-      ["onchange", "customerid", "PartnerCenterSync.Opportunity.onCustomerChange(ctx)"],
-      ["onchange", "pcs_referralvisibility", "PartnerCenterSync.Opportunity.onVisibilityChange(ctx)"],
     ]);
   });
 

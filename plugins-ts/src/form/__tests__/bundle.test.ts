@@ -2,60 +2,16 @@
  * The BUILT web resource, exactly as the solution ships it, in a fresh JavaScript context:
  * - every handler the packed opportunity FormXml registers resolves to a function under the name the
  *   FormXml spells (read from solution/src/Entities/Opportunity/FormXml, so a renamed export fails);
- * - the minified code behaves: a failing rule stops a save with its message, a passing one saves.
+ * - the minified code behaves: a failing rule stops a save with its message, a passing one saves, a
+ *   fixed value clears its rule's message.
  */
-import * as fs from "fs";
-import * as path from "path";
 import * as vm from "vm";
-import { XMLParser } from "fast-xml-parser";
 import { FORM_SCRIPT } from "../../model/schema";
 import { builtBundle } from "./built-bundle";
+import { formXmlHandlers, resolveName as resolve, xmlFiles } from "./formxml";
 import { goodStore, IDS, makeForm } from "./harness";
 
-const REPO = path.resolve(__dirname, "../../../..");
-const FORM_XML_DIR = path.join(REPO, "solution/src/Entities/Opportunity/FormXml");
-
-interface RegisteredHandler {
-  functionName: string;
-  event: string;
-  attribute?: string;
-  passExecutionContext: boolean;
-  file: string;
-}
-
-function xmlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? xmlFiles(path.join(dir, e.name)) : e.name.endsWith(".xml") ? [path.join(dir, e.name)] : [],
-  );
-}
-
-/** Every Handler of our library in the opportunity forms, as the FormXml spells it. */
-function formXmlHandlers(): RegisteredHandler[] {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["event", "Handler"].includes(name) });
-  const out: RegisteredHandler[] = [];
-  const visit = (node: unknown, file: string): void => {
-    if (!node || typeof node !== "object") return;
-    const events = (node as { events?: { event?: Array<Record<string, unknown>> } }).events?.event;
-    for (const event of events ?? []) {
-      for (const h of (event.Handlers as { Handler?: Array<Record<string, string>> } | undefined)?.Handler ?? []) {
-        if (h.libraryName !== FORM_SCRIPT.webResourceName) continue;
-        out.push({
-          functionName: h.functionName,
-          event: String(event.name),
-          attribute: event.attribute as string | undefined,
-          passExecutionContext: h.passExecutionContext === "true",
-          file: path.relative(REPO, file),
-        });
-      }
-    }
-    for (const child of Object.values(node)) visit(child, file);
-  };
-  for (const file of xmlFiles(FORM_XML_DIR)) visit(parser.parse(fs.readFileSync(file, "utf8")), file);
-  return out;
-}
-
-const formXmlFiles = xmlFiles(FORM_XML_DIR);
+const formXmlFiles = xmlFiles();
 const registered = formXmlHandlers();
 /** Until the packed FormXml exists, the names the packer is to register (schema.ts). */
 const names: string[] = registered.length
@@ -72,9 +28,6 @@ function load(code: string, globals: Record<string, unknown> = {}): Record<strin
   }
   return sandbox;
 }
-
-const resolve = (root: unknown, name: string): unknown =>
-  name.split(".").reduce<unknown>((o, key) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[key] : undefined), root);
 
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
@@ -125,6 +78,20 @@ describe("built web resource pcs_/scripts/opportunity.js", () => {
       expect(h.fieldNotifications("customerid")).toEqual([
         'Country on the customer account (address1_country) is "USA": use the two-letter ISO 3166 code US instead.',
       ]);
+    });
+
+    it("a rule's column the FormXml does not wire clears its message when fixed (Contact, and the configured deal value column)", async () => {
+      const store = goodStore();
+      store.env.pcs_DealValueField.value = "pcs_dealvalue";
+      const h = makeForm({ contact: null, numbers: { pcs_dealvalue: -5 } }, store);
+      const onLoad = resolve(load(code, { Xrm }), FORM_SCRIPT.handlers.onLoad) as (c: Xrm.Events.EventContext) => void;
+      onLoad(h.context);
+      await settle();
+      expect(h.blockingNotifications().map((n) => n.split(":")[0])).toEqual(["parentcontactid", "pcs_dealvalue"]);
+      h.change("parentcontactid", [{ id: `{${IDS.contact}}`, name: "Dana Smith", entityType: "contact" }]);
+      h.change("pcs_dealvalue", 1000);
+      await settle();
+      expect(h.blockingNotifications()).toEqual([]);
     });
 
     it("onSave stops a failing save and lets a passing one through", async () => {

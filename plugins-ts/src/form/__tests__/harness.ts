@@ -1,9 +1,28 @@
 /**
  * Test harness: an opportunity main form in xrm-mock with the columns the packed FormXml shows, and an
  * in-memory Dataverse behind Xrm.WebApi (stubbed with jest.spyOn: xrm-mock's WebApi only throws).
+ * A user's edit (change) runs the column's OnChange handlers as the form does: the ones the FormXml
+ * registers, looked up by name on the global object (../index.ts puts them there), then the ones a
+ * script added with addOnChange.
  */
-import { XrmMockGenerator } from "xrm-mock";
-import { SaveEventArgumentsMock, SaveEventContextMock } from "xrm-mock";
+import { AttributeMock, SaveEventArgumentsMock, SaveEventContextMock, XrmMockGenerator } from "xrm-mock";
+import "../index";
+import * as Opportunity from "../opportunity";
+import { whenIdle } from "../state";
+import { formXmlHandlers, resolveName } from "./formxml";
+
+// xrm-mock's removeOnChange matches handlers by function name and, for one that is not there, removes
+// the last handler; the client removes exactly that function, or nothing.
+AttributeMock.prototype.removeOnChange = function (this: { eventHandlers: Xrm.Events.ContextSensitiveHandler[] }, handler: Xrm.Events.ContextSensitiveHandler): void {
+  const i = this.eventHandlers.indexOf(handler);
+  if (i >= 0) this.eventHandlers.splice(i, 1);
+};
+
+/** The OnChange handlers the FormXml registers, by column. */
+const FORMXML_ONCHANGE = new Map<string, string[]>();
+for (const h of formXmlHandlers()) {
+  if (h.event === "onchange" && h.attribute) FORMXML_ONCHANGE.set(h.attribute, [...(FORMXML_ONCHANGE.get(h.attribute) ?? []), h.functionName]);
+}
 
 export const IDS = {
   opportunity: "0f8fad5b-d9cb-469f-a165-70867728950e",
@@ -25,6 +44,8 @@ export interface FormSetup {
   /** Leave the deal value column off the form. */
   noDealValueOnForm?: boolean;
   estimatedclosedate?: Date | null;
+  /** More number columns on the form (e.g. the column an environment variable names for the deal value). */
+  numbers?: Record<string, number | null>;
   syncStatus?: number | null;
   syncAudit?: string | null;
   /** Requirement levels the form itself gives columns. */
@@ -88,7 +109,7 @@ export const LOCKED = [
 ];
 
 /** A co-sell opportunity that passes every rule with goodStore(). */
-export const GOOD: Required<Omit<FormSetup, "required" | "noDealValueOnForm" | "withSolutionsGrid">> = {
+export const GOOD: Required<Omit<FormSetup, "required" | "noDealValueOnForm" | "withSolutionsGrid" | "numbers">> = {
   id: IDS.opportunity,
   sync: true,
   help: HELP_TECHNICAL,
@@ -116,6 +137,10 @@ export interface Harness {
   formNotifications(): Array<{ message: string; level: string; uniqueId: string }>;
   fieldNotifications(column: string): string[];
   set(column: string, value: unknown): void;
+  /** A user's edit: sets the value, then runs the column's OnChange handlers (FormXml, then addOnChange). */
+  change(column: string, value: unknown): void;
+  /** What stops a save before OnSave runs: the error notifications controls show, as "column: message", each once. */
+  blockingNotifications(): string[];
   grid(): Xrm.Controls.GridControl | undefined;
 }
 
@@ -139,6 +164,7 @@ export function makeForm(setup: FormSetup = {}, store: Store = goodStore()): Har
     A.createNumber({ name: "estimatedvalue", value: s.estimatedvalue ?? undefined }, [{ name: "estimatedvalue" }, { name: "header_estimatedvalue" }]);
   }
   A.createDate("estimatedclosedate", s.estimatedclosedate ?? undefined);
+  for (const [name, value] of Object.entries(setup.numbers ?? {})) A.createNumber(name, value ?? undefined);
   A.createOptionSet("pcs_syncstatus", s.syncStatus ?? undefined, [
     { text: "Not synced", value: STATUS.notSynced },
     { text: "Pending", value: STATUS.pending },
@@ -234,6 +260,25 @@ export function makeForm(setup: FormSetup = {}, store: Store = goodStore()): Har
     set(column, value) {
       form.getAttribute(column)?.setValue(value as never);
     },
+    change(column, value) {
+      const attribute = form.getAttribute(column);
+      if (!attribute) throw new Error(`no column ${column} on the form`);
+      attribute.setValue(value as never);
+      const context = XrmMockGenerator.getEventContext();
+      for (const name of FORMXML_ONCHANGE.get(column) ?? []) (resolveName(globalThis, name) as (c: Xrm.Events.EventContext) => void)(context);
+      attribute.fireOnChange();
+    },
+    blockingNotifications() {
+      const out: string[] = [];
+      form.getAttribute().forEach((a) =>
+        a.controls.forEach((c) => {
+          for (const n of (c as unknown as { getNotifications(): Array<{ messages: string[]; notificationLevel?: string }> }).getNotifications()) {
+            if ((n.notificationLevel ?? "ERROR") === "ERROR") out.push(`${a.getName()}: ${n.messages.join(" ")}`);
+          }
+        }),
+      );
+      return [...new Set(out)];
+    },
     grid() {
       let found: Xrm.Controls.GridControl | undefined;
       form.ui.controls.forEach((c) => {
@@ -241,5 +286,35 @@ export function makeForm(setup: FormSetup = {}, store: Store = goodStore()): Har
       });
       return found;
     },
+  };
+}
+
+/** A form as the client opens it: OnLoad run, its reads answered. */
+export async function load(setup: FormSetup = {}, store?: Store): Promise<Harness> {
+  const h = makeForm(setup, store);
+  Opportunity.onLoad(h.context);
+  await whenIdle();
+  return h;
+}
+
+/** Runs OnSave as the form does; data.save (the script's own re-save) fires OnSave again. */
+export async function save(h: Harness, saveMode = 1) {
+  const saves: ReturnType<Harness["saveContext"]>[] = [];
+  const dataSave = jest.spyOn(h.form.data, "save").mockImplementation(() => {
+    const again = h.saveContext(saveMode);
+    Opportunity.onSave(again);
+    saves.push(again);
+    return Promise.resolve() as never;
+  });
+  const close = jest.spyOn(h.form.ui, "close").mockImplementation(() => undefined);
+  const ctx = h.saveContext(saveMode);
+  Opportunity.onSave(ctx);
+  const preventedAtOnce = ctx.getEventArgs().isDefaultPrevented();
+  await whenIdle();
+  return {
+    preventedAtOnce,
+    resaved: dataSave.mock.calls.length,
+    resavePrevented: saves.some((s) => s.getEventArgs().isDefaultPrevented()),
+    closed: close.mock.calls.length > 0,
   };
 }

@@ -1,7 +1,7 @@
 import { formatMessage, MESSAGES_1033 } from "../../rulebook/messages";
 import * as Opportunity from "../opportunity";
 import { SAVE_CHECK_TIMEOUT_MS, whenIdle } from "../state";
-import { GOOD, goodStore, HELP_TECHNICAL, IDS, LOCKED, makeForm, STATUS, FormSetup, Harness, Store } from "./harness";
+import { GOOD, goodStore, HELP_TECHNICAL, IDS, load, LOCKED, save, STATUS, FormSetup, Harness, Store } from "./harness";
 
 afterEach(() => {
   jest.restoreAllMocks();
@@ -10,35 +10,6 @@ afterEach(() => {
 
 const ruleNotices = (h: Harness): string[] => h.formNotifications().filter((n) => n.uniqueId.startsWith("pcs.rule.")).map((n) => n.message);
 const notice = (h: Harness, id: string) => h.formNotifications().find((n) => n.uniqueId === id);
-
-async function load(setup: FormSetup = {}, store?: Store): Promise<Harness> {
-  const h = makeForm(setup, store);
-  Opportunity.onLoad(h.context);
-  await whenIdle();
-  return h;
-}
-
-/** Runs OnSave as the form does; data.save (the script's own re-save) fires OnSave again. */
-async function save(h: Harness, saveMode = 1) {
-  const saves: ReturnType<Harness["saveContext"]>[] = [];
-  const dataSave = jest.spyOn(h.form.data, "save").mockImplementation(() => {
-    const again = h.saveContext(saveMode);
-    Opportunity.onSave(again);
-    saves.push(again);
-    return Promise.resolve() as never;
-  });
-  const close = jest.spyOn(h.form.ui, "close").mockImplementation(() => undefined);
-  const ctx = h.saveContext(saveMode);
-  Opportunity.onSave(ctx);
-  const preventedAtOnce = ctx.getEventArgs().isDefaultPrevented();
-  await whenIdle();
-  return {
-    preventedAtOnce,
-    resaved: dataSave.mock.calls.length,
-    resavePrevented: saves.some((s) => s.getEventArgs().isDefaultPrevented()),
-    closed: close.mock.calls.length > 0,
-  };
-}
 
 describe("onLoad", () => {
   it("locks the columns only the sync writes, and nothing else", async () => {
@@ -123,11 +94,10 @@ describe("onLoad", () => {
   });
 });
 
-describe("onSyncChange", () => {
+describe("a change of Sync with Partner Center (FormXml: onSyncChange)", () => {
   it("turning sync on runs the rules and sets the required levels", async () => {
     const h = await load({ sync: false, estimatedvalue: -10 });
-    h.set("pcs_syncwithpartnercenter", true);
-    Opportunity.onSyncChange(h.context);
+    h.change("pcs_syncwithpartnercenter", true);
     await whenIdle();
     expect(ruleNotices(h)).toEqual([formatMessage("dealValueNegative", { field: "estimatedvalue", value: "-10" })]);
     expect(h.fieldNotifications("estimatedvalue")).toHaveLength(2); // body and header
@@ -137,8 +107,7 @@ describe("onSyncChange", () => {
   it("turning sync off clears every message and gives the form its own levels back", async () => {
     const h = await load({ estimatedclosedate: null, required: { customerid: "recommended" } });
     expect(ruleNotices(h)).toHaveLength(1);
-    h.set("pcs_syncwithpartnercenter", false);
-    Opportunity.onSyncChange(h.context);
+    h.change("pcs_syncwithpartnercenter", false);
     await whenIdle();
     expect(h.formNotifications().filter((n) => n.uniqueId !== "pcs.state")).toEqual([]);
     expect(h.fieldNotifications("estimatedclosedate")).toEqual([]);
@@ -147,17 +116,15 @@ describe("onSyncChange", () => {
   });
 });
 
-describe("onMicrosoftHelpChange", () => {
+describe("a change of How can Microsoft help? (FormXml: onMicrosoftHelpChange)", () => {
   it("asking for help without a contact says to choose one; clearing help clears it", async () => {
     const h = await load({ help: null, contact: null });
     expect(ruleNotices(h)).toEqual([]);
-    h.set("pcs_microsofthelp", HELP_TECHNICAL);
-    Opportunity.onMicrosoftHelpChange(h.context);
+    h.change("pcs_microsofthelp", HELP_TECHNICAL);
     await whenIdle();
     expect(h.fieldNotifications("parentcontactid")).toEqual([MESSAGES_1033.contactMissing]);
     expect(h.form.getAttribute("parentcontactid")!.getRequiredLevel()).toBe("required");
-    h.set("pcs_microsofthelp", null);
-    Opportunity.onMicrosoftHelpChange(h.context);
+    h.change("pcs_microsofthelp", null);
     await whenIdle();
     expect(h.fieldNotifications("parentcontactid")).toEqual([]);
     expect(h.form.getAttribute("parentcontactid")!.getRequiredLevel()).toBe("none");
@@ -171,7 +138,7 @@ describe("onMicrosoftHelpChange", () => {
   });
 });
 
-describe("onCustomerChange", () => {
+describe("a change of Potential Customer", () => {
   it("names the configured country column and hints the code for USA", async () => {
     const store = goodStore();
     store.account[IDS.account].pcs_countrycode = "USA";
@@ -187,8 +154,7 @@ describe("onCustomerChange", () => {
     store.account["99999999-0000-4000-8000-000000000009"] = { name: "Fabrikam", address1_country: "United States" };
     const h = await load({}, store);
     expect(ruleNotices(h)).toEqual([]);
-    h.set("customerid", [{ id: "{99999999-0000-4000-8000-000000000009}", entityType: "account", name: "Fabrikam" }]);
-    Opportunity.onCustomerChange(h.context);
+    h.change("customerid", [{ id: "{99999999-0000-4000-8000-000000000009}", entityType: "account", name: "Fabrikam" }]);
     await whenIdle();
     expect(h.fieldNotifications("customerid")).toEqual([
       'Country on the customer account (address1_country) is "United States": use the two-letter ISO 3166 code US instead.',
@@ -213,11 +179,10 @@ describe("onCustomerChange", () => {
   });
 });
 
-describe("onVisibilityChange", () => {
+describe("a change of the visibility", () => {
   it("visibility cannot go back from Yes to No", async () => {
     const h = await load({ help: null });
-    h.set("pcs_referralvisibility", false);
-    Opportunity.onVisibilityChange(h.context);
+    h.change("pcs_referralvisibility", false);
     await whenIdle();
     expect(h.fieldNotifications("pcs_referralvisibility")).toEqual([MESSAGES_1033.visibilityReverted]);
   });
@@ -227,8 +192,7 @@ describe("onVisibilityChange", () => {
     store.solutions[IDS.opportunity] = [];
     const h = await load({ help: null, visibility: false }, store);
     expect(ruleNotices(h)).toEqual([]);
-    h.set("pcs_referralvisibility", true);
-    Opportunity.onVisibilityChange(h.context);
+    h.change("pcs_referralvisibility", true);
     await whenIdle();
     expect(notice(h, "pcs.rule.solutions.missing")).toMatchObject({ level: "WARNING", message: MESSAGES_1033.solutionsMissing });
   });
@@ -404,10 +368,8 @@ describe("a stale check never overwrites a newer one", () => {
     const store = goodStore();
     store.account["99999999-0000-4000-8000-000000000009"] = { name: "Fabrikam", address1_country: "XX" };
     const h = await load({}, store);
-    h.set("customerid", [{ id: "{99999999-0000-4000-8000-000000000009}", entityType: "account", name: "Fabrikam" }]);
-    Opportunity.onCustomerChange(h.context); // slower read of a bad account …
-    h.set("customerid", GOOD.customer ? [GOOD.customer] : null);
-    Opportunity.onCustomerChange(h.context); // … overtaken by a change back
+    h.change("customerid", [{ id: "{99999999-0000-4000-8000-000000000009}", entityType: "account", name: "Fabrikam" }]); // slower read of a bad account …
+    h.change("customerid", GOOD.customer ? [GOOD.customer] : null); // … overtaken by a change back
     await whenIdle();
     expect(ruleNotices(h)).toEqual([]);
   });

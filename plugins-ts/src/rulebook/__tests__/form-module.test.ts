@@ -2,7 +2,8 @@
  * The code form-module.ts generates for the form script (what the web resource runs instead of the
  * rule table and validate()) says exactly what validate() and formatMessage() say: on every
  * validation vector, on thousands of random snapshots (known, unknown, empty and odd values), for
- * every message and placeholder, in English and in a language without a catalogue.
+ * every message and placeholder, in English and in a language without a catalogue. It names the
+ * columns the rules show messages on as the rule table does.
  */
 import * as path from "path";
 import * as ts from "typescript";
@@ -10,7 +11,8 @@ import vectors from "../../../test-vectors/validation.json";
 import { compressPhrases, FORM_MESSAGE_IDS, formRulebookModule } from "../form-module";
 import { formatMessage, MESSAGE_IDS, MESSAGES_1033, MessageId, placeholdersOf } from "../messages";
 import { RULE_IDS } from "../rules";
-import type { OpportunitySnapshot } from "../snapshot";
+import { ruleFields } from "../../form/rulebook";
+import { DEFAULT_CONFIG, type OpportunitySnapshot, type RulebookConfig } from "../snapshot";
 import { validate } from "../validate";
 
 const RULEBOOK_DIR = path.resolve(__dirname, "..");
@@ -18,6 +20,7 @@ const RULEBOOK_DIR = path.resolve(__dirname, "..");
 interface Generated {
   validateForm(snapshot: OpportunitySnapshot, language?: number): unknown;
   formText(id: string, params?: Record<string, string>, language?: number): string;
+  ruleFields(config: RulebookConfig): string[];
 }
 
 /** The generated ES module, transpiled to CommonJS and run with this test's module registry. */
@@ -127,6 +130,13 @@ describe("generated form rulebook (form-module.ts) ≡ validate()", () => {
       }
       expect(generated.formText(id)).toBe(formatMessage(id));
     }
+  });
+
+  it("names the columns the rules show messages on as the rule table does, the configured deal value column as configured", () => {
+    for (const config of [DEFAULT_CONFIG, { dealValueField: "pcs_dealvalue", customerCountryCodeField: "pcs_countrycode" }]) {
+      expect(generated.ruleFields(config)).toEqual(ruleFields(config));
+    }
+    expect(generated.ruleFields({ ...DEFAULT_CONFIG, dealValueField: "pcs_dealvalue" })).toContain("pcs_dealvalue");
   });
 
   it("carries exactly the rule messages and the form's own ones", () => {
