@@ -5,6 +5,7 @@ module.exports = {
     "<rootDir>/pcf-controls/*",
     "<rootDir>/sandbox/*",
     "<rootDir>/scripts",
+    "<rootDir>/flows",
     "<rootDir>/tests/e2e",
   ],
 };

@@ -3,7 +3,7 @@
  * no flow edited: the check mark, the deal value column and the customer country column.
  */
 import { ENVIRONMENT_VARIABLES, OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
-import { FLOWS } from "../../scripts/src/flows/ids";
+import { FLOWS } from "../../flows/src/ids";
 import { E2E, useE2E } from "./harness";
 
 let e: E2E;
@@ -27,9 +27,12 @@ it("Display check mark = No: synced opportunities keep their name as typed", asy
   expect((await e.opportunity(id)).name).toBe("Woodgrove CRM ✔");
 });
 
-it("Deal value = budgetamount: the deal value goes to and comes from Budget Amount", async () => {
+it("Deal value = budgetamount (and the [Customize] flow edited as documented): the deal value goes to and comes from Budget Amount", async () => {
+  // As Microsoft's connector documents it: the variable names the column the sync reads, and the
+  // [Customize] flow's "Update the opportunity" / "Create the opportunity" steps get the column it writes.
   await e.setEnvironmentVariable(env.dealValueField.schemaName, "budgetamount");
   await e.restartFlow(FLOWS.opportunityTrigger.name); // its trigger's filtering columns include the deal value column
+  await e.editFlow(FLOWS.customize.name, (json) => json.replace(/"item\/estimatedvalue"/g, '"item/budgetamount"'));
   try {
     const id = await e.createOpportunity({ estimatedvalue: 1, budgetamount: 777000 });
     await e.quiet();
@@ -39,7 +42,7 @@ it("Deal value = budgetamount: the deal value goes to and comes from Budget Amou
     const before = await e.pcSeq();
     await e.update(id, { budgetamount: 888000 });
     await e.quiet();
-    expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["PATCH"]);
+    expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["GET", "PATCH", "GET"]);
     expect((await e.referral(referralId)).details?.dealValue).toBe(888000);
 
     await e.changeInPartnerCenter(referralId, { details: { ...(await e.referral(referralId)).details, dealValue: 999000 } });
@@ -48,11 +51,13 @@ it("Deal value = budgetamount: the deal value goes to and comes from Budget Amou
   } finally {
     await e.setEnvironmentVariable(env.dealValueField.schemaName, env.dealValueField.defaultValue);
     await e.restartFlow(FLOWS.opportunityTrigger.name);
+    await e.editFlow(FLOWS.customize.name, (json) => json.replace(/"item\/budgetamount"/g, '"item/estimatedvalue"'));
   }
 });
 
-it("Customer Account Country Code = address2_country: the country is read from and written to it", async () => {
+it("Customer Account Country Code = address2_country (and the [Customize] flow edited as documented): the country is read from and written to it", async () => {
   await e.setEnvironmentVariable(env.customerCountryCodeField.schemaName, "address2_country");
+  await e.editFlow(FLOWS.customize.name, renameColumn("Create_or_update_the_customer_account", "address1_country", "address2_country"));
   try {
     const de = (await e.dv.create({ collection: "accounts", data: { name: "Fabrikam GmbH", address2_country: "de" }, returnRepresentation: true })) as Record<string, any>;
     const id = await e.createOpportunity({ "customerid_account@odata.bind": `/accounts(${de.accountid})` });
@@ -88,5 +93,27 @@ it("Customer Account Country Code = address2_country: the country is read from a
     expect(account.address1_country ?? null).toBeNull();
   } finally {
     await e.setEnvironmentVariable(env.customerCountryCodeField.schemaName, env.customerCountryCodeField.defaultValue);
+    await e.editFlow(FLOWS.customize.name, renameColumn("Create_or_update_the_customer_account", "address2_country", "address1_country"));
   }
 });
+
+/** An admin's edit in the designer: the step `action` writes `to` instead of `from`. */
+function renameColumn(action: string, from: string, to: string): (json: string) => string {
+  return (json) => {
+    const flow = JSON.parse(json);
+    const visit = (actions: Record<string, any> | undefined): boolean => {
+      for (const [name, a] of Object.entries(actions ?? {})) {
+        const params = a.inputs?.parameters;
+        if (name === action && params && `item/${from}` in params) {
+          params[`item/${to}`] = params[`item/${from}`];
+          delete params[`item/${from}`];
+          return true;
+        }
+        if ([a.actions, a.else?.actions, a.default?.actions, ...Object.values(a.cases ?? {}).map((c: any) => c.actions)].some((x) => visit(x))) return true;
+      }
+      return false;
+    };
+    if (!visit(flow.properties.definition.actions)) throw new Error(`no step ${action} writing ${from}`);
+    return JSON.stringify(flow);
+  };
+}

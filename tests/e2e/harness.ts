@@ -30,8 +30,8 @@ export class E2E {
     const sb = await startSandbox({
       port: 0,
       stateDir: null,
-      // No real waiting: retry delays and Retry-After are honoured in order but not in wall-clock time.
-      flowRunner: { sleepScale: 0 },
+      // Waits (the receiver's pause for an unknown referral, retry back-offs) at 1/1000 of their length.
+      flowRunner: { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms / 1000)) },
       partnerCenter: { sleep: async () => undefined },
     });
     const e = new E2E(sb);
@@ -175,6 +175,11 @@ export class E2E {
     return this.dv.retrieve({ collection: OPPORTUNITY.entitySetName, key: id }) as Promise<Record<string, any>>;
   }
 
+  /** Rows of any table, by an OData filter. */
+  async rows(collection: string, filter: string): Promise<Record<string, any>[]> {
+    return ((await this.dv.retrieveMultiple({ collection, filter })).value ?? []) as Record<string, any>[];
+  }
+
   async opportunitiesWithReferral(referralId: string): Promise<Record<string, any>[]> {
     return ((await this.dv.retrieveMultiple({ collection: OPPORTUNITY.entitySetName, filter: `${OPPORTUNITY.referralIdentifier} eq '${referralId}'` })).value ?? []) as Record<string, any>[];
   }
@@ -215,6 +220,19 @@ export class E2E {
   async restartFlow(name: string): Promise<void> {
     const wf = (await this.dv.retrieveMultiple({ collection: "workflows", select: ["workflowid"], filter: `name eq '${name.replace(/'/g, "''")}' and category eq 5` })).value![0];
     await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 0, statuscode: 1 } });
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 1, statuscode: 2 } });
+  }
+
+  /**
+   * Edits a flow as an admin does in the designer: its definition (workflow clientdata) changed while
+   * it is off, then turned on again. `edit` gets and returns the flow JSON text.
+   */
+  async editFlow(name: string, edit: (json: string) => string): Promise<void> {
+    const wf = (await this.dv.retrieveMultiple({ collection: "workflows", select: ["workflowid", "clientdata"], filter: `name eq '${name.replace(/'/g, "''")}' and category eq 5` })).value![0];
+    const edited = edit(wf.clientdata as string);
+    if (edited === wf.clientdata) throw new Error(`editFlow(${name}): the edit changed nothing`);
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 0, statuscode: 1 } });
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { clientdata: edited } });
     await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: { statecode: 1, statuscode: 2 } });
   }
 

@@ -5,7 +5,7 @@
  * single list call when there is nothing to recover.
  */
 import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
-import { FLOWS } from "../../scripts/src/flows/ids";
+import { FLOWS } from "../../flows/src/ids";
 import { E2E, useE2E } from "./harness";
 
 let e: E2E;

@@ -1,7 +1,9 @@
 /**
- * When Partner Center pushes back: 429 is retried after Retry-After, a 412 (someone changed the
- * referral meanwhile) is re-read and retried once, and an outage is audited (status Error, ✖) and
- * recovered from on the next change, with every pending change sent then — no duplicate referral.
+ * When Partner Center pushes back, or changes under us: 429 is retried after Retry-After; a change
+ * Partner Center made to another field meanwhile is kept (only the CRM's changed fields go out, and
+ * Partner Center's comes in); both sides changing the same field is settled by the conflict policy
+ * (the CRM wins, Partner Center's value is written to Audit); an outage is audited (status Error, ✖)
+ * and recovered from on the next change, with every pending change sent then — no duplicate referral.
  */
 import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { E2E, useE2E } from "./harness";
@@ -25,36 +27,40 @@ it("429: waits as long as Retry-After says, then sends", async () => {
   const before = await e.pcSeq();
   await e.update(id, { estimatedvalue: 275000 });
   await e.quiet();
-  expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.status}`)).toEqual(["PATCH 429", "PATCH 200"]);
-  expect(e.runsOf("Dynamics 365 to Partner Center").some((run) => run.includes("waited 3000 ms (Retry-After)"))).toBe(true);
+  expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.status}`)).toEqual(["GET 200", "PATCH 429", "PATCH 204", "GET 200"]);
+  expect(e.runsOf("Dynamics 365 Opportunity to Partner Center").some((run) => run.includes("waited 3000 ms (Retry-After)"))).toBe(true);
   expect((await e.referral(referralId)).details?.dealValue).toBe(275000);
   expect((await e.opportunity(id))[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
 });
 
-it("412: reads the referral again and retries once with the fresh eTag", async () => {
+it("a change Partner Center made to another field meanwhile is kept, and the record says it is still to come in (Pending, not Synced)", async () => {
   const { id, referralId } = await sharedOpportunity();
-  await e.fault({ ...PATCH_ROUTE, status: 412, count: 1 });
-  const before = await e.pcSeq();
-  await e.update(id, { description: "Updated after a concurrent change." });
-  await e.quiet();
-  expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.status}`)).toEqual(["PATCH 412", "GET 200", "PATCH 200"]);
-  const r = await e.referral(referralId);
-  expect(r.details?.notes).toBe("Updated after a concurrent change.");
-  expect((await e.opportunity(id))[OPPORTUNITY.referralEtag]).toBe(r.eTag);
-});
-
-it("a stale eTag from a real concurrent change in Partner Center gets the same treatment", async () => {
-  const { id, referralId } = await sharedOpportunity();
-  // Microsoft's seller edits the referral while our webhook is down: the CRM still holds the old eTag.
+  // Microsoft's seller edits the notes while our webhook is down: the CRM has not seen it.
   const restore = await e.webhookDown();
   await e.changeInPartnerCenter(referralId, { details: { ...(await e.referral(referralId)).details, notes: "Edited in Partner Center." } });
   await restore();
   const before = await e.pcSeq();
   await e.update(id, { estimatedvalue: 260000 });
   await e.quiet();
-  expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.status}`)).toEqual(["PATCH 412", "GET 200", "PATCH 200"]);
-  // only the changed field went out: Partner Center's own edit of the notes is not overwritten
+  // Read what Partner Center holds, send the deal value only (no If-Match exists on the certified connector), read the version back.
+  expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.status}`)).toEqual(["GET 200", "PATCH 204", "GET 200"]);
   expect((await e.referral(referralId)).details).toMatchObject({ dealValue: 260000, notes: "Edited in Partner Center." });
+  const opp = await e.opportunity(id);
+  expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Pending); // Partner Center's notes are on their way in
+  expect(E2E.newestAudit(opp).message).toContain("Changed in Partner Center, being brought in: Description.");
+});
+
+it("both sides changed the deal value: the CRM's wins and Partner Center's is in the Audit", async () => {
+  const { id, referralId } = await sharedOpportunity();
+  const restore = await e.webhookDown();
+  await e.changeInPartnerCenter(referralId, { details: { ...(await e.referral(referralId)).details, dealValue: 111000 } });
+  await restore();
+  await e.update(id, { estimatedvalue: 222000 });
+  await e.quiet();
+  expect((await e.referral(referralId)).details?.dealValue).toBe(222000);
+  const opp = await e.opportunity(id);
+  expect(opp).toMatchObject({ estimatedvalue: 222000, [OPPORTUNITY.syncStatus]: SyncStatus.Synced });
+  expect(E2E.newestAudit(opp).message).toBe("Sent to Partner Center: Deal value. The CRM's change replaced Partner Center's: Deal value (111000.00).");
 });
 
 it("an outage is audited and the next change recovers, sending everything pending", async () => {
@@ -64,8 +70,9 @@ it("an outage is audited and the next change recovers, sending everything pendin
   await e.update(id, { estimatedvalue: 300000 });
   await e.quiet();
   const during = await e.referralCalls(before);
-  expect(during.length).toBeGreaterThan(1); // retried with back-off
-  expect(during.every((c) => c.status === 503)).toBe(true);
+  expect(during[0]).toMatchObject({ method: "GET", status: 200 });
+  expect(during.length).toBeGreaterThan(2); // the patch retried with back-off
+  expect(during.slice(1).every((c) => c.method === "PATCH" && c.status === 503)).toBe(true);
   let opp = await e.opportunity(id);
   expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Error);
   expect(opp.name.endsWith("✖")).toBe(true);
@@ -75,7 +82,7 @@ it("an outage is audited and the next change recovers, sending everything pendin
   before = await e.pcSeq();
   await e.update(id, { description: "After the outage." });
   await e.quiet();
-  expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.status}`)).toEqual(["PATCH 200"]);
+  expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.status}`)).toEqual(["GET 200", "PATCH 204", "GET 200"]);
   expect((await e.referral(referralId)).details).toMatchObject({ dealValue: 300000, notes: "After the outage." });
   opp = await e.opportunity(id);
   expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);

@@ -59,9 +59,10 @@ export const LEAD = {
 
 /**
  * Lead columns carried to the opportunity when a lead is qualified (the solution's entity map): the
- * referral and what the sync knows of it. "Sync with Partner Center" and the sync status are not
- * copied: the sync itself completes the new opportunity from the referral (customer, solutions,
- * visibility…) and turns its sync on, so it never goes out half-filled.
+ * referral and its Audit. "Sync with Partner Center", the sync status and the sync record are not
+ * copied: an opportunity that carries a referral but no sync record is new to the sync, which
+ * completes it from the referral (customer, contact, solutions, visibility) and turns its sync on,
+ * so it never goes out half-filled.
  */
 export const LEAD_TO_OPPORTUNITY_MAP: ReadonlyArray<readonly [string, string]> = [
   [LEAD.referralIdentifier, OPPORTUNITY.referralIdentifier],
@@ -69,7 +70,6 @@ export const LEAD_TO_OPPORTUNITY_MAP: ReadonlyArray<readonly [string, string]> =
   [LEAD.referralStatus, OPPORTUNITY.referralStatus],
   [LEAD.syncAudit, OPPORTUNITY.syncAudit],
   [LEAD.referralEtag, OPPORTUNITY.referralEtag],
-  [LEAD.syncHash, OPPORTUNITY.syncHash],
 ];
 
 /** "Microsoft Solution Details": the catalogue of co-sell ready and Microsoft solutions. */
@@ -160,12 +160,11 @@ export const ENVIRONMENT_VARIABLES = {
 } as const;
 
 /**
- * Connection references shipped in the solution, keyed by purpose.
- * The certified Partner Center Referrals connector (shared_partnercenterref) has no If-Match on
- * PatchReferralById (only the deprecated full PUT takes one), so the one call that needs optimistic
- * concurrency, the changed-fields JSON Patch, goes through "HTTP with Microsoft Entra ID
- * (preauthorized)" (shared_webcontents, InvokeHttp) bound to the Referrals API host. The webhook
- * registration API (a different host and Entra resource) gets its own connection of that connector.
+ * Connection references shipped in the solution, keyed by purpose. Partner Center is reached only
+ * through its certified connectors (reference partner-center-2026.md): Partner Center Referrals for
+ * referrals, Partner Center Events for the webhook registration. "HTTP with Microsoft Entra ID
+ * (preauthorized)" is not used: its first-party app is not documented as preauthorized for Partner
+ * Center.
  */
 export const CONNECTION_REFERENCES = {
   partnerCenterReferrals: {
@@ -173,19 +172,10 @@ export const CONNECTION_REFERENCES = {
     displayName: "Partner Center Referrals (Partner Center Referrals Sync)",
     apiName: "shared_partnercenterref",
   },
-  /** HTTP with Microsoft Entra ID bound to https://api.partner.microsoft.com (Referrals API, App+User). */
-  partnerCenterReferralsApi: {
-    logicalName: "pcs_sharedwebcontents_referralsapi",
-    displayName: "Partner Center Referrals API with If-Match (Partner Center Referrals Sync)",
-    apiName: "shared_webcontents",
-    baseResourceUrl: "https://api.partner.microsoft.com",
-  },
-  /** HTTP with Microsoft Entra ID bound to https://api.partnercenter.microsoft.com (webhook registration API). */
-  partnerCenterWebhooks: {
-    logicalName: "pcs_sharedwebcontents_partnercenterevents",
-    displayName: "Partner Center Events API (Partner Center Referrals Sync)",
-    apiName: "shared_webcontents",
-    baseResourceUrl: "https://api.partnercenter.microsoft.com",
+  partnerCenterEvents: {
+    logicalName: "pcs_sharedpartnercenterevents_events",
+    displayName: "Partner Center Events (Partner Center Referrals Sync)",
+    apiName: "shared_partnercenterevents",
   },
   dataverse: {
     logicalName: "pcs_sharedcommondataserviceforapps_dataverse",
@@ -241,4 +231,27 @@ export const PCF_CONTROLS = {
       value: { ofType: "Multiple", column: OPPORTUNITY.syncAudit },
     },
   },
+} as const;
+
+/**
+ * pcs_referralcreation "Partner Center Referral Creation" (organization-owned): one row per
+ * opportunity shared with Partner Center, whose primary key IS the opportunity's id. The sync
+ * creates it (giving pcs_referralcreationid) before creating the referral, so a second concurrent
+ * create for the same opportunity is refused by Dataverse (412, 0x80040237 DuplicateRecord) and
+ * never reaches Partner Center. Deleting the opportunity deletes the row (cascade).
+ */
+export const REFERRAL_CREATION = {
+  logicalName: "pcs_referralcreation",
+  schemaName: "pcs_ReferralCreation",
+  entitySetName: "pcs_referralcreations",
+  primaryId: "pcs_referralcreationid",
+  /** The opportunity's name when the create was claimed. */
+  name: "pcs_name",
+  /** Lookup to opportunity; navigation property (for @odata.bind) is the lookup's schema name. */
+  opportunity: "pcs_opportunityid",
+  opportunityNavigation: "pcs_OpportunityId",
+  opportunityRelationship: "pcs_opportunity_pcs_referralcreation",
+  referralIdentifier: "pcs_referralidentifier",
+  /** When the create was attempted (date and time, stored in UTC). */
+  attemptedOn: "pcs_attemptedon",
 } as const;

@@ -117,10 +117,18 @@ export function capAudit(text: string, maxLines = AUDIT_MAX_LINES, maxChars = AU
   return joined.length > maxChars ? joined.slice(0, maxChars) : joined;
 }
 
-/** The column's new value after recording one entry: the new line first, then the capped history. */
+/**
+ * Room kept for the newest line: a line is at most this long (timestamp, direction, outcome,
+ * operation, a 500-character message and the run), so the history can be capped before the line is
+ * known, which keeps the flows' expression short (they write the same: flows/src/blocks/sync.ts).
+ */
+export const AUDIT_LINE_RESERVE = 700;
+
+/** The column's new value after recording one entry: the new line first, then the history capped to leave it room. */
 export function prependAudit(existing: string | null | undefined, entry: AuditEntry, maxLines = AUDIT_MAX_LINES, maxChars = AUDIT_MAX_CHARS): string {
   const line = formatAuditLine(entry);
-  return capAudit(existing ? `${line}\n${existing}` : line, maxLines, maxChars);
+  const history = existing ? capAudit(existing, maxLines - 1, maxChars - AUDIT_LINE_RESERVE) : "";
+  return history ? `${line}\n${history}` : line;
 }
 
 /** The newest entry whose outcome is Error, if the newest outcome of any kind is an error. */

@@ -5,20 +5,25 @@
  */
 export const CHECK_MARK_SUCCESS = "\u2714"; // ✔
 export const CHECK_MARK_ERROR = "\u2716"; // ✖
-const ALL_MARKS = [CHECK_MARK_SUCCESS, CHECK_MARK_ERROR, "\u2718"];
+const ALL_MARKS = [CHECK_MARK_SUCCESS, CHECK_MARK_ERROR, "\u2718"] as const;
 
+/** Marks out of the name, in the order and rounds the flows strip them. */
+export const STRIP_ROUNDS = 2;
+export const STRIP_ORDER = ALL_MARKS;
+/** An end-of-name marker that no name contains. */
+export const END = "\u0001";
+
+/**
+ * The name without the sync's trailing marks: up to two rounds of "✔, ✖, ✘ just before the end (and
+ * one space before it)". The flows strip with the same replaces (flows/src/blocks/sync.ts), which
+ * keeps their expression short; two rounds clear a name that still carries Microsoft's older mark.
+ */
 export function stripCheckMark(name: string): string {
-  let text = name.trimEnd();
-  for (let again = true; again; ) {
-    again = false;
-    for (const mark of ALL_MARKS) {
-      if (text.endsWith(mark)) {
-        text = text.slice(0, -mark.length).trimEnd();
-        again = true;
-      }
-    }
+  let text = name.trim() + END;
+  for (let round = 0; round < STRIP_ROUNDS; round++) {
+    for (const mark of STRIP_ORDER) text = text.replace(mark + END, END).replace(" " + END, END);
   }
-  return text;
+  return text.replace(END, "").trim();
 }
 
 /** The name with the mark for the sync outcome (the previous mark replaced). */

@@ -75,26 +75,46 @@ export function formatAmount(value: number): string {
   return `${sign}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
+/**
+ * Partner Center returns the sales stage by name (Qualify…Close, the connector's enum) or as the
+ * number its UI and CSV use (20, 40, 60, 100; reference partner-center-2026.md §1.3): both read as the name.
+ */
+export const SALES_STAGE_NUMBERS: Readonly<Record<string, string>> = { "20": "Qualify", "40": "Develop", "60": "Propose", "100": "Close" };
+
+export interface ProjectionOptions {
+  /**
+   * The CRM's customer contact e-mail, when projecting Partner Center's side for a comparison: the
+   * CRM holds one contact and Partner Center a team, so Partner Center "has" the CRM's contact when
+   * any member has that e-mail (the patch appends; it never removes Partner Center's others).
+   */
+  crmContact?: string;
+}
+
 /** The synced fields of a referral, normalised (step 1). */
-export function syncProjection(r: Referral): SyncProjection {
+export function syncProjection(r: Referral, options: ProjectionOptions = {}): SyncProjection {
   const d = r.details;
   const ids = [...new Set((d?.requirements?.solutions ?? []).map((s) => trimmed(s.id).toUpperCase()).filter((x) => x !== ""))];
   ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const code = r.inviteContext?.assistanceRequestCode;
   return {
     closingDate: trimmed(d?.closingDateTime).slice(0, 10),
-    contact: trimmed(r.customerProfile?.team?.[0]?.email).toLowerCase(),
+    contact: contactOf(r, options.crmContact),
     currency: trimmed(d?.currency).toUpperCase(),
     dealValue: typeof d?.dealValue === "number" ? formatAmount(d.dealValue) : "",
     externalReferenceId: trimmed(r.externalReferenceId),
     help: code && code !== "Unknown" ? code : "",
     name: typeof r.name === "string" ? stripCheckMark(r.name).trim() : "",
     notes: trimmed(d?.notes),
-    salesStage: r.salesStage ?? "",
+    salesStage: SALES_STAGE_NUMBERS[String(r.salesStage ?? "")] ?? r.salesStage ?? "",
     shared: r.consent?.consentToShareReferralWithMicrosoftSellers === true ? "true" : "false",
     solutions: ids.join(","),
     state: syncStateOfReferral(r.status, r.substatus) ?? "",
   };
+}
+
+function contactOf(r: Referral, crmContact: string | undefined): string {
+  const emails = (r.customerProfile?.team ?? []).map((m) => trimmed(m.email).toLowerCase());
+  return crmContact !== undefined && crmContact !== "" && emails.includes(crmContact) ? crmContact : (emails[0] ?? "");
 }
 
 /** The canonical text (step 2). */

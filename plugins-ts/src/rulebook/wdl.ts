@@ -43,6 +43,58 @@ export interface WdlSources {
   /** Expressions for the named lists and lookups (e.g. outputs of Compose actions); inlined when absent. */
   listExpressions?: Partial<Readonly<Record<ListName, string>>>;
   lookupExpressions?: Partial<Readonly<Record<LookupName, string>>>;
+  /**
+   * A facts object computed earlier (factsObject's entries in a Compose, e.g. "outputs('Check')?['facts']"):
+   * facts it holds, and list memberships, are read from it instead of being written out again, so no
+   * expression repeats the lists or the transforms.
+   */
+  facts?: string;
+  /** Expressions that give a fact's value outright (e.g. a Compose's output). */
+  factExpressions?: Partial<Readonly<Record<FactName, string>>>;
+}
+
+/** Facts that need a lookup table: left out of the facts object and computed only where a message needs them. */
+const MESSAGE_ONLY_FACTS: ReadonlySet<FactName> = new Set(
+  (Object.keys(FACTS) as FactName[]).filter((n) => (FACTS[n] as FactSpec).transforms?.some((t) => typeof t === "object" && "lookup" in t)),
+);
+
+/** The name under which the facts object holds "fact is in list". */
+export const membershipKey = (fact: FactName, list: ListName): string => `${fact}In${list}`;
+
+/** Every (fact, list) pair a rule checks. */
+function listChecks(): Array<[FactName, ListName]> {
+  const out = new Map<string, [FactName, ListName]>();
+  const visit = (c: Check): void => {
+    if ("any" in c) c.any.forEach(visit);
+    else if (c.is === "in" || c.is === "notIn") out.set(membershipKey(c.fact, c.list), [c.fact, c.list]);
+  };
+  for (const rule of RULES as readonly RuleSpec[]) rule.when.forEach(visit);
+  APPLIES_WHEN.forEach(visit);
+  return [...out.values()];
+}
+
+/**
+ * The facts object: [key, expression] for every fact a rule checks (lookups aside) and every list
+ * membership, computed from the rows. Put them in one Compose and pass its output as `facts`.
+ */
+export function factsObject(src: WdlSources): Array<[string, string]> {
+  const plain: WdlSources = { ...src, facts: undefined };
+  const facts = (Object.keys(FACTS) as FactName[]).filter((n) => !MESSAGE_ONLY_FACTS.has(n)).map((n): [string, string] => [n, factExpression(n, plain)]);
+  const memberships = listChecks().map(([fact, list]): [string, string] => [membershipKey(fact, list), call("contains", src.listExpressions?.[list] ?? listLiteral(list), factExpression(fact, plain))]);
+  return [...facts, ...memberships];
+}
+
+const usesMessageOnlyFact = (c: Check): boolean => ("any" in c ? c.any.some(usesMessageOnlyFact) : MESSAGE_ONLY_FACTS.has(c.fact));
+
+/**
+ * True when any rule fails (the table's gate included): the one condition that stops a Partner
+ * Center call. A check on a message-only fact only chooses between rules of one topic that fail
+ * either way (country.alias / country.invalid: with or without a hint), so it is left out here and
+ * the lookup table stays in the failure message alone.
+ */
+export function anyRuleFailsExpression(src: WdlSources): string {
+  const rules = [...new Set((RULES as readonly RuleSpec[]).map((rule) => all(rule.when.filter((c) => !usesMessageOnlyFact(c)).map((c) => checkExpression(c, src)))))];
+  return all([appliesExpression(src), rules.length === 1 ? rules[0] : call("or", ...rules)]);
 }
 
 /** A WDL string literal: single quotes, a quote doubled. */
@@ -75,6 +127,9 @@ function transform(expr: string, t: Transform, src: WdlSources): string {
 
 /** The expression of a fact's value (a string fact is never null: '' stands for empty). */
 export function factExpression(name: FactName, src: WdlSources): string {
+  const given = src.factExpressions?.[name];
+  if (given) return given;
+  if (src.facts && !MESSAGE_ONLY_FACTS.has(name)) return `${src.facts}?[${wdlString(name)}]`;
   const spec: FactSpec = FACTS[name];
   const from = spec.from;
   let expr: string;
@@ -109,9 +164,9 @@ export function checkExpression(check: Check, src: WdlSources): string {
     case "notTrue":
       return call("not", call("equals", f, "true"));
     case "in":
-      return call("contains", src.listExpressions?.[check.list] ?? listLiteral(check.list), f);
+      return src.facts ? call("equals", `${src.facts}?[${wdlString(membershipKey(check.fact, check.list))}]`, "true") : call("contains", src.listExpressions?.[check.list] ?? listLiteral(check.list), f);
     case "notIn":
-      return call("not", call("contains", src.listExpressions?.[check.list] ?? listLiteral(check.list), f));
+      return src.facts ? call("not", call("equals", `${src.facts}?[${wdlString(membershipKey(check.fact, check.list))}]`, "true")) : call("not", call("contains", src.listExpressions?.[check.list] ?? listLiteral(check.list), f));
     case "less":
       return call("less", call("if", call("equals", f, "null"), String(check.than), f), String(check.than));
     case "equals":
@@ -175,4 +230,16 @@ export function ruleExpressions(src: WdlSources, language: number = DEFAULT_LANG
 export function failuresTextExpression(src: WdlSources, separator = " ", language: number = DEFAULT_LANGUAGE): string {
   const parts = ruleExpressions(src, language).map((r) => call("if", r.condition, call("concat", r.message, wdlString(separator)), "''"));
   return call("join", call("createArray", ...parts), "''");
+}
+
+/**
+ * The same, in two steps that keep every expression short: one [rule id, expression] per rule (its
+ * message and the separator when it fails, '' when it passes) for a Compose, then the text from that
+ * Compose's output (`failures` names it), in rule order.
+ */
+export function failureMessagesObject(src: WdlSources, separator = " ", language: number = DEFAULT_LANGUAGE): Array<[RuleId, string]> {
+  return ruleExpressions(src, language).map((r): [RuleId, string] => [r.id, call("if", r.condition, call("concat", r.message, wdlString(separator)), "''")]);
+}
+export function failuresTextFromObject(failures: string): string {
+  return call("concat", ...(RULES as readonly RuleSpec[]).map((r) => `${failures}?[${wdlString(r.id)}]`));
 }

@@ -10,6 +10,7 @@ import { isLookupType } from "./metadata/registry";
 import type { AttributeMeta, EntityMeta } from "./metadata/types";
 import { matchAlternateKey, parseKey, splitPath, type KeyRef } from "./odata/query";
 import { isLookupValue, type DataView, type LookupValue, type Row, type Transaction, type Value } from "./store/store";
+import { SEED_IDS } from "./seed";
 import { isoSeconds, newGuid } from "./util";
 
 export interface CallerContext {
@@ -129,6 +130,8 @@ export class Engine {
     for (const [k, v] of Object.entries(sys)) if (k in entity.attributes) row[k] = v;
     if ("ownerid" in entity.attributes && !isLookupValue(row.ownerid)) row.ownerid = user;
     if ("owningbusinessunit" in entity.attributes) row.owningbusinessunit = { id: s.caller.businessUnitId, entity: "businessunit" };
+    // An organization-owned row belongs to the one organization.
+    if (entity.ownershipType === "OrganizationOwned" && entity.attributes.organizationid?.type === "Lookup") row.organizationid = { id: SEED_IDS.organizationId, entity: "organization" };
     // The base currency for rows with a Currency lookup (not the currency table, whose key has that name).
     if ("transactioncurrencyid" in entity.attributes && entity.primaryIdAttribute !== "transactioncurrencyid" && !isLookupValue(row.transactioncurrencyid)) {
       const cur = this.opts.baseCurrencyId();
@@ -284,6 +287,7 @@ export class Engine {
       if ("createdby" in entity.attributes) row.createdby = user;
       if ("ownerid" in entity.attributes) row.ownerid = user;
       if ("owningbusinessunit" in entity.attributes) row.owningbusinessunit = { id: s.caller.businessUnitId, entity: "businessunit" };
+      if (entity.ownershipType === "OrganizationOwned" && entity.attributes.organizationid?.type === "Lookup") row.organizationid = { id: SEED_IDS.organizationId, entity: "organization" };
       if (entity.attributes.statecode) {
         row.statecode = Number(entity.attributes.statecode.defaultValue ?? 0);
         row.statuscode = defaultStatus(entity.attributes.statecode, Number(row.statecode));
@@ -421,6 +425,8 @@ export function computeColumns(entity: EntityMeta, row: Row): void {
       row[a.logicalName] = parts.length ? parts.join(" ") : null;
     }
   }
+  // Owning User mirrors a user Owner (owners here are always users), as Dataverse fills it.
+  if ("owninguser" in entity.attributes && "ownerid" in entity.attributes) row.owninguser = isLookupValue(row.ownerid) ? { ...row.ownerid, entity: "systemuser" } : null;
 }
 
 export const lookupAttributes = (entity: EntityMeta): AttributeMeta[] => Object.values(entity.attributes).filter(isLookupType);

@@ -17,7 +17,10 @@
 export const ErrorCodes = {
   /** [codes] ObjectDoesNotExist "The specified object was not found." Web API text: "<entity> With Id = <id> Does Not Exist" ([cond]). */
   ObjectDoesNotExist: "0x80040217",
-  /** [codes] DuplicateRecord (-2147220937); learn.microsoft.com/troubleshoot/power-platform/power-apps/dataverse/client-errors: "Cannot insert duplicate key". */
+  /**
+   * [codes] DuplicateRecord (-2147220937); learn.microsoft.com/troubleshoot/power-platform/power-apps/dataverse/client-errors: "Cannot insert duplicate key".
+   * HTTP 412 per learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors ("412 … ConcurrencyVersionMismatch, DuplicateRecord").
+   */
   DuplicateRecord: "0x80040237",
   /** [codes] IsvAborted "ISV code aborted the operation.": an extension (here the cloud-flow service) refused the operation. */
   IsvAborted: "0x80040265",

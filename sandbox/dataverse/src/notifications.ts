@@ -17,6 +17,12 @@
  *   filterexpression     an OData $filter that must be true for the row after the change is saved
  *            (for a delete, the row before it).
  * The table has no statecode: Power Automate deletes a flow's registration when the flow is turned off.
+ *
+ * Delivery: each matching change is POSTed once, in commit order; an unreachable receiver or a 5xx
+ * is retried (notificationRetries). A 429 is the flow service rejecting the firing (the flow's
+ * trigger concurrency already has its most waiting runs): the firing is **lost**, not retried, and
+ * the delivery is recorded as lost. What Dataverse does with a throttled flow webhook is not
+ * documented; this is the harsher reading, so a flow that can lose firings this way fails here too.
  */
 import type { ChangeEvent } from "./engine";
 import { compileFilter } from "./odata/filter";
@@ -41,6 +47,8 @@ export interface DeliveryRecord {
   status?: number;
   attempts: number;
   error?: string;
+  /** The flow service rejected the firing (429): no run started and none will (not retried). */
+  lost?: boolean;
 }
 
 export interface NotifierOptions {
@@ -178,7 +186,13 @@ export class Notifier {
         await res.arrayBuffer().catch(() => undefined);
         record.status = res.status;
         record.error = undefined;
-        if (res.status < 500 && res.status !== 429) return;
+        if (res.status === 429) {
+          record.lost = true;
+          record.error = "HTTP 429: the flow's trigger rejected the firing (waiting-run limit); lost, not retried";
+          this.opts.log(`notification ${record.seq} to ${record.url} was rejected (429) and is lost`);
+          return;
+        }
+        if (res.status < 500) return;
         record.error = `HTTP ${res.status}`;
       } catch (e) {
         record.error = (e as Error).message;

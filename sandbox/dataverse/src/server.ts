@@ -350,7 +350,8 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
+    // A deep accept queue: a burst of flow runs opens a thousand connections at once (Node's default is 511).
+    server.listen(options.port ?? 0, host, 4096, () => {
       server.off("error", reject);
       resolve();
     });

@@ -6,8 +6,6 @@
  * (read here with fast-xml-parser, independently of the importer) and from schema.ts — not from a
  * hand-written list. A broken copy of the zip is refused with a Dataverse-shaped error.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { strFromU8, unzipSync, zipSync } from "fflate";
 import { XMLParser } from "fast-xml-parser";
 import {
@@ -17,26 +15,12 @@ import {
   OPPORTUNITY,
   PARTNER_CENTER_SOLUTION,
   PUBLISHER,
+  REFERRAL_CREATION,
   SOLUTION,
   SOLUTION_DETAIL,
 } from "../../../plugins-ts/src/model/schema";
 import { ErrorCodes } from "../src";
-import { failure, raw, startHarness, type Harness } from "./helpers";
-
-const DIST = resolve(__dirname, "../../../dist");
-
-function builtZip(kind: "managed" | "unmanaged"): { path: string; bytes: Buffer } {
-  const files = existsSync(DIST) ? readdirSync(DIST) : [];
-  const re = kind === "managed" ? /^PartnerCenterReferralsSync_\d+\.\d+\.\d+\.\d+_managed\.zip$/ : /^PartnerCenterReferralsSync_\d+\.\d+\.\d+\.\d+\.zip$/;
-  const name = files.filter((f) => re.test(f)).sort().pop();
-  if (!name) {
-    throw new Error(
-      `No ${kind} solution zip in ${DIST} (expected PartnerCenterReferralsSync_<version>${kind === "managed" ? "_managed" : ""}.zip). Run \`npm run build\` first; \`npm test\` runs it for you.`,
-    );
-  }
-  const path = join(DIST, name);
-  return { path, bytes: readFileSync(path) };
-}
+import { builtZip, failure, raw, startHarness, type Harness } from "./helpers";
 
 type X = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const list = (v: unknown): X[] => (Array.isArray(v) ? v : v === undefined || v === null || v === "" ? [] : [v]) as X[];
@@ -147,10 +131,12 @@ describe.each(["managed", "unmanaged"] as const)("the %s zip from npm run build"
     for (const [k, v] of Object.entries(OPPORTUNITY)) if (!["logicalName", "entitySetName", "primaryId", "referralKey"].includes(k)) expect({ column: v, present: opp.has(v) }).toEqual({ column: v, present: true });
     const lead = await columnsOf("lead");
     for (const [k, v] of Object.entries(LEAD)) if (!["logicalName", "entitySetName", "primaryId", "referralKey"].includes(k)) expect({ column: v, present: lead.has(v) }).toEqual({ column: v, present: true });
-    for (const t of [SOLUTION_DETAIL, PARTNER_CENTER_SOLUTION]) {
+    for (const t of [SOLUTION_DETAIL, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION]) {
       const def = await raw(h.emu, "GET", `EntityDefinitions(LogicalName='${t.logicalName}')?$select=EntitySetName,PrimaryIdAttribute`);
       expect(def.json).toMatchObject({ EntitySetName: t.entitySetName, PrimaryIdAttribute: t.primaryId });
     }
+    const claim = await columnsOf(REFERRAL_CREATION.logicalName);
+    for (const c of [REFERRAL_CREATION.name, REFERRAL_CREATION.opportunity, REFERRAL_CREATION.referralIdentifier, REFERRAL_CREATION.attemptedOn]) expect({ column: c, present: claim.has(c) }).toEqual({ column: c, present: true });
     const key = `${OPPORTUNITY.referralIdentifier}='REF-BUILT-1'`;
     const a = await h.api.upsert<unknown, { opportunityid: string }>({ collection: OPPORTUNITY.entitySetName, key, data: { name: "From the built zip" }, returnRepresentation: true });
     const b = await h.api.upsert<unknown, { opportunityid: string }>({ collection: OPPORTUNITY.entitySetName, key, data: { name: "Again" }, returnRepresentation: true });
@@ -221,4 +207,88 @@ test("a broken copy of the built zip is refused with a Dataverse-shaped error an
   expect(wire.json.error.message).toMatch(/^The solution file is invalid\. The compressed file must contain the following files at its root: solution\.xml, customizations\.xml, and \[Content_Types\]\.xml/);
   expect((await h.api.retrieveMultiple({ collection: "solutions" })).value).toHaveLength(0);
   expect((await raw(h.emu, "GET", `EntityDefinitions(LogicalName='${SOLUTION_DETAIL.logicalName}')`)).status).toBe(404);
+});
+
+/**
+ * The claim the sync takes before it creates a referral: a pcs_referralcreations row whose primary
+ * key is the opportunity's id. Dataverse lets a create set the primary key, and refuses a second
+ * row with the same key with 412 / 0x80040237 DuplicateRecord ("412 Precondition Failed … DuplicateRecord",
+ * learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors).
+ */
+describe("the referral-creation claim table from the built zip", () => {
+  let oppId: string;
+  const claimUrl = (id: string) => `${REFERRAL_CREATION.entitySetName}(${id})`;
+  const claimBody = (id: string, name: string, at: string) => ({
+    [REFERRAL_CREATION.primaryId]: id,
+    [REFERRAL_CREATION.name]: name,
+    [`${REFERRAL_CREATION.opportunityNavigation}@odata.bind`]: `/${OPPORTUNITY.entitySetName}(${id})`,
+    [REFERRAL_CREATION.attemptedOn]: at,
+  });
+
+  beforeAll(async () => {
+    await h.emu.reset();
+    await importBytes(builtZip("unmanaged").bytes);
+  });
+  beforeEach(async () => {
+    oppId = (await h.api.create({ collection: OPPORTUNITY.entitySetName, data: { name: "Claimed deal" } })) as string;
+  });
+
+  test("is organization-owned: no owner columns, the organization's id instead", async () => {
+    const def = await raw(h.emu, "GET", `EntityDefinitions(LogicalName='${REFERRAL_CREATION.logicalName}')?$select=OwnershipType&$expand=Attributes($select=LogicalName)`);
+    expect(def.json.OwnershipType).toBe("OrganizationOwned");
+    const columns = (def.json.Attributes as Array<{ LogicalName: string }>).map((a) => a.LogicalName);
+    expect(columns).toEqual(expect.arrayContaining(["organizationid", REFERRAL_CREATION.primaryId]));
+    expect(columns).not.toContain("ownerid");
+    expect(columns).not.toContain("owningbusinessunit");
+  });
+
+  test("a create may set the primary key: the row's id is the opportunity's id, its lookup points at the opportunity", async () => {
+    const post = await raw(h.emu, "POST", REFERRAL_CREATION.entitySetName, { body: claimBody(oppId, "Claimed deal", "2026-03-01T10:00:00Z") });
+    expect(post.status).toBe(204);
+    expect(post.headers.get("OData-EntityId")).toBe(`${h.emu.apiUrl}${claimUrl(oppId)}`);
+    const row = await raw(h.emu, "GET", `${claimUrl(oppId)}?$select=${REFERRAL_CREATION.name},_${REFERRAL_CREATION.opportunity}_value,${REFERRAL_CREATION.attemptedOn},${REFERRAL_CREATION.referralIdentifier},_organizationid_value`);
+    expect(row.json).toMatchObject({
+      [REFERRAL_CREATION.primaryId]: oppId,
+      [REFERRAL_CREATION.name]: "Claimed deal",
+      [`_${REFERRAL_CREATION.opportunity}_value`]: oppId,
+      [REFERRAL_CREATION.attemptedOn]: "2026-03-01T10:00:00Z",
+      [REFERRAL_CREATION.referralIdentifier]: null,
+      _organizationid_value: h.emu.organizationId,
+    });
+    // later the sync records the referral id on its claim
+    expect((await raw(h.emu, "PATCH", claimUrl(oppId), { body: { [REFERRAL_CREATION.referralIdentifier]: "REF-CLAIM-1" } })).status).toBe(204);
+    expect((await raw(h.emu, "GET", `${claimUrl(oppId)}?$select=${REFERRAL_CREATION.referralIdentifier}`)).json[REFERRAL_CREATION.referralIdentifier]).toBe("REF-CLAIM-1");
+  });
+
+  test("a second create with the same id is refused with 412 / 0x80040237 and changes nothing", async () => {
+    expect((await raw(h.emu, "POST", REFERRAL_CREATION.entitySetName, { body: claimBody(oppId, "First run", "2026-03-01T10:00:00Z") })).status).toBe(204);
+    const before = h.emu.stateDigest();
+    // the same id, upper-case and in braces: still the same key
+    const again = await raw(h.emu, "POST", REFERRAL_CREATION.entitySetName, { body: claimBody(`{${oppId.toUpperCase()}}`, "Second run", "2026-03-01T10:00:05Z") });
+    expect(again.status).toBe(412);
+    expect(again.json).toEqual({ error: { code: ErrorCodes.DuplicateRecord, message: expect.stringMatching(/duplicate key/i) } });
+    expect(h.emu.stateDigest()).toBe(before);
+    const row = await raw(h.emu, "GET", `${claimUrl(oppId)}?$select=${REFERRAL_CREATION.name},${REFERRAL_CREATION.attemptedOn}`);
+    expect(row.json).toMatchObject({ [REFERRAL_CREATION.name]: "First run", [REFERRAL_CREATION.attemptedOn]: "2026-03-01T10:00:00Z" });
+    // the same refusal through the client the tests use
+    expect(await failure(h.api.create({ collection: REFERRAL_CREATION.entitySetName, data: claimBody(oppId, "Third run", "2026-03-01T10:00:09Z") }))).toMatchObject({ status: 412, code: ErrorCodes.DuplicateRecord });
+    const all = await h.api.retrieveMultiple({ collection: REFERRAL_CREATION.entitySetName, filter: `_${REFERRAL_CREATION.opportunity}_value eq ${oppId}` });
+    expect(all.value).toHaveLength(1);
+  });
+
+  test("two creates at once for one opportunity: exactly one is stored, the other gets the 412", async () => {
+    const answers = await Promise.all(
+      ["Run A", "Run B"].map((name) => raw(h.emu, "POST", REFERRAL_CREATION.entitySetName, { body: claimBody(oppId, name, "2026-03-01T11:00:00Z") })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([204, 412]);
+    expect(answers.find((a) => a.status === 412)?.json.error.code).toBe(ErrorCodes.DuplicateRecord);
+    const all = await h.api.retrieveMultiple<Record<string, string>>({ collection: REFERRAL_CREATION.entitySetName, filter: `_${REFERRAL_CREATION.opportunity}_value eq ${oppId}` });
+    expect(all.value.map((r) => r[REFERRAL_CREATION.name])).toEqual([answers[0].status === 204 ? "Run A" : "Run B"]);
+  });
+
+  test("deleting the opportunity deletes its claim (cascade)", async () => {
+    expect((await raw(h.emu, "POST", REFERRAL_CREATION.entitySetName, { body: claimBody(oppId, "Claimed deal", "2026-03-01T12:00:00Z") })).status).toBe(204);
+    await h.api.deleteRecord({ collection: OPPORTUNITY.entitySetName, key: oppId });
+    expect((await raw(h.emu, "GET", claimUrl(oppId))).status).toBe(404);
+  });
 });

@@ -13,6 +13,7 @@ import {
   OPPORTUNITY,
   PARTNER_CENTER_SOLUTION,
   PUBLISHER,
+  REFERRAL_CREATION,
   SOLUTION,
   SOLUTION_DETAIL,
   SOLUTION_TYPE_OPTIONS,
@@ -96,10 +97,10 @@ function leadEntity(): string {
   ].join("")}</attributes>${key(l.referralKey, l.referralIdentifier, "Referral Identifier key")}</entity></EntityInfo><FormXml /><SavedQueries /><RibbonDiffXml /></Entity>`;
 }
 
-function customEntity(schemaName: string, logical: string, set: string, display: string, columns: string[], extra = ""): string {
+function customEntity(schemaName: string, logical: string, set: string, display: string, columns: string[], extra = "", ownership: "UserOwned" | "OrgOwned" = "UserOwned"): string {
   const pk = `<attribute PhysicalName="${schemaName}Id"><Type>primarykey</Type><Name>${logical}id</Name><LogicalName>${logical}id</LogicalName><RequiredLevel>systemrequired</RequiredLevel><ValidForUpdateApi>0</ValidForUpdateApi><ValidForCreateApi>1</ValidForCreateApi><IsCustomField>0</IsCustomField>${labels(display)}</attribute>`;
   const name = `<attribute PhysicalName="pcs_Name"><Type>nvarchar</Type><Name>pcs_name</Name><LogicalName>pcs_name</LogicalName><RequiredLevel>required</RequiredLevel><DisplayMask>PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm</DisplayMask><IsCustomField>1</IsCustomField><Format>text</Format><MaxLength>200</MaxLength>${labels("Name")}</attribute>`;
-  return `<Entity><Name LocalizedName="${display}" OriginalName="${display}">${schemaName}</Name><EntityInfo><entity Name="${schemaName}"><LocalizedNames><LocalizedName description="${display}" languagecode="1033" /></LocalizedNames><LocalizedCollectionNames><LocalizedCollectionName description="${display}s" languagecode="1033" /></LocalizedCollectionNames><attributes>${pk}${name}${columns.join("")}</attributes>${extra}<EntitySetName>${set}</EntitySetName><OwnershipTypeMask>UserOwned</OwnershipTypeMask></entity></EntityInfo><FormXml /><SavedQueries /><RibbonDiffXml /></Entity>`;
+  return `<Entity><Name LocalizedName="${display}" OriginalName="${display}">${schemaName}</Name><EntityInfo><entity Name="${schemaName}"><LocalizedNames><LocalizedName description="${display}" languagecode="1033" /></LocalizedNames><LocalizedCollectionNames><LocalizedCollectionName description="${display}s" languagecode="1033" /></LocalizedCollectionNames><attributes>${pk}${name}${columns.join("")}</attributes>${extra}<EntitySetName>${set}</EntitySetName><OwnershipTypeMask>${ownership}</OwnershipTypeMask></entity></EntityInfo><FormXml /><SavedQueries /><RibbonDiffXml /></Entity>`;
 }
 
 function relationship(name: string, referencing: string, referenced: string, attribute: string, nav: string, cascade: string): string {
@@ -163,6 +164,7 @@ export function fixtureFiles(o: FixtureOptions = {}): Record<string, string | Ui
     `<RootComponent type="1" schemaName="lead" behavior="2" />`,
     `<RootComponent type="1" schemaName="${SOLUTION_DETAIL.logicalName}" behavior="0" />`,
     `<RootComponent type="1" schemaName="${PARTNER_CENTER_SOLUTION.logicalName}" behavior="0" />`,
+    `<RootComponent type="1" schemaName="${REFERRAL_CREATION.logicalName}" behavior="0" />`,
     `<RootComponent type="61" schemaName="pcs_/scripts/opportunity.js" behavior="0" />`,
     `<RootComponent type="66" schemaName="pcs_PartnerCenterSync.SyncStatus" behavior="0" />`,
     ...flows.map((f) => `<RootComponent type="29" id="{${f.id}}" behavior="0" />`),
@@ -186,7 +188,22 @@ export function fixtureFiles(o: FixtureOptions = {}): Record<string, string | Ui
     lookup(PARTNER_CENTER_SOLUTION.logicalName, PARTNER_CENTER_SOLUTION.opportunity, "Opportunity"),
     lookup(PARTNER_CENTER_SOLUTION.logicalName, PARTNER_CENTER_SOLUTION.solutionDetail, "Solution"),
   ]);
-  const customizationsXml = `<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Entities>${opportunityEntity()}${leadEntity()}${detail}${pcs}</Entities><Roles /><Workflows>${flows
+  // Organization-owned, spelled as exports spell it (OrgOwned), with the platform's organizationid column and relationship.
+  const claim = customEntity(
+    REFERRAL_CREATION.schemaName,
+    REFERRAL_CREATION.logicalName,
+    REFERRAL_CREATION.entitySetName,
+    "Partner Center Referral Creation",
+    [
+      lookup(REFERRAL_CREATION.logicalName, REFERRAL_CREATION.opportunity, "Opportunity"),
+      text(REFERRAL_CREATION.logicalName, REFERRAL_CREATION.referralIdentifier, "Referral Identifier"),
+      date(REFERRAL_CREATION.logicalName, REFERRAL_CREATION.attemptedOn, "Attempted On"),
+      `<attribute PhysicalName="OrganizationId"><Type>lookup</Type><Name>organizationid</Name><LogicalName>organizationid</LogicalName><RequiredLevel>none</RequiredLevel><ValidForUpdateApi>0</ValidForUpdateApi><ValidForReadApi>1</ValidForReadApi><ValidForCreateApi>0</ValidForCreateApi><IsCustomField>0</IsCustomField><LookupTypes />${labels("Organization Id")}</attribute>`,
+    ],
+    "",
+    "OrgOwned",
+  );
+  const customizationsXml = `<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Entities>${opportunityEntity()}${leadEntity()}${detail}${pcs}${claim}</Entities><Roles /><Workflows>${flows
     .map(
       (f) =>
         `<Workflow WorkflowId="{${f.id}}" Name="${f.name}"><JsonFileName>${f.file}</JsonFileName><Type>1</Type><Subprocess>0</Subprocess><Category>5</Category><Mode>0</Mode><Scope>4</Scope><OnDemand>0</OnDemand><TriggerOnCreate>0</TriggerOnCreate><TriggerOnDelete>0</TriggerOnDelete><AsyncAutodelete>0</AsyncAutodelete><SyncWorkflowLogOnFailure>0</SyncWorkflowLogOnFailure><StateCode>${f.state}</StateCode><StatusCode>${f.state === 1 ? 2 : 1}</StatusCode><RunAs>1</RunAs><IsTransacted>1</IsTransacted><IntroducedVersion>1.0.0.0</IntroducedVersion><IsCustomizable>1</IsCustomizable><BusinessProcessType>0</BusinessProcessType><PrimaryEntity>none</PrimaryEntity><LocalizedNames><LocalizedName languagecode="1033" description="${f.name}" /></LocalizedNames></Workflow>`,
@@ -207,7 +224,14 @@ export function fixtureFiles(o: FixtureOptions = {}): Record<string, string | Ui
     PARTNER_CENTER_SOLUTION.solutionDetail,
     PARTNER_CENTER_SOLUTION.solutionDetailNavigation,
     "Restrict",
-  )}</EntityRelationships><OrganizationSettings /><optionsets /><WebResources><WebResource><WebResourceId>{a1b2c3d4-0000-4000-8000-000000000061}</WebResourceId><Name>pcs_/scripts/opportunity.js</Name><DisplayName>Opportunity form script</DisplayName><WebResourceType>3</WebResourceType><IntroducedVersion>1.0.0.0</IntroducedVersion><IsEnabledForMobileClient>0</IsEnabledForMobileClient><IsAvailableForMobileOffline>0</IsAvailableForMobileOffline><IsCustomizable>1</IsCustomizable><CanBeDeleted>1</CanBeDeleted><IsHidden>0</IsHidden><FileName>/WebResources/pcs_scriptsopportunityjsA1B2C3D4-0000-4000-8000-000000000061</FileName></WebResource></WebResources><CustomControls><CustomControl><Name>pcs_PartnerCenterSync.SyncStatus</Name><FileName>/Controls/pcs_PartnerCenterSync.SyncStatus/ControlManifest.xml</FileName></CustomControl></CustomControls><EntityDataProviders /><connectionreferences>${Object.values(
+  )}${relationship(
+    REFERRAL_CREATION.opportunityRelationship,
+    REFERRAL_CREATION.schemaName,
+    "Opportunity",
+    REFERRAL_CREATION.opportunity,
+    REFERRAL_CREATION.opportunityNavigation,
+    "Cascade",
+  )}<EntityRelationship Name="organization_${REFERRAL_CREATION.logicalName}"><EntityRelationshipType>OneToMany</EntityRelationshipType><IsCustomizable>1</IsCustomizable><IntroducedVersion>1.0.0.0</IntroducedVersion><IsHierarchical>0</IsHierarchical><ReferencingEntityName>${REFERRAL_CREATION.schemaName}</ReferencingEntityName><ReferencedEntityName>Organization</ReferencedEntityName><CascadeAssign>NoCascade</CascadeAssign><CascadeDelete>NoCascade</CascadeDelete><CascadeReparent>NoCascade</CascadeReparent><CascadeShare>NoCascade</CascadeShare><CascadeUnshare>NoCascade</CascadeUnshare><ReferencingAttributeName>OrganizationId</ReferencingAttributeName></EntityRelationship></EntityRelationships><OrganizationSettings /><optionsets /><WebResources><WebResource><WebResourceId>{a1b2c3d4-0000-4000-8000-000000000061}</WebResourceId><Name>pcs_/scripts/opportunity.js</Name><DisplayName>Opportunity form script</DisplayName><WebResourceType>3</WebResourceType><IntroducedVersion>1.0.0.0</IntroducedVersion><IsEnabledForMobileClient>0</IsEnabledForMobileClient><IsAvailableForMobileOffline>0</IsAvailableForMobileOffline><IsCustomizable>1</IsCustomizable><CanBeDeleted>1</CanBeDeleted><IsHidden>0</IsHidden><FileName>/WebResources/pcs_scriptsopportunityjsA1B2C3D4-0000-4000-8000-000000000061</FileName></WebResource></WebResources><CustomControls><CustomControl><Name>pcs_PartnerCenterSync.SyncStatus</Name><FileName>/Controls/pcs_PartnerCenterSync.SyncStatus/ControlManifest.xml</FileName></CustomControl></CustomControls><EntityDataProviders /><connectionreferences>${Object.values(
     CONNECTION_REFERENCES,
   )
     .map(

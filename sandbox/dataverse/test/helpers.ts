@@ -1,4 +1,6 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { DynamicsWebApi } from "dynamics-web-api";
 import { startDataverseEmulator, type DataverseEmulator, type DataverseEmulatorOptions } from "../src";
@@ -92,4 +94,20 @@ export async function startReceiver(
         server.closeAllConnections();
       }),
   };
+}
+
+const DIST = resolve(__dirname, "../../../dist");
+
+/** The solution zip `npm run build` wrote (dist/PartnerCenterReferralsSync_<version>[_managed].zip). */
+export function builtZip(kind: "managed" | "unmanaged"): { path: string; bytes: Buffer } {
+  const files = existsSync(DIST) ? readdirSync(DIST) : [];
+  const re = kind === "managed" ? /^PartnerCenterReferralsSync_\d+\.\d+\.\d+\.\d+_managed\.zip$/ : /^PartnerCenterReferralsSync_\d+\.\d+\.\d+\.\d+\.zip$/;
+  const name = files.filter((f) => re.test(f)).sort().pop();
+  if (!name) {
+    throw new Error(
+      `No ${kind} solution zip in ${DIST} (expected PartnerCenterReferralsSync_<version>${kind === "managed" ? "_managed" : ""}.zip). Run \`npm run build\` first; \`npm test\` runs it for you.`,
+    );
+  }
+  const path = join(DIST, name);
+  return { path, bytes: readFileSync(path) };
 }

@@ -8,6 +8,7 @@ import {
   LEAD,
   OPPORTUNITY,
   PARTNER_CENTER_SOLUTION,
+  REFERRAL_CREATION,
   SOLUTION,
   SOLUTION_DETAIL,
 } from "../../../plugins-ts/src/model/schema";
@@ -91,6 +92,28 @@ describe("ImportSolution installs what the solution declares", () => {
     expect(leadCols.json.value.map((a: { LogicalName: string }) => a.LogicalName)).toEqual(expect.arrayContaining([LEAD.referralIdentifier, LEAD.syncHash]));
   });
 
+  test("an organization-owned table (OwnershipTypeMask OrgOwned, as exports spell it) gets organizationid and no owner columns", async () => {
+    await importZip();
+    const def = await raw(h.emu, "GET", `EntityDefinitions(LogicalName='${REFERRAL_CREATION.logicalName}')?$select=OwnershipType,PrimaryIdAttribute&$expand=Attributes($select=LogicalName)`);
+    expect(def.json).toMatchObject({ OwnershipType: "OrganizationOwned", PrimaryIdAttribute: REFERRAL_CREATION.primaryId });
+    const cols = (def.json.Attributes as Array<{ LogicalName: string }>).map((a) => a.LogicalName);
+    expect(cols).toEqual(expect.arrayContaining(["organizationid", "createdby", "modifiedon", REFERRAL_CREATION.opportunity, REFERRAL_CREATION.referralIdentifier, REFERRAL_CREATION.attemptedOn]));
+    for (const owner of ["ownerid", "owninguser", "owningbusinessunit"]) expect(cols).not.toContain(owner);
+    const oppId = (await h.api.create({ collection: "opportunities", data: { name: "Deal" } })) as string;
+    const row = await h.api.create<unknown, Record<string, unknown>>({
+      collection: REFERRAL_CREATION.entitySetName,
+      data: { [REFERRAL_CREATION.primaryId]: oppId, pcs_name: "Deal", [`${REFERRAL_CREATION.opportunityNavigation}@odata.bind`]: `/opportunities(${oppId})` },
+      returnRepresentation: true,
+    });
+    expect(row).toMatchObject({ [REFERRAL_CREATION.primaryId]: oppId, _organizationid_value: h.emu.organizationId, statecode: 0 });
+    expect(row).not.toHaveProperty("_ownerid_value");
+    // the export's organization_<table> relationship is the platform's own: navigable, not a custom one
+    const rels = await raw(h.emu, "GET", `EntityDefinitions(LogicalName='${REFERRAL_CREATION.logicalName}')/ManyToOneRelationships?$select=SchemaName,ReferencedEntity,IsCustomRelationship`);
+    const byName = new Map((rels.json.value as Array<{ SchemaName: string; ReferencedEntity: string; IsCustomRelationship: boolean }>).map((r) => [r.SchemaName, r]));
+    expect(byName.get(`organization_${REFERRAL_CREATION.logicalName}`)).toMatchObject({ ReferencedEntity: "organization", IsCustomRelationship: false });
+    expect(byName.get(REFERRAL_CREATION.opportunityRelationship)).toMatchObject({ ReferencedEntity: "opportunity", IsCustomRelationship: true });
+  });
+
   test("solution and publisher rows, and a solutioncomponent per installed component", async () => {
     await importZip();
     const sol = await h.api.retrieveMultiple<Record<string, any>>({ collection: "solutions", filter: `uniquename eq '${SOLUTION.uniqueName}'`, expand: [{ property: "publisherid", select: ["uniquename", "customizationprefix"] }] });
@@ -99,12 +122,12 @@ describe("ImportSolution installs what the solution declares", () => {
     expect(sol.value[0].publisherid).toMatchObject({ uniquename: "cosellconnectors", customizationprefix: "pcs" });
     const comps = await h.api.retrieveAll<{ componenttype: number; schemaname: string }>({ collection: "solutioncomponents", filter: `_solutionid_value eq ${sol.value[0].solutionid}` });
     const byType = (t: number) => comps.value.filter((c) => c.componenttype === t).map((c) => c.schemaname);
-    expect(byType(1)).toEqual(expect.arrayContaining(["opportunity", "lead", SOLUTION_DETAIL.logicalName, PARTNER_CENTER_SOLUTION.logicalName]));
+    expect(byType(1)).toEqual(expect.arrayContaining(["opportunity", "lead", SOLUTION_DETAIL.logicalName, PARTNER_CENTER_SOLUTION.logicalName, REFERRAL_CREATION.logicalName]));
     expect(byType(2)).toEqual(expect.arrayContaining([`opportunity.${OPPORTUNITY.referralIdentifier}`, `lead.${LEAD.syncHash}`]));
     expect(byType(14)).toEqual(expect.arrayContaining([`opportunity.${OPPORTUNITY.referralKey}`]));
     expect(byType(29)).toHaveLength(2);
     expect(byType(380)).toHaveLength(3);
-    expect(byType(10000)).toHaveLength(4);
+    expect(byType(10000)).toHaveLength(3);
     expect(byType(61)).toEqual(["pcs_/scripts/opportunity.js"]);
     expect(byType(66)).toEqual(["pcs_PartnerCenterSync.SyncStatus"]);
   });

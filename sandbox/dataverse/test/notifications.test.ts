@@ -109,6 +109,25 @@ describe("change notifications", () => {
     expect(row.json.entityname).toBe("opportunity");
     expect("url" in row.json).toBe(false);
   });
+
+  test("a 5xx is retried; a 429 (the flow's waiting runs are full) is a lost firing, not retried", async () => {
+    const answers: Record<string, number[]> = { "/busy": [429], "/flaky": [503, 202] };
+    const rx2 = await startReceiver((r, res) => {
+      res.writeHead(answers[r.path]?.shift() ?? 202).end();
+    });
+    try {
+      for (const path of ["busy", "flaky"]) await h.api.create({ collection: "callbackregistrations", data: { name: path, entityname: "opportunity", scope: 4, runas: 3, version: 1, message: 1, url: `${rx2.url}/${path}` } });
+      await h.api.create({ collection: "opportunities", data: { name: "Burst" } });
+      await h.emu.idle();
+      const byPath = (p: string) => h.emu.deliveries().find((d) => d.url.endsWith(p))!;
+      expect(byPath("/busy")).toMatchObject({ status: 429, attempts: 1, lost: true });
+      expect(rx2.received.filter((r) => r.path === "/busy")).toHaveLength(1);
+      expect(byPath("/flaky")).toMatchObject({ status: 202, attempts: 2 });
+      expect(byPath("/flaky").lost).toBeUndefined();
+    } finally {
+      await rx2.close();
+    }
+  });
 });
 
 describe("cloud-flow activation hook", () => {

@@ -1,7 +1,8 @@
 /**
  * The connectors' wire requests: each Dataverse operation, each Partner Center Referrals swagger
- * operation, and HTTP with Microsoft Entra ID (InvokeHttp), checked against what the real services
- * expect (method, path, query, headers, body). Answers come from a recording stub.
+ * operation, each Partner Center Events operation, and HTTP with Microsoft Entra ID (InvokeHttp),
+ * checked against what the real services expect (method, path, query, headers, body). Answers come
+ * from a recording stub. The strict parameter rules have their own tests (connector-rules.test.ts).
  */
 import { FlowRunner } from "../src/service/runner";
 import { ActionDefinition } from "../src/engine/types";
@@ -12,6 +13,7 @@ import { activate, flowFile, makeRunner, runOnce, stubServer, StubRequest } from
 const DV = "/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps";
 const PC = "/providers/Microsoft.PowerApps/apis/shared_partnercenterref";
 const WEB = "/providers/Microsoft.PowerApps/apis/shared_webcontents";
+const EVENTS = "/providers/Microsoft.PowerApps/apis/shared_partnercenterevents";
 
 const op = (connectionName: string, apiId: string, operationId: string, parameters: Record<string, unknown>, runAfter?: Record<string, string[]>): ActionDefinition => ({
   type: "OpenApiConnection",
@@ -23,6 +25,7 @@ const refs = {
   shared_commondataserviceforapps: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: "pcs_sharedcommondataserviceforapps_dataverse" }, api: { name: "shared_commondataserviceforapps" } },
   shared_partnercenterref: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: "pcs_sharedpartnercenterref_referrals" }, api: { name: "shared_partnercenterref" } },
   shared_webcontents: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: "pcs_sharedwebcontents_referralsapi" }, api: { name: "shared_webcontents" } },
+  shared_partnercenterevents: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: "pcs_sharedpartnercenterevents_events" }, api: { name: "shared_partnercenterevents" } },
 };
 
 let dv: DataverseStub;
@@ -39,10 +42,13 @@ beforeAll(async () => {
   runner = makeRunner({ dataverseUrl: dv.url, dataverseToken: dv.token }).runner;
   const dvConn = runner.createConnection({ apiName: "shared_commondataserviceforapps", parameters: { environmentUrl: dv.url, token: dv.token } }).id;
   const pcConn = runner.createConnection({ apiName: "shared_partnercenterref", parameters: { baseUrl: pcStub.url, token: "pc-token" } }).id;
-  const webConn = runner.createConnection({ apiName: "shared_webcontents", parameters: { baseResourceUrl: pcStub.url, token: "pc-api-token" } }).id;
+  // a resource the connector's app is preauthorized for (Partner Center is refused: connector-rules.test.ts)
+  const webConn = runner.createConnection({ apiName: "shared_webcontents", parameters: { baseResourceUrl: pcStub.url, resourceUri: "https://graph.microsoft.com", token: "pc-api-token" } }).id;
+  const eventsConn = runner.createConnection({ apiName: "shared_partnercenterevents", parameters: { baseUrl: pcStub.url, token: "pc-events-token" } }).id;
   dv.insert("connectionreferences", { connectionreferencelogicalname: "pcs_sharedcommondataserviceforapps_dataverse", connectorid: DV, connectionid: dvConn });
   dv.insert("connectionreferences", { connectionreferencelogicalname: "pcs_sharedpartnercenterref_referrals", connectorid: PC, connectionid: pcConn });
   dv.insert("connectionreferences", { connectionreferencelogicalname: "pcs_sharedwebcontents_referralsapi", connectorid: WEB, connectionid: webConn });
+  dv.insert("connectionreferences", { connectionreferencelogicalname: "pcs_sharedpartnercenterevents_events", connectorid: EVENTS, connectionid: eventsConn });
 });
 afterAll(async () => {
   await runner.close();
@@ -93,13 +99,13 @@ describe("Dataverse connector", () => {
     expect(actionOf(run, "Get").outputs).toMatchObject({ statusCode: 200, body: { name: "Deal" } });
   });
 
-  it("PerformBoundAction and PerformUnboundAction post to the action's path; alternate keys are accepted", async () => {
+  it("PerformBoundAction and PerformUnboundAction post to the action's path", async () => {
     const from = dv.requests.length;
     const id = await activate(
       runner,
       flowFile(
         {
-          Bound: op("shared_commondataserviceforapps", DV, "PerformBoundAction", { entityName: "opportunities", actionName: "Microsoft.Dynamics.CRM.pcs_Recalculate", recordId: "pcs_referralidentifier='R-1'", "item/Reason": "x" }),
+          Bound: op("shared_commondataserviceforapps", DV, "PerformBoundAction", { entityName: "opportunities", actionName: "Microsoft.Dynamics.CRM.pcs_Recalculate", recordId: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", "item/Reason": "x" }),
           Unbound: op("shared_commondataserviceforapps", DV, "PerformUnboundAction", { actionName: "WhoAmI" }, { Bound: ["Succeeded", "Failed"] }),
         },
         { connectionReferences: { shared_commondataserviceforapps: refs.shared_commondataserviceforapps } },
@@ -108,23 +114,25 @@ describe("Dataverse connector", () => {
     await runOnce(runner, id);
     const reqs = dvReqs(from);
     expect(reqs.map((r) => `${r.method} ${decodeURIComponent(r.path)}`)).toEqual([
-      "POST /api/data/v9.2/opportunities(pcs_referralidentifier='R-1')/Microsoft.Dynamics.CRM.pcs_Recalculate",
+      "POST /api/data/v9.2/opportunities(aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee)/Microsoft.Dynamics.CRM.pcs_Recalculate",
       "POST /api/data/v9.2/WhoAmI",
     ]);
     expect(reqs[0].body).toEqual({ Reason: "x" });
   });
 
-  it("refuses a recordId that is neither a GUID nor an alternate key, without calling Dataverse", async () => {
+  it("refuses a recordId that evaluates to something other than a GUID, without calling Dataverse", async () => {
     const from = dv.requests.length;
-    const id = await activate(runner, flowFile({ Get: op("shared_commondataserviceforapps", DV, "GetItem", { entityName: "opportunities", recordId: "not an id" }) }, { connectionReferences: { shared_commondataserviceforapps: refs.shared_commondataserviceforapps } }));
+    const id = await activate(runner, flowFile({ Get: op("shared_commondataserviceforapps", DV, "GetItem", { entityName: "opportunities", recordId: "@concat('not ', 'an id')" }) }, { connectionReferences: { shared_commondataserviceforapps: refs.shared_commondataserviceforapps } }));
     const { run } = await runOnce(runner, id);
-    expect(expectActionStatus(run, "Get", "Failed").error?.message).toMatch(/expects 'recordId' to be a GUID or an alternate key/);
+    const get = expectActionStatus(run, "Get", "Failed");
+    expect(get.error).toMatchObject({ code: "OpenApiOperationParameterValidationFailed" });
+    expect(get.error?.message).toMatch(/Row ID \(recordId\) must be the row's GUID; 'not an id' is not one/);
     expect(dvReqs(from)).toHaveLength(0);
   });
 });
 
 describe("Partner Center Referrals connector (swagger operations)", () => {
-  it("GetAllReferrals, CreateReferral, GetReferralById, UpdateReferralById, PatchReferralById", async () => {
+  it("GetAllReferrals, CreateReferral, GetReferralById, UpdateReferralById, PatchReferralById and both deal registration operations", async () => {
     const from = pcStub.requests.length;
     const id = await activate(
       runner,
@@ -135,7 +143,8 @@ describe("Partner Center Referrals connector (swagger operations)", () => {
           Get: op("shared_partnercenterref", PC, "GetReferralById", { id: "@body('Create')?['id']" }, { Create: ["Succeeded"] }),
           Put: op("shared_partnercenterref", PC, "UpdateReferralById", { id: "R-NEW", "if-match": 'W/"1"', odataReferral: { name: "Deal 2" } }, { Get: ["Succeeded"] }),
           Patch: op("shared_partnercenterref", PC, "PatchReferralById", { id: "R-NEW", Referral: [{ op: "replace", path: "/details/notes", value: "n" }] }, { Put: ["Succeeded"] }),
-          Put_without_if_match: op("shared_partnercenterref", PC, "UpdateReferralById", { id: "R-NEW", odataReferral: { name: "x" } }, { Patch: ["Succeeded"] }),
+          Register_deal: op("shared_partnercenterref", PC, "CreateDealRegistrationByReferralId", { id: "R-NEW", Referral: [{ op: "add", path: "/registrations/-", value: { type: "AzureIPCoSell" } }] }, { Patch: ["Succeeded"] }),
+          Update_deal: op("shared_partnercenterref", PC, "PatchDealRegistrationByReferralId", { id: "R-NEW", Referral: [{ op: "replace", path: "/registrations/0/contract/value", value: 5 }] }, { Register_deal: ["Succeeded"] }),
         },
         { connectionReferences: { shared_partnercenterref: refs.shared_partnercenterref } },
       ),
@@ -148,6 +157,8 @@ describe("Partner Center Referrals connector (swagger operations)", () => {
       "GET /v1.0/engagements/referrals/R-NEW",
       "PUT /v1.0/engagements/referrals/R-NEW",
       "PATCH /v1.0/engagements/referrals/R-NEW",
+      "PATCH /v1.0/engagements/referrals/R-NEW/",
+      "PATCH /v1.0/engagements/referrals/R-NEW//",
     ]);
     expect(reqs[1].body).toEqual({ name: "Deal", externalReferenceId: "opp-1", details: { dealValue: 1000 } });
     expect(reqs[0].headers.authorization).toBe("Bearer pc-token");
@@ -157,13 +168,41 @@ describe("Partner Center Referrals connector (swagger operations)", () => {
     expect(reqs[4].headers["if-match"]).toBeUndefined();
     expect(reqs[4].body).toEqual([{ op: "replace", path: "/details/notes", value: "n" }]);
     expect(actionOf(run, "Patch").outputs).toMatchObject({ statusCode: 204 });
-    const noIfMatch = expectActionStatus(run, "Put_without_if_match", "Failed");
-    expect(noIfMatch.error?.message).toBe("The 'UpdateReferralById' operation requires the parameter 'if-match'.");
+    expect(reqs[6].body).toEqual([{ op: "replace", path: "/registrations/0/contract/value", value: 5 }]);
+    expectRunStatus(run, "Succeeded");
+  });
+});
+
+describe("Partner Center Events connector", () => {
+  it("ViewRegistration, EventRegistration and UpdateRegistration on /webhooks/v1/registration, body from body/<Property> keys", async () => {
+    const from = pcStub.requests.length;
+    const body = { "body/WebhookUrl": "https://example.test/hook?sig=x", "body/WebhookEvents": ["referral-created", "referral-updated"], "body/SignatureTokenToMsSignatureHeader": "true" };
+    const id = await activate(
+      runner,
+      flowFile(
+        {
+          View: op("shared_partnercenterevents", EVENTS, "ViewRegistration", {}),
+          Register: op("shared_partnercenterevents", EVENTS, "EventRegistration", body, { View: ["Succeeded"] }),
+          Update: op("shared_partnercenterevents", EVENTS, "UpdateRegistration", body, { Register: ["Succeeded"] }),
+        },
+        { connectionReferences: { shared_partnercenterevents: refs.shared_partnercenterevents } },
+      ),
+    );
+    const { run } = await runOnce(runner, id);
+    expectRunStatus(run, "Succeeded");
+    const reqs = pcStub.requests.slice(from);
+    expect(reqs.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /webhooks/v1/registration", "POST /webhooks/v1/registration", "PUT /webhooks/v1/registration"]);
+    expect(reqs[0].body).toBeUndefined();
+    for (const r of reqs.slice(1)) {
+      expect(r.body).toEqual({ WebhookUrl: "https://example.test/hook?sig=x", WebhookEvents: ["referral-created", "referral-updated"], SignatureTokenToMsSignatureHeader: "true" });
+      expect(r.headers["content-type"]).toBe("application/json");
+    }
+    expect(reqs[0].headers.authorization).toBe("Bearer pc-events-token");
   });
 });
 
 describe("HTTP with Microsoft Entra ID (InvokeHttp)", () => {
-  it("sends an If-Match JSON Patch to a URL relative to the base resource URL", async () => {
+  it("sends the request (body as text) to a URL relative to the base resource URL, and nowhere else", async () => {
     const from = pcStub.requests.length;
     const id = await activate(
       runner,
@@ -173,7 +212,7 @@ describe("HTTP with Microsoft Entra ID (InvokeHttp)", () => {
             "request/method": "PATCH",
             "request/url": "/v1.0/engagements/referrals/R-NEW",
             "request/headers": { "If-Match": 'W/"7"', "Content-Type": "application/json" },
-            "request/body": [{ op: "replace", path: "/status", value: "Active" }],
+            "request/body": JSON.stringify([{ op: "replace", path: "/status", value: "Active" }]),
           }),
           Elsewhere: op("shared_webcontents", WEB, "InvokeHttp", { "request/method": "GET", "request/url": "https://example.com/x" }, { Patch: ["Succeeded"] }),
         },

@@ -3,9 +3,10 @@
  * the Dataverse emulator (which asks the runner), a row change in Dataverse triggers the parent
  * flow through a callbackregistration, the parent calls a child flow, the child reads Dataverse
  * and creates a Partner Center referral through the certified connector (the first attempt is
- * throttled with 429 + Retry-After and retried), the parent patches the referral with If-Match
- * through HTTP with Microsoft Entra ID and writes the referral id back to Dataverse — which does
- * not trigger the flow again, because the trigger's filtering attributes exclude that column.
+ * throttled with 429 + Retry-After and retried), the parent patches the referral's notes through
+ * the certified connector's PatchReferralById and writes the referral id back to Dataverse — which
+ * does not trigger the flow again, because the trigger's filtering attributes exclude that column.
+ * Each run's Power Platform requests are counted as Microsoft counts them.
  *
  * The documented result (ARCHITECTURE.md, "Sync rules"): one referral whose externalReferenceId is
  * the opportunity id, deal value from the column the pcs_DealValueField environment variable
@@ -28,13 +29,11 @@ const CHILD_ID = "5625768c-bd3d-ec11-8c63-00224829720b";
 const PARENT_ID = "7a1f0c2e-1111-4c1d-9e3a-0000000000aa";
 const DV_API = connectorId(CONNECTION_REFERENCES.dataverse.apiName);
 const PC_API = connectorId(CONNECTION_REFERENCES.partnerCenterReferrals.apiName);
-const WEB_API = connectorId(CONNECTION_REFERENCES.partnerCenterReferralsApi.apiName);
 const DEAL_VALUE_PARAM = `${ENVIRONMENT_VARIABLES.dealValueField.displayName} (${ENVIRONMENT_VARIABLES.dealValueField.schemaName})`;
 
 const connectionReferences: FlowFile["properties"]["connectionReferences"] = {
   shared_commondataserviceforapps: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: CONNECTION_REFERENCES.dataverse.logicalName }, api: { name: "shared_commondataserviceforapps" } },
   shared_partnercenterref: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: CONNECTION_REFERENCES.partnerCenterReferrals.logicalName }, api: { name: "shared_partnercenterref" } },
-  shared_webcontents: { runtimeSource: "embedded", connection: { connectionReferenceLogicalName: CONNECTION_REFERENCES.partnerCenterReferralsApi.logicalName }, api: { name: "shared_webcontents" } },
 };
 
 const op = (connectionName: string, apiId: string, operationId: string, parameters: Record<string, unknown>, runAfter?: Record<string, string[]>, extra: Partial<ActionDefinition> = {}): ActionDefinition => ({
@@ -103,7 +102,7 @@ const child = definitionBase(
   },
 );
 
-/** Parent: opportunity added or modified (name, estimatedvalue) → child → If-Match patch → write back. */
+/** Parent: opportunity added or modified (name, estimatedvalue) → child → JSON Patch → write back. */
 const parent = definitionBase(
   {
     When_an_opportunity_is_added_or_modified: {
@@ -120,15 +119,13 @@ const parent = definitionBase(
       type: "Workflow",
       inputs: { host: { workflowReferenceName: CHILD_ID }, body: { text: "@triggerOutputs()?['body/opportunityid']" } },
     },
-    Share_notes_with_If_Match: op(
-      "shared_webcontents",
-      WEB_API,
-      "InvokeHttp",
+    Share_notes: op(
+      "shared_partnercenterref",
+      PC_API,
+      "PatchReferralById",
       {
-        "request/method": "PATCH",
-        "request/url": "/v1.0/engagements/referrals/@{body('Create_co_sell_referral')?['referralid']}",
-        "request/headers": { "If-Match": "@body('Create_co_sell_referral')?['etag']", "Content-Type": "application/json" },
-        "request/body": [{ op: "replace", path: "/details/notes", value: "Synced by @{workflow()?['tags']?['flowDisplayName']}" }],
+        id: "@body('Create_co_sell_referral')?['referralid']",
+        Referral: [{ op: "replace", path: "/details/notes", value: "Synced by @{workflow()?['tags']?['flowDisplayName']}" }],
       },
       { Create_co_sell_referral: ["Succeeded"] },
     ),
@@ -137,7 +134,7 @@ const parent = definitionBase(
       DV_API,
       "UpdateRecord",
       { entityName: OPPORTUNITY.entitySetName, recordId: "@triggerOutputs()?['body/opportunityid']", "item/description": "Partner Center referral @{body('Create_co_sell_referral')?['referralid']}" },
-      { Share_notes_with_If_Match: ["Succeeded"] },
+      { Share_notes: ["Succeeded"] },
     ),
   },
 );
@@ -169,16 +166,14 @@ beforeAll(async () => {
   dv = await startDataverseEmulator({ port: 0, flowServiceUrl: fr.url });
   fr.setDataverse(dv.url, dv.token);
 
-  // connections (an admin creates three) and the solution's connection references bound to them
+  // connections (an admin creates them) and the solution's connection references bound to them
   const connections = {
     dataverse: fr.createConnection({ apiName: "shared_commondataserviceforapps", displayName: "Dataverse", parameters: { environmentUrl: dv.url, token: dv.token } }),
     referrals: fr.createConnection({ apiName: "shared_partnercenterref", displayName: "Partner Center Referrals", parameters: { baseUrl: pc.url, token: pc.token } }),
-    referralsApi: fr.createConnection({ apiName: "shared_webcontents", displayName: "Referrals API", parameters: { baseResourceUrl: pc.url, token: pc.token } }),
   };
   for (const [ref, conn] of [
     [CONNECTION_REFERENCES.dataverse, connections.dataverse],
     [CONNECTION_REFERENCES.partnerCenterReferrals, connections.referrals],
-    [CONNECTION_REFERENCES.partnerCenterReferralsApi, connections.referralsApi],
   ] as const) {
     const r = await dvApi("POST", "connectionreferences", { connectionreferencelogicalname: ref.logicalName, connectionreferencedisplayname: ref.displayName, connectorid: connectorId(ref.apiName), connectionid: conn });
     expect(r.status).toBe(201);
@@ -246,7 +241,7 @@ describe("both emulators, a child flow and a retried 429", () => {
     expect(sleeps).toContain(5000);
     const referralId = (call.outputs as { body: { referralid: string } }).body.referralid;
     expect(referralId).toMatch(/^[0-9a-f-]{36}$/i);
-    expect(actionOf(run, "Share_notes_with_If_Match").outputs).toMatchObject({ statusCode: 204 });
+    expect(actionOf(run, "Share_notes").outputs).toMatchObject({ statusCode: 204 });
     expectActionStatus(run, "Write_back", "Succeeded");
 
     // the documented result, in both systems
@@ -261,7 +256,7 @@ describe("both emulators, a child flow and a retried 429", () => {
 
     // the run history, readable, has every step of both runs
     const text = await fetch(`${fr.url}/runs/${run.id}?format=text`).then((r) => r.text());
-    for (const step of ["trigger When_an_opportunity_is_added_or_modified", "✔ Create_co_sell_referral [Workflow] Succeeded", "✔ Share_notes_with_If_Match [OpenApiConnection] Succeeded", "✔ Write_back [OpenApiConnection] Succeeded"]) {
+    for (const step of ["trigger When_an_opportunity_is_added_or_modified", "✔ Create_co_sell_referral [Workflow] Succeeded", "✔ Share_notes [OpenApiConnection] Succeeded", "✔ Write_back [OpenApiConnection] Succeeded"]) {
       expect(text).toContain(step);
     }
     const childText = formatRun(childRun);
@@ -270,6 +265,11 @@ describe("both emulators, a child flow and a retried 429", () => {
     expect(childText).toContain("✔ Create_referral [OpenApiConnection] Succeeded");
     expect(childText).toContain("retry after TooManyRequests 429: waited 5000 ms (Retry-After)");
     expect(childText).toContain("✔ Respond [Response] Succeeded");
+
+    // requests as Microsoft counts them: parent = trigger + 3 actions; child = trigger + 3 actions + 1 retry
+    expect(run.requests).toBe(4);
+    expect(childRun.requests).toBe(5);
+    expect(text).toContain(", 4 requests");
   });
 
   it("turning the parent off deletes its callbackregistration", async () => {

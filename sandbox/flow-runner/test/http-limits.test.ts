@@ -17,7 +17,7 @@ afterAll(async () => {
   await fr.close();
 });
 
-const HTTP_TRIGGER: TriggerDefinition = { type: "Request", kind: "Http", inputs: {} };
+const HTTP_TRIGGER: TriggerDefinition = { type: "Request", kind: "Http", inputs: { triggerAuthenticationType: "All" } };
 const json = { "Content-Type": "application/json" };
 
 async function webhookFlow(): Promise<string> {

@@ -44,7 +44,8 @@ async function turnOn(name: string, flow: ReturnType<typeof flowFile>, id = newW
   return { id, ...res };
 }
 
-const HTTP_TRIGGER: TriggerDefinition = { type: "Request", kind: "Http", inputs: { schema: { type: "object", properties: { referralId: { type: "string" } }, required: ["referralId"] } } };
+/** "Anyone" (triggerAuthenticationType All): called with the signed URL; tenant-only triggers are tested in trigger-auth.test.ts. */
+const HTTP_TRIGGER: TriggerDefinition = { type: "Request", kind: "Http", inputs: { triggerAuthenticationType: "All", schema: { type: "object", properties: { referralId: { type: "string" } }, required: ["referralId"] } } };
 
 describe("connections", () => {
   it("creates a connection, never returns its token, and refuses bad input", async () => {
@@ -118,13 +119,13 @@ describe("HTTP request trigger", () => {
     expect(fr.listRuns({ workflowId: on.id })).toHaveLength(before + 1);
   });
 
-  it("splitOn starts one run per item; request headers (Authorization included) reach the trigger outputs", async () => {
-    const trigger: TriggerDefinition = { type: "Request", kind: "Http", splitOn: "@triggerBody()?['events']" };
-    const on = await turnOn("Split", flowFile({ Each: { type: "Compose", inputs: { event: "@triggerBody()?['EventName']", auth: "@triggerOutputs()?['headers']?['authorization']" } } }, { trigger }));
+  it("splitOn starts one run per item; request headers (a webhook signature header included) reach the trigger outputs", async () => {
+    const trigger: TriggerDefinition = { type: "Request", kind: "Http", inputs: { triggerAuthenticationType: "All" }, splitOn: "@triggerBody()?['events']" };
+    const on = await turnOn("Split", flowFile({ Each: { type: "Compose", inputs: { event: "@triggerBody()?['EventName']", auth: "@triggerOutputs()?['headers']?['x-ms-signature']" } } }, { trigger }));
     const before = fr.listRuns({ workflowId: on.id }).length;
     const res = await fetch(on.body.trigger.callbackUrl, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: "Signature abc" },
+      headers: { "Content-Type": "application/json", "x-ms-signature": "Signature abc" },
       body: JSON.stringify({ events: [{ EventName: "referral-created" }, { EventName: "referral-updated" }] }),
     });
     expect(res.status).toBe(202);
@@ -143,8 +144,10 @@ describe("HTTP request trigger", () => {
     await fr.idle();
     const ra = fr.getRun(a)!;
     const rb = fr.getRun(b)!;
-    const [first, second] = ra.startTime <= rb.startTime ? [ra, rb] : [rb, ra];
-    expect(second.startTime >= first.endTime!).toBe(true);
+    // A waiting run keeps the time it was triggered as its start: its first action is what waits.
+    const began = (r: typeof ra) => actionOf(r, "Pause").startTime!;
+    const [first, second] = began(ra) <= began(rb) ? [ra, rb] : [rb, ra];
+    expect(began(second) >= first.endTime!).toBe(true);
   });
 });
 

@@ -175,7 +175,7 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(options.port ?? 0, host, 4096, () => resolve()); // a burst opens many connections at once
   });
   baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
 

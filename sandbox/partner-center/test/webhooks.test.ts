@@ -150,6 +150,15 @@ describe("event delivery", () => {
     expect(req!.headers["x-ms-signature"]).toMatch(/^Signature /);
   });
 
+  test('SignatureTokenToMsSignatureHeader as the string "true" (the Events connector types it string) binds as true; other strings are refused', async () => {
+    const ok = await call(emu, "POST", "/webhooks/v1/registration", { body: { WebhookUrl: receiver.url, WebhookEvents: ["referral-created"], SignatureTokenToMsSignatureHeader: "True" } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.SignatureTokenToMsSignatureHeader).toBe(true);
+    const bad = await call(emu, "POST", "/webhooks/v1/registration", { body: { WebhookUrl: receiver.url, WebhookEvents: ["referral-created"], SignatureTokenToMsSignatureHeader: "yes" } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.target).toBe("SignatureTokenToMsSignatureHeader");
+  });
+
   test("only registered events go out; the others are recorded with the reason", async () => {
     await register(["referral-updated"]);
     const r = (await call(emu, "POST", "/_emulator/referrals", { body: {} })).json;

@@ -23,8 +23,6 @@ jest.setTimeout(90_000);
 const ROOT = path.resolve(__dirname, "../../..");
 const SHOTS = process.env.PCS_SCREENSHOTS === "docs" ? path.join(ROOT, "docs") : path.join(ROOT, "out", "screenshots", "web");
 const zip = unzipSync(new Uint8Array(readFileSync(findManagedZip(path.join(ROOT, "dist")))));
-/** The flows write " | run <workflow>/<run>" at the end of Audit lines (issue 11): detected in the zip's flow definitions. */
-const FLOWS_WRITE_AUDIT_RUNS = Object.entries(zip).some(([name, bytes]) => name.startsWith("Workflows/") && name.endsWith(".json") && Buffer.from(bytes).toString("utf8").includes("| run "));
 
 let sb: Sandbox;
 let browser: Browser;
@@ -245,7 +243,8 @@ describe("a failed sync", () => {
 
     // the run that called Partner Center, read like Power Automate's history: the failed step is open with its error
     await page.getByRole("link", { name: "Flow runs" }).click();
-    await page.getByRole("link", { name: "Create Co-sell Referral – Dynamics 365 to Partner Center" }).first().click();
+    // flow 8 creates the referral itself (docs/flows.md): its newest run is the one that failed
+    await page.getByRole("link", { name: "Dynamics 365 Opportunity to Partner Center" }).first().click();
     // the innermost failed step is the call itself: open, with Partner Center's answer
     const failed = page.locator("details.step-failed[open]:not(:has(details.step-failed))").first();
     await failed.waitFor();
@@ -254,14 +253,14 @@ describe("a failed sync", () => {
     await shot("web-run-history.png");
   });
 
-  (FLOWS_WRITE_AUDIT_RUNS ? it : it.skip)(
-    "its Audit line links to the run that wrote it [skipped until the flows write ' | run <workflow>/<run>' (issue 11); enabled automatically when the zip's flows do]",
+  it(
+    "its Audit line links to the run that wrote it",
     async () => {
       await openRecord(page, web, "opportunity", opportunityId);
       const line = page.locator(".audit-panel .audit-error", { hasText: refusal }).first();
       await line.getByRole("link", { name: "Open the flow run that wrote this" }).click();
       await page.locator(".run-page").waitFor();
-      expect(await page.locator(".run-page h1").innerText()).toMatch(/Create Co-sell Referral|Dynamics 365 to Partner Center/);
+      expect(await page.locator(".run-page h1").innerText()).toBe("Dynamics 365 Opportunity to Partner Center");
       await page.locator("details.step-failed", { hasText: refusal }).first().waitFor();
     },
   );

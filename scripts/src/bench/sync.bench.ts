@@ -1,15 +1,20 @@
 /**
- * The sync's cost under a scripted workload in the sandbox (issue 8): the managed solution imported,
- * the flows on, 200 opportunities shared, 100 edited, 100 saved without a change, 50 referrals shared
- * from Partner Center and 50 edited there. Counted from the emulators' call logs and the flow
- * runner's run and trigger history, phase by phase, beside what a call-on-every-trigger design
- * (Microsoft's connector calls Partner Center whenever a trigger fires) would have spent: the
- * trigger firings, from the same run.
+ * The sync's cost under a scripted workload in the sandbox: the managed solution imported, the flows
+ * on, 200 opportunities shared, 100 edited, 100 saved without a change, 50 referrals shared from
+ * Partner Center and 50 edited there; then a burst of 1,000 opportunity changes made within a minute.
+ *
+ * Two costs are counted. Power Platform requests (what the customer's licence pays, issue 11): from
+ * the flow runner's run history, as Microsoft counts them (sandbox/flow-runner/src/engine/requests.ts:
+ * every trigger that starts a run, every action that runs, retries and loop iterations included).
+ * Partner Center calls: from the emulator's call log. Each beside the design before issue 11
+ * (76 / 127.5 / 28 requests) and a call-on-every-trigger design (Microsoft's connector calls Partner
+ * Center whenever a trigger fires): the trigger firings of the same run.
  */
 import type { DynamicsWebApi } from "dynamics-web-api";
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
 import type { RunRecord } from "../../../sandbox/flow-runner/src/engine/types";
-import { FLOWS } from "../flows/ids";
+import { totalRequests } from "../../../sandbox/flow-runner/src/engine/requests";
+import { FLOWS } from "../../../flows/src/ids";
 import { startSandbox, type Sandbox } from "../sandbox";
 import type { BenchContext, BenchFigure } from "./types";
 
@@ -17,12 +22,26 @@ const CREATES = 200;
 const EDITS = 100;
 const NO_OPS = 100;
 const INBOUND = 50;
+const BURST = 1000;
 const LATENCY_SAMPLES = 20;
+
+/** The figures of the design before issue 11 (BENCHMARKS.md, 2026-11-22), requests per change. */
+export const PREVIOUS = { outbound: 76, inbound: 127.5, noOp: 28 };
+/**
+ * Power Platform request limits per 24 hours (MicrosoftDocs/power-platform
+ * admin/api-request-limits-allocations.md; reference/power-platform-limits.md): what each licence
+ * carries, the transition period's higher enforced limits aside.
+ */
+export const LICENCES = [
+  { name: "Power Automate Premium, Dynamics 365 Enterprise or Professional user", perDay: 40_000 },
+  { name: "Power Automate Process (per flow)", perDay: 250_000 },
+];
 
 interface Call {
   seq: number;
   method: string;
   path: string;
+  operation: string;
 }
 
 async function json(url: string, init?: RequestInit): Promise<any> {
@@ -104,104 +123,76 @@ class Workload {
   }
 }
 
-/** Everything the services logged in one phase. */
-interface Marks {
-  pc: number;
-  dv: number;
-  runs: number;
-  firings: number;
+/** What one phase of the workload cost. */
+interface Phase {
+  pc: Call[];
+  dv: Call[];
+  runs: RunRecord[];
+  firings: Array<{ workflowId: string; status: string }>;
+  requests: number;
+  seconds: number;
 }
 
+/** Runs of one flow among a phase's runs. */
+const runsOf = (p: Phase, flow: { id: string }) => p.runs.filter((r) => r.workflowId === flow.id);
+/** Runs in which an action of this name ran (not skipped). */
+const ran = (runs: RunRecord[], action: string): number => {
+  const has = (actions: RunRecord["actions"] | undefined): boolean =>
+    Object.entries(actions ?? {}).some(([name, a]) => (name === action && a.status !== "Skipped") || has(a.actions as RunRecord["actions"]) || (a.iterations ?? []).some((it) => has(it.actions as RunRecord["actions"])));
+  return runs.filter((r) => has(r.actions)).length;
+};
+
 export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
-  const sb = await startSandbox({ port: 0, stateDir: null, flowRunner: { sleepScale: 0, maxRuns: 1_000_000 }, partnerCenter: { sleep: async () => undefined } });
+  // Waits (the receiver's pause before an unknown referral, retry back-offs) at 1/100 of their real length.
+  const sb = await startSandbox({ port: 0, stateDir: null, flowRunner: { maxRuns: 1_000_000, sleep: (ms: number) => new Promise((r) => setTimeout(r, ms / 100)) }, partnerCenter: { sleep: async () => undefined } });
   try {
     const off = sb.report.flows.filter((f) => f.status !== "on");
     if (off.length) throw new Error(`flows not on: ${off.map((f) => f.name).join(", ")}`);
     const w = new Workload(sb);
     await w.init();
-    const quiet = () => sb.waitForQuiet({ timeoutMs: 120000 });
-    const pcCalls = async (after: number): Promise<Call[]> => (await json(`${sb.endpoints.partnerCenter.controlUrl}/calls?after=${after}`)).value.filter((c: Call) => c.path.includes("/engagements/referrals"));
-    const dvCalls = async (after: number): Promise<Call[]> => (await json(`${sb.endpoints.dataverse.controlUrl}/calls?after=${after}`)).value.filter((c: Call & { inBatch?: number }) => !c.inBatch);
-    /** Trigger firings, newest first (fired, or skipped by a trigger condition). */
+    const quiet = () => sb.waitForQuiet({ timeoutMs: 300_000 });
+    const lastSeq = async (url: string): Promise<number> => (await json(`${url}/calls?after=999999999`)).lastSeq ?? 0;
     const firingsAll = async (): Promise<Array<{ workflowId: string; status: string }>> => {
       const h = await json(`${sb.endpoints.flowRunner.url}/triggers/history`);
       return Array.isArray(h) ? h : (h.value ?? []);
     };
-    const mark = async (): Promise<Marks> => ({
-      pc: (await json(`${sb.endpoints.partnerCenter.controlUrl}/calls?after=0`)).lastSeq ?? 0,
-      dv: (await json(`${sb.endpoints.dataverse.controlUrl}/calls?after=0`)).lastSeq ?? 0,
-      runs: sb.flowRunner.listRuns({ top: 1_000_000 }).length,
-      firings: (await firingsAll()).length,
-    });
-    const runsSince = (m: Marks): RunRecord[] => {
+    const phase = async (name: string, work: () => Promise<void>): Promise<Phase> => {
+      const before = { pc: await lastSeq(sb.endpoints.partnerCenter.controlUrl), dv: await lastSeq(sb.endpoints.dataverse.controlUrl), runs: sb.flowRunner.listRuns({ top: 1_000_000 }).length, firings: (await firingsAll()).length };
+      const t0 = Date.now();
+      await work();
+      await quiet();
+      const seconds = (Date.now() - t0) / 1000;
+      const pc = (await json(`${sb.endpoints.partnerCenter.controlUrl}/calls?after=${before.pc}`)).value.filter((c: Call) => c.path.includes("/engagements/referrals"));
+      const dv = (await json(`${sb.endpoints.dataverse.controlUrl}/calls?after=${before.dv}`)).value.filter((c: Call & { inBatch?: number }) => !c.inBatch);
       const all = sb.flowRunner.listRuns({ top: 1_000_000 }); // newest first
-      return all.slice(0, all.length - m.runs);
-    };
-    const actionsIn = (r: RunRecord): number => {
-      let n = 0;
-      const walk = (actions: RunRecord["actions"]): void => {
-        for (const a of Object.values(actions ?? {})) {
-          if (a.status === "Skipped") continue;
-          n++;
-          walk(a.actions as RunRecord["actions"]);
-          for (const it of a.iterations ?? []) walk(it.actions as RunRecord["actions"]);
-        }
-      };
-      walk(r.actions);
-      return n;
-    };
-    // The triggers a call-on-every-trigger design calls Partner Center on: the row triggers and the webhook receiver (child-flow calls are not triggers).
-    const triggerFlows = new Set<string>([FLOWS.opportunityTrigger.id, FLOWS.solutionsTrigger.id, FLOWS.leadTrigger.id, FLOWS.receiver.id]);
-    const firingsSince = async (m: Marks) => {
-      const all = await firingsAll();
-      return all.slice(0, all.length - m.firings).filter((f) => triggerFlows.has(f.workflowId));
+      const runs = all.slice(0, all.length - before.runs);
+      const f = await firingsAll();
+      const firings = f.slice(0, f.length - before.firings);
+      const p = { pc, dv, runs, firings, requests: totalRequests(runs), seconds };
+      ctx.log(`${name}: ${seconds.toFixed(1)} s, ${runs.length} runs, ${p.requests} requests, ${pc.length} Partner Center calls`);
+      return p;
     };
 
-    // ---- outbound: creates, edits, no-op saves ---------------------------------------------------
-    const started = Date.now();
-    let m = await mark();
     const ids: string[] = [];
-    for (let i = 0; i < CREATES; i++) ids.push(await w.share(i));
-    await quiet();
-    const createCalls = await pcCalls(m.pc);
-    const createFirings = await firingsSince(m);
-    const createRuns = runsSince(m);
-    ctx.log(`${CREATES} shared: ${createCalls.length} Partner Center calls, ${createFirings.length} trigger firings`);
-
-    m = await mark();
-    for (let i = 0; i < EDITS; i++) await w.update(ids[i], { estimatedvalue: 20000 + i, description: `Edited ${i}` });
-    await quiet();
-    const editCalls = await pcCalls(m.pc);
-    const editFirings = await firingsSince(m);
-    const editRuns = runsSince(m);
-
-    m = await mark();
-    for (let i = 0; i < NO_OPS; i++) {
-      const o = await w.opportunity(ids[CREATES - 1 - i]);
-      await w.update(ids[CREATES - 1 - i], { estimatedvalue: o.estimatedvalue, name: o.name, description: o.description });
-    }
-    await quiet();
-    const noOpCalls = await pcCalls(m.pc);
-    const noOpFirings = await firingsSince(m);
-
-    // ---- inbound: referrals shared and then edited in Partner Center ------------------------------
-    m = await mark();
+    const shares = await phase(`${CREATES} shared`, async () => {
+      for (let i = 0; i < CREATES; i++) ids.push(await w.share(i));
+    });
+    const edits = await phase(`${EDITS} edited`, async () => {
+      for (let i = 0; i < EDITS; i++) await w.update(ids[i], { estimatedvalue: 20000 + i, description: `Edited ${i}` });
+    });
+    const noOps = await phase(`${NO_OPS} saved without a change`, async () => {
+      for (let i = 0; i < NO_OPS; i++) {
+        const o = await w.opportunity(ids[CREATES - 1 - i]);
+        await w.update(ids[CREATES - 1 - i], { estimatedvalue: o.estimatedvalue, name: o.name, description: o.description });
+      }
+    });
     const inbound: Array<{ id: string; details: Record<string, unknown> }> = [];
-    for (let i = 0; i < INBOUND; i++) inbound.push(await w.shareFromPartnerCenter(i));
-    await quiet();
-    const inboundCalls = await pcCalls(m.pc);
-    const inboundDv = await dvCalls(m.dv);
-    const inboundFirings = await firingsSince(m);
-    const inboundRuns = runsSince(m);
-
-    m = await mark();
-    for (const r of inbound) await w.control("PATCH", `/referrals/${r.id}`, { details: { ...r.details, notes: "Edited by Microsoft" } });
-    await quiet();
-    const inboundEditCalls = await pcCalls(m.pc);
-    const inboundEditDv = await dvCalls(m.dv);
-    const inboundEditFirings = await firingsSince(m);
-    const inboundEditRuns = runsSince(m);
-    const workloadSeconds = (Date.now() - started) / 1000;
+    const inboundNew = await phase(`${INBOUND} shared in Partner Center`, async () => {
+      for (let i = 0; i < INBOUND; i++) inbound.push(await w.shareFromPartnerCenter(i));
+    });
+    const inboundEdits = await phase(`${INBOUND} edited in Partner Center`, async () => {
+      for (const r of inbound) await w.control("PATCH", `/referrals/${r.id}`, { details: { ...r.details, notes: "Edited by Microsoft" } });
+    });
 
     // ---- latency: a change on one side until the other side shows it ------------------------------
     const latency: number[] = [];
@@ -233,42 +224,90 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     }
     const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
-    // ---- figures ---------------------------------------------------------------------------------
-    const sellerChanges = CREATES + EDITS;
-    const outboundCalls = createCalls.length + editCalls.length;
-    const writes = (cs: Call[]) => cs.filter((c) => c.method !== "GET").length;
-    const business = (cs: Call[]) => cs.filter((c) => !c.path.includes("environmentvariable")).length;
-    const reads = (cs: Call[]) => cs.filter((c) => c.method === "GET").length;
-    // A call-on-every-trigger design calls Partner Center once per firing of the outbound triggers
-    // (opportunity, solutions) and once per webhook event received.
-    const naive = (fs: Array<{ workflowId: string }>) => fs.length;
-    const naiveOutbound = naive(createFirings) + naive(editFirings);
-    const events = INBOUND * 2;
-    const allRuns = [...createRuns, ...editRuns, ...inboundRuns, ...inboundEditRuns];
-    const actions = allRuns.reduce((n, r) => n + actionsIn(r), 0);
-    const syncs = sellerChanges + events;
-    ctx.log(`workload done in ${workloadSeconds.toFixed(1)} s; ${allRuns.length} flow runs, ${actions} actions`);
+    // ---- burst: 1,000 opportunity changes made within a minute, under the cloud's waiting-run rule ---
+    await phase(`${BURST - CREATES} more shared for the burst`, async () => {
+      for (let i = CREATES; i < BURST; i++) ids.push(await w.share(i));
+    });
+    const burstValue = (i: number) => 900_000 + i;
+    let burstSeconds = 0;
+    const burst = await phase(`burst of ${BURST} changes`, async () => {
+      const t0 = Date.now();
+      let next = 0;
+      // Sellers all over the company saving at once: 25 saves in flight at any time.
+      await Promise.all(Array.from({ length: 25 }, async () => {
+        while (next < BURST) {
+          const i = next++;
+          await w.update(ids[i], { estimatedvalue: burstValue(i) });
+        }
+      }));
+      burstSeconds = (Date.now() - t0) / 1000;
+    });
+    const patchesPerReferral = new Map<string, number>();
+    for (const c of burst.pc) if (c.method === "PATCH") patchesPerReferral.set(c.path.split("/").pop()!, (patchesPerReferral.get(c.path.split("/").pop()!) ?? 0) + 1);
+    let exactlyOnce = 0;
+    let missing = 0;
+    let twice = 0;
+    for (let i = 0; i < BURST; i++) {
+      const referralId = (await w.opportunity(ids[i]))[OPPORTUNITY.referralIdentifier] as string;
+      const r = await w.control("GET", `/referrals/${referralId}`);
+      const sent = patchesPerReferral.get(referralId) ?? 0;
+      if (r.details?.dealValue !== burstValue(i) || sent === 0) missing++;
+      else if (sent > 1) twice++;
+      else exactlyOnce++;
+    }
+    const rejected = burst.firings.filter((f) => f.status === "Rejected").length;
+    ctx.log(`burst: ${BURST} changes in ${burstSeconds.toFixed(1)} s; in Partner Center exactly once ${exactlyOnce}, missing ${missing}, twice ${twice}; ${rejected} firings rejected`);
 
-    const note = (s: string) => `${s} (workload: ${CREATES} shared, ${EDITS} edited, ${NO_OPS} no-op saves, ${INBOUND} shared in Partner Center + ${INBOUND} edited there)`;
-    return [
-      { name: "Partner Center calls per seller change (share or edit)", value: outboundCalls / sellerChanges, unit: "calls", budget: 1, note: note(`${outboundCalls} calls (${writes([...createCalls, ...editCalls])} writes, ${reads([...createCalls, ...editCalls])} reads) for ${sellerChanges} changes`) },
-      { name: "call-on-every-trigger design, same seller changes", value: naiveOutbound / sellerChanges, unit: "calls", note: `${naiveOutbound} firings of the opportunity, solutions and webhook triggers (echoes included) in the same run` },
-      { name: "ours ÷ call-on-every-trigger (seller changes)", value: outboundCalls / Math.max(1, naiveOutbound), unit: "ratio", budget: 0.5 },
-      { name: "Partner Center calls for no-op saves", value: noOpCalls.length, unit: "calls", budget: 0, note: `${NO_OPS} saves that change nothing synced; call-on-every-trigger: ${naive(noOpFirings)} firings` },
-      { name: "Partner Center reads for echoes of our own writes", value: reads([...createCalls, ...editCalls]), unit: "calls", budget: 0, note: `${CREATES + EDITS} webhook echoes of our creates and patches` },
-      { name: "Partner Center calls per referral shared in Partner Center", value: inboundCalls.length / INBOUND, unit: "calls", budget: 2, note: `${reads(inboundCalls)} reads + ${writes(inboundCalls)} patches (the CRM id sent back); call-on-every-trigger: ${naive(inboundFirings)} firings` },
-      { name: "Partner Center calls per referral edited in Partner Center", value: inboundEditCalls.length / INBOUND, unit: "calls", budget: 1, note: `${reads(inboundEditCalls)} reads, ${writes(inboundEditCalls)} writes back; call-on-every-trigger: ${naive(inboundEditFirings)} firings` },
+    // ---- figures ---------------------------------------------------------------------------------
+    const opportunityRuns = (p: Phase) => runsOf(p, FLOWS.opportunityTrigger).length + runsOf(p, FLOWS.solutionsTrigger).length;
+    const writes = (cs: Call[]) => cs.filter((c) => c.method !== "GET").length;
+    const reads = (cs: Call[]) => cs.filter((c) => c.method === "GET").length;
+    // Reads the inbound flows made for the webhook echoes of the sync's own creates and patches.
+    const echoReads = [shares, edits, burst].reduce((n, p) => n + ran([...runsOf(p, FLOWS.receiver), ...runsOf(p, FLOWS.helper)], "Get_the_referral"), 0);
+    const triggerFlows = new Set<string>([FLOWS.opportunityTrigger.id, FLOWS.solutionsTrigger.id, FLOWS.leadTrigger.id, FLOWS.receiver.id]);
+    const naive = (p: Phase) => p.firings.filter((f) => triggerFlows.has(f.workflowId)).length;
+    const events = INBOUND * 2;
+    const perShare = shares.requests / CREATES;
+    const perEdit = edits.requests / EDITS;
+    const perOutbound = (shares.requests + edits.requests) / (CREATES + EDITS);
+    const perEvent = (inboundNew.requests + inboundEdits.requests) / events;
+    // Dataverse write-backs of the sync that started a run anyway: opportunity-trigger runs beyond the
+    // seller's edits, and any in the Partner Center edit phase (a new referral's one check run is by design).
+    const echoRuns = Math.max(0, opportunityRuns(edits) - EDITS) + opportunityRuns(inboundEdits);
+    const workload = `(workload: ${CREATES} shared, ${EDITS} edited, ${NO_OPS} no-op saves, ${INBOUND} shared in Partner Center + ${INBOUND} edited there)`;
+    const day = (perChange: number, perDay: number) => Math.floor(perDay / perChange).toLocaleString("en-US");
+
+    const figures: BenchFigure[] = [
+      // Power Platform requests: what the licence pays.
+      { name: "Power Platform requests per outbound change", value: perOutbound, unit: "count", budget: 15, note: `share ${perShare.toFixed(1)} (${shares.runs.length} runs for ${CREATES}), edit ${perEdit.toFixed(1)} (${edits.runs.length} runs for ${EDITS}); previous design ${PREVIOUS.outbound}` },
+      { name: "Power Platform requests per inbound event", value: perEvent, unit: "count", budget: 20, note: `new referral ${(inboundNew.requests / INBOUND).toFixed(1)}, edited referral ${(inboundEdits.requests / INBOUND).toFixed(1)}; previous design ${PREVIOUS.inbound}` },
+      { name: "flow runs for a save that changes nothing synced", value: noOps.runs.length / NO_OPS, unit: "count", budget: 0, note: `${noOps.runs.length} runs, ${noOps.requests} requests for ${NO_OPS} saves; previous design ${PREVIOUS.noOp} requests (two runs) each` },
+      { name: "flow runs started by the sync's own Dataverse writes", value: echoRuns, unit: "count", budget: 0, note: `opportunity and solutions trigger runs beyond the seller's ${EDITS} edits, and during the ${INBOUND} Partner Center edits` },
+      ...LICENCES.map((l) => ({ name: `changes a day on one ${l.name} licence (${l.perDay.toLocaleString("en-US")} requests)`, value: Math.floor(l.perDay / perOutbound), unit: "count" as const, note: `outbound changes; inbound events: ${day(perEvent, l.perDay)}; previous design ${day(PREVIOUS.outbound, l.perDay)} outbound, ${day(PREVIOUS.inbound, l.perDay)} inbound` })),
+      // Partner Center calls.
+      { name: "Partner Center calls per opportunity shared", value: shares.pc.length / CREATES, unit: "calls", budget: 1, note: `${writes(shares.pc)} creates, ${reads(shares.pc)} reads for ${CREATES}` },
       {
-        name: "Dataverse calls per Partner Center event",
-        value: (business(inboundDv) + business(inboundEditDv)) / events,
+        name: "Partner Center calls per opportunity edited",
+        value: edits.pc.length / EDITS,
         unit: "calls",
-        note: `new referral: ${(business(inboundDv) / INBOUND).toFixed(1)}, edited referral: ${(business(inboundEditDv) / INBOUND).toFixed(1)} (find, lock, account/contact/currency, upsert, solutions, final write, the outbound compare); plus ${((inboundDv.length + inboundEditDv.length - business(inboundDv) - business(inboundEditDv)) / events).toFixed(1)} environment-variable reads the flow runner makes at each run start`,
+        budget: 3,
+        note: `${reads(edits.pc)} reads + ${writes(edits.pc)} patches for ${EDITS}: read (PatchReferralById has no If-Match: a change made in Partner Center meanwhile is found here), patch, read back (the version stamp that makes the webhook echo free)`,
       },
-      { name: "flow actions per sync", value: actions / syncs, unit: "actions", note: `${actions} actions in ${allRuns.length} runs for ${syncs} syncs (both ways)` },
+      { name: "Partner Center calls for no-op saves", value: noOps.pc.length, unit: "calls", budget: 0, note: `${NO_OPS} saves that change nothing synced; call-on-every-trigger: ${naive(noOps)} firings` },
+      { name: "Partner Center reads for webhook echoes of our own writes", value: echoReads, unit: "calls", budget: 0, note: `${CREATES + EDITS + BURST} creates and patches echoed by the webhook` },
+      { name: "ours ÷ call-on-every-trigger (seller changes)", value: (shares.pc.length + edits.pc.length) / Math.max(1, naive(shares) + naive(edits)), unit: "ratio", budget: 0.5, note: `${shares.pc.length + edits.pc.length} calls against ${naive(shares) + naive(edits)} trigger firings (echoes included)` },
+      { name: "Partner Center calls per referral shared in Partner Center", value: inboundNew.pc.length / INBOUND, unit: "calls", budget: 4, note: `${reads(inboundNew.pc)} reads + ${writes(inboundNew.pc)} patches: the read, then the new opportunity's first outbound check sending the CRM id (externalReferenceId); call-on-every-trigger: ${naive(inboundNew)} firings` },
+      { name: "Partner Center calls per referral edited in Partner Center", value: inboundEdits.pc.length / INBOUND, unit: "calls", budget: 1, note: `${reads(inboundEdits.pc)} reads, ${writes(inboundEdits.pc)} writes back; call-on-every-trigger: ${naive(inboundEdits)} firings` },
+      // The burst.
+      { name: `burst: changes not in Partner Center exactly once (of ${BURST})`, value: missing + twice, unit: "count", budget: 0, note: `${BURST} changes on ${BURST} shared opportunities in ${burstSeconds.toFixed(1)} s, 25 saves in flight; ${exactlyOnce} exactly once, ${missing} missing, ${twice} twice; ${rejected} trigger firings rejected by the waiting-run limit; ${burst.requests} requests` },
+      { name: "burst: time for the changes to be made", value: burstSeconds, unit: "s", budget: 60 },
+      { name: "burst: until the last one is in Partner Center", value: burst.seconds, unit: "s", note: `sandbox on loopback, ${burst.runs.length} runs` },
+      // Latency.
       { name: "change → Partner Center updated (median)", value: pct(latency, 50), unit: "ms", note: `p95 ${pct(latency, 95).toFixed(0)} ms over ${LATENCY_SAMPLES} edits; sandbox on loopback (Microsoft's connector documents ~10 minutes)` },
       { name: "Partner Center change → CRM updated (median)", value: pct(inboundLatency, 50), unit: "ms", note: `p95 ${pct(inboundLatency, 95).toFixed(0)} ms over ${LATENCY_SAMPLES} edits; webhook, flow runner and Dataverse on loopback` },
-      { name: "workload wall time", value: workloadSeconds, unit: "s", note: `${CREATES + EDITS + NO_OPS} seller saves and ${events} Partner Center events` },
+      { name: "workload wall time", value: shares.seconds + edits.seconds + noOps.seconds + inboundNew.seconds + inboundEdits.seconds, unit: "s", note: workload },
     ];
+    return figures;
   } finally {
     await sb.close();
   }

@@ -1,9 +1,9 @@
 /**
  * npm run flows: regenerate flows/*.json (+ metadata) and Solution.xml's flow root components from
- * scripts/src/flows/definitions. `npm run flows -- --check` only reports stale files (exit 1).
+ * flows/src/definitions. `npm run flows -- --check` only reports stale files (exit 1).
  */
 import * as path from "path";
-import { staleFlows, writeFlows } from "../flows/generate";
+import { staleFlows, writeFlows } from "../../../flows/src/generate";
 
 const root = path.resolve(__dirname, "..", "..", "..", "..");
 if (process.argv.includes("--check")) {
@@ -12,7 +12,7 @@ if (process.argv.includes("--check")) {
     console.error(`These files differ from the flow definitions; run npm run flows:\n  ${stale.join("\n  ")}`);
     process.exit(1);
   }
-  console.log("flows/ is up to date with scripts/src/flows/definitions.");
+  console.log("flows/ is up to date with flows/src/definitions.");
 } else {
   const changed = writeFlows(root);
   console.log(changed.length ? `Wrote:\n  ${changed.map((p) => path.relative(root, p)).join("\n  ")}` : "flows/ was already up to date.");

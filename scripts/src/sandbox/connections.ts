@@ -6,10 +6,7 @@
  *
  *   shared_commondataserviceforapps  environmentUrl = the Dataverse emulator, its token
  *   shared_partnercenterref          baseUrl = the Partner Center emulator (Referrals API), its token
- *   shared_webcontents               baseResourceUrl = the emulator standing in for the host the
- *                                    reference is bound to in production (schema.ts CONNECTION_REFERENCES:
- *                                    api.partner.microsoft.com → Referrals API, api.partnercenter.microsoft.com
- *                                    → webhook registration API; both are the Partner Center emulator)
+ *   shared_partnercenterevents       baseUrl = the Partner Center emulator (webhook registration API), its token
  *
  * Connection ids are fixed (`sandbox-<reference logical name>`) so a reference bound in saved state
  * still names a connection after a restart (the runner keeps no state; the connection is re-created).
@@ -37,14 +34,6 @@ export const connectionIdFor = (logicalName: string): string => `sandbox-${logic
 
 const apiNameOf = (connectorId: string): string => connectorId.split("/").pop() ?? connectorId;
 
-/** Production base resource URL of a shared_webcontents reference, by logical name (schema.ts). */
-function webContentsHost(logicalName: string): string | undefined {
-  for (const ref of Object.values(CONNECTION_REFERENCES)) {
-    if (ref.logicalName.toLowerCase() === logicalName.toLowerCase() && "baseResourceUrl" in ref) return ref.baseResourceUrl;
-  }
-  return undefined;
-}
-
 /** The runner connection parameters for a reference, or why there is none. */
 export function connectionParameters(logicalName: string, apiName: string, t: ConnectionTargets): { parameters: Record<string, string> } | { error: string } {
   switch (apiName.toLowerCase()) {
@@ -52,17 +41,9 @@ export function connectionParameters(logicalName: string, apiName: string, t: Co
       return { parameters: { environmentUrl: t.dataverse.url, token: t.dataverse.token } };
     case "shared_partnercenterref":
       return { parameters: { baseUrl: t.partnerCenter.referralsBaseUrl, token: t.partnerCenter.token } };
-    case "shared_webcontents": {
-      const host = webContentsHost(logicalName);
-      const emulated: Record<string, string> = {
-        "https://api.partner.microsoft.com": t.partnerCenter.referralsBaseUrl,
-        "https://api.partnercenter.microsoft.com": t.partnerCenter.partnerCenterBaseUrl,
-      };
-      if (!host) return { error: `no base resource URL is known for this HTTP with Microsoft Entra ID reference (schema.ts CONNECTION_REFERENCES does not list '${logicalName}')` };
-      const local = emulated[host.replace(/\/+$/, "").toLowerCase()];
-      if (!local) return { error: `its base resource URL ${host} has no local emulator` };
-      return { parameters: { baseResourceUrl: local, token: t.partnerCenter.token } };
-    }
+    case "shared_partnercenterevents":
+      // The webhook registration API's host (api.partnercenter.microsoft.com) is served by the same emulator.
+      return { parameters: { baseUrl: t.partnerCenter.partnerCenterBaseUrl, token: t.partnerCenter.token } };
     default:
       return { error: `the flow runner has no connector '${apiName}'` };
   }

@@ -7,7 +7,7 @@ import vectors from "../../../test-vectors/validation.json";
 import { RULES } from "../rules";
 import { OpportunitySnapshot } from "../snapshot";
 import { validate } from "../validate";
-import { appliesExpression, failuresTextExpression, listLiteral, lookupLiteral, ruleExpressions, wdlString, WdlSources } from "../wdl";
+import { anyRuleFailsExpression, appliesExpression, factsObject, failuresTextExpression, listLiteral, lookupLiteral, ruleExpressions, wdlString, WdlSources } from "../wdl";
 
 type Value = unknown;
 
@@ -162,6 +162,24 @@ describe("WDL expressions generated from the rule table", () => {
     const failures = rules.filter((r) => evaluate(r.condition, vars, params) === true).map((r) => ({ rule: r.id, message: evaluate(r.message, vars, params) }));
     expect(failures).toEqual(expected.failures.map((f) => ({ rule: f.rule, message: f.message })));
     expect(evaluate(failuresTextExpression(sources, "\n"), vars, params)).toBe(expected.failures.map((f) => `${f.message}\n`).join(""));
+  });
+
+  it.each(complete.map((c) => [c.name, c] as const))("give the same in two stages (a facts object, then the rules on it): %s", (_name, c) => {
+    const [vars, params] = bind(c.snapshot);
+    const facts = Object.fromEntries(factsObject(sources).map(([k, e]) => [k, evaluate(e, vars, params)]));
+    const staged: WdlSources = { ...sources, facts: "variables('facts')" };
+    const withFacts = { ...vars, facts };
+    const expected = validate(c.snapshot);
+    expect(evaluate(anyRuleFailsExpression(staged), withFacts, params)).toBe(expected.failures.length > 0);
+    expect(evaluate(failuresTextExpression(staged, "\n"), withFacts, params)).toBe(expected.failures.map((f) => `${f.message}\n`).join(""));
+  });
+
+  it("keeps the lists and the alias table out of the staged rule conditions", () => {
+    const staged: WdlSources = { ...sources, facts: "variables('facts')" };
+    expect(anyRuleFailsExpression(staged)).not.toContain("split('AD,");
+    expect(anyRuleFailsExpression(staged)).not.toContain("UNITEDSTATES");
+    expect(anyRuleFailsExpression(staged).length).toBeLessThan(2000);
+    for (const [, e] of factsObject(sources)) expect(e.length).toBeLessThan(2000);
   });
 
   it("covers every rule with at least one vector the expressions are run on", () => {

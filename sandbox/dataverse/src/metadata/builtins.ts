@@ -98,6 +98,7 @@ const systemCols = (e: string, ownership: EntityMeta["ownershipType"]): Attribut
   if (ownership === "UserOwned") {
     list.push(
       col(e, "ownerid", "Owner", "Owner", { targets: ["systemuser"], requiredLevel: "SystemRequired" }),
+      c.lookup("owninguser", "Owning User", ["systemuser"], ro),
       c.lookup("owningbusinessunit", "Owning Business Unit", ["businessunit"], ro),
     );
   }
@@ -268,6 +269,7 @@ export function builtinModel(): MetadataModel {
       rel(`lk_${def.logicalName}_createdby`, "systemuser", "systemuserid", def.logicalName, "createdby", "createdby", `lk_${def.logicalName}_createdby`),
       rel(`lk_${def.logicalName}_modifiedby`, "systemuser", "systemuserid", def.logicalName, "modifiedby", "modifiedby", `lk_${def.logicalName}_modifiedby`),
       rel(`owner_${def.logicalName}`, "systemuser", "systemuserid", def.logicalName, "ownerid", "ownerid", `owner_${def.logicalName}`),
+      rel(`user_${def.logicalName}`, "systemuser", "systemuserid", def.logicalName, "owninguser", "owninguser", `user_${def.logicalName}`),
       rel(`business_unit_${def.logicalName}`, "businessunit", "businessunitid", def.logicalName, "owningbusinessunit", "owningbusinessunit", `business_unit_${def.logicalName}`),
     );
     return t;
@@ -1002,9 +1004,17 @@ export function customTableSystemParts(
     rel(`lk_${logicalName}_createdby`, "systemuser", "systemuserid", logicalName, "createdby", "createdby", `lk_${logicalName}_createdby`),
     rel(`lk_${logicalName}_modifiedby`, "systemuser", "systemuserid", logicalName, "modifiedby", "modifiedby", `lk_${logicalName}_modifiedby`),
   ];
+  if (ownership === "OrganizationOwned") {
+    // An organization-owned table has no owner columns; it has organizationid instead (a real
+    // export of one: YarSol/deploytest Entities/alc_jax_entity/Entity.xml and
+    // Other/Relationships/Organization.xml, relationship organization_<table>).
+    attributes.push(cols(logicalName).lookup("organizationid", "Organization Id", ["organization"], { validForCreate: false, validForUpdate: false }));
+    relationships.push(rel(`organization_${logicalName}`, "organization", "organizationid", logicalName, "organizationid", "organizationid", `organization_${logicalName}`));
+  }
   if (ownership === "UserOwned") {
     relationships.push(
       rel(`owner_${logicalName}`, "systemuser", "systemuserid", logicalName, "ownerid", "ownerid", `owner_${logicalName}`),
+      rel(`user_${logicalName}`, "systemuser", "systemuserid", logicalName, "owninguser", "owninguser", `user_${logicalName}`),
       rel(`business_unit_${logicalName}`, "businessunit", "businessunitid", logicalName, "owningbusinessunit", "owningbusinessunit", `business_unit_${logicalName}`),
     );
   }
@@ -1013,9 +1023,9 @@ export function customTableSystemParts(
 
 /**
  * Lookups the platform adds to every table; the relationships an export carries for them
- * (owner_, user_, team_, business_unit_, lk_…) are generated, not customised, so import skips them.
+ * (owner_, user_, team_, business_unit_, organization_, lk_…) are generated, not customised, so import skips them.
  */
-export const SYSTEM_LOOKUPS = new Set(["ownerid", "owninguser", "owningteam", "owningbusinessunit", "createdby", "modifiedby", "createdonbehalfby", "modifiedonbehalfby"]);
+export const SYSTEM_LOOKUPS = new Set(["ownerid", "owninguser", "owningteam", "owningbusinessunit", "organizationid", "createdby", "modifiedby", "createdonbehalfby", "modifiedonbehalfby"]);
 
 /** Platform tables real exports reference that the emulator does not model (relationships to them are skipped). */
 export const PLATFORM_TABLES_NOT_EMULATED = new Set([

@@ -356,7 +356,9 @@ function parseEntity(e: X): ParsedEntity {
     entitySetName: text(info.EntitySetName),
     displayName: label(info.LocalizedNames, "LocalizedName") ?? attr(nameNode, "LocalizedName"),
     displayCollectionName: label(info.LocalizedCollectionNames, "LocalizedCollectionName"),
-    ownershipType: ownership.includes("organization") ? "OrganizationOwned" : "UserOwned",
+    // Exports spell an organization-owned table "OrgOwned" (YarSol/deploytest alc_jax_entity); the
+    // metadata API's name is OrganizationOwned. Anything else is user (or team) owned.
+    ownershipType: ownership === "orgowned" || ownership === "organizationowned" ? "OrganizationOwned" : "UserOwned",
     attributes,
     keys,
   };

@@ -4,6 +4,7 @@
  * A connector turns an OpenApiConnection action (operationId + parameters) into HTTP calls.
  */
 import type { Value } from "../expression/values";
+import { checkParameters, type OperationContract } from "./contract";
 import type { HttpClient, HttpResult } from "./http";
 
 export interface Connection {
@@ -44,8 +45,26 @@ export interface Connector {
   triggers: readonly string[];
   /** Connection parameters that must be present when a connection is created. */
   requiredParameters: readonly string[];
+  /** Each operation's parameters as its definition declares them (lint and run time check the same). */
+  contracts: ReadonlyMap<string, OperationContract>;
   invoke(call: ConnectorCall): Promise<HttpResult>;
 }
+
+/**
+ * Refuse a call whose evaluated parameters break the operation's contract (400, before anything is
+ * sent), except rules the call waives.
+ */
+export function enforceContract(connector: Pick<Connector, "contracts" | "displayName">, call: ConnectorCall): void {
+  const op = connector.contracts.get(call.operationId);
+  if (!op) throw new ConnectorError(`The ${connector.displayName} connector has no operation '${call.operationId}'.`, 400, "OperationNotFound");
+  const violations = checkParameters(op, call.parameters, "run");
+  if (violations.length) {
+    throw new ConnectorError(`The inputs of the '${call.operationId}' operation are not valid: ${violations.map((v) => v.message).join(" ")}`, 400, "OpenApiOperationParameterValidationFailed");
+  }
+}
+
+/** Contracts keyed by operation id. */
+export const contractsOf = (list: readonly OperationContract[]): ReadonlyMap<string, OperationContract> => new Map(list.map((c) => [c.operationId, c]));
 
 export function connectionBaseUrl(c: Connection, ...names: string[]): string {
   for (const n of [...names, "baseUrl", "url"]) {

@@ -41,6 +41,7 @@ export function summarize(r: RunRecord) {
     trigger: r.trigger.name,
     error: r.error,
     parentRunId: r.parentRunId,
+    requests: r.requests,
   };
 }
 
@@ -63,7 +64,9 @@ export function formatRun(run: RunRecord, opts: FormatOptions = {}): string {
   const width = opts.width ?? 300;
   const data = opts.data ?? true;
   const lines: string[] = [];
-  lines.push(`Run ${run.id} of '${run.workflowName}' (${run.workflowId}): ${MARK[run.status] ?? ""} ${run.status}${run.durationMs !== undefined ? ` in ${run.durationMs} ms` : ""}`);
+  lines.push(
+    `Run ${run.id} of '${run.workflowName}' (${run.workflowId}): ${MARK[run.status] ?? ""} ${run.status}${run.durationMs !== undefined ? ` in ${run.durationMs} ms` : ""}${run.requests !== undefined ? `, ${run.requests} request${run.requests === 1 ? "" : "s"}` : ""}`,
+  );
   if (run.parentRunId) lines.push(`  called by run ${run.parentRunId}`);
   if (run.error) lines.push(`  error ${run.error.code}: ${run.error.message}`);
   const t = run.trigger;

@@ -160,4 +160,6 @@ export interface RunRecord {
   /** Environment-variable parameters as resolved at run start (schema name → value source). */
   parameterSources?: Record<string, "current value" | "default value" | "definition default">;
   correlationId: string;
+  /** Power Platform requests the run made, counted as Microsoft counts them (engine/requests.ts); set when it ends. */
+  requests?: number;
 }

@@ -11,14 +11,23 @@
  *   parameter, connection (host.connectionName) and child flow (host.workflowReferenceName) exists;
  * - runAfter names sibling actions with valid statuses and has no cycle;
  * - every trigger and action type, connector and operation is one the runner implements;
- * - action names are unique; variables are initialized only at the top level.
+ * - action names are unique; variables are initialized only at the top level;
+ * - the definition limits (limits.ts): expression length, actions, nesting, names, descriptions,
+ *   variables, switch cases, parameters, triggers, loop and trigger concurrency settings;
+ * - connector parameters against the operation's contract (connectors/contract.ts): names, types,
+ *   enums and the connector's own rules, for what the flow JSON shows;
+ * - the HTTP request trigger's triggerAuthenticationType (service/trigger-auth.ts).
  */
 import { CONNECTORS, apiNameOf } from "../connectors";
+import { checkParameters } from "../connectors/contract";
 import { FUNCTIONS } from "../expression/functions";
 import { collectCalls, Expr, parseTemplate } from "../expression/parser";
 import { conditionStrings } from "../engine/conditions";
 import { HANDLERS } from "../engine/executor";
 import type { ActionDefinition, FlowFile, TriggerDefinition, WorkflowDefinition } from "../engine/types";
+import { lintTriggerAuthentication } from "../service/trigger-auth";
+import { checkDefinitionLimits } from "./limits";
+import { walkActions, type ActionInfo } from "./walk";
 
 export interface LintProblem {
   /** JSON path into the flow file, e.g. properties.definition.actions.Scope.actions.Compose.inputs */
@@ -46,19 +55,10 @@ export const REQUEST_KINDS = ["Http", "Button", "PowerApp", "PowerAppV2", "ApiCo
 const STATUSES = ["Succeeded", "Failed", "Skipped", "TimedOut"];
 const ACTION_REF_FUNCS = new Set(["body", "outputs", "actions", "actionbody", "actionoutputs"]);
 
-interface ActionInfo {
-  name: string;
-  def: ActionDefinition;
-  path: string;
-  /** Enclosing loop actions (innermost last). */
-  loops: Array<{ name: string; type: string }>;
-  /** Enclosing container path (for runAfter sibling checks). */
-  depth: number;
-}
-
 export function lintFlow(flowJson: unknown, context: LintContext = {}): LintProblem[] {
   const problems: LintProblem[] = [];
-  const add = (path: string, code: string, message: string, severity: "error" | "warning" = "error") => problems.push({ path, message, severity, code });
+  const add = (path: string, code: string, message: string, severity: "error" | "warning" = "error") =>
+    problems.push({ path, message, severity, code });
 
   const root = (typeof flowJson === "string" ? safeParse(flowJson, add) : flowJson) as Partial<FlowFile> & { definition?: WorkflowDefinition };
   if (!root || typeof root !== "object") {
@@ -103,27 +103,20 @@ export function lintFlow(flowJson: unknown, context: LintContext = {}): LintProb
   // ---- actions: index, names, types
   const actions: ActionInfo[] = [];
   const byName = new Map<string, ActionInfo>();
-  const collect = (defs: Record<string, ActionDefinition> | undefined, path: string, loops: ActionInfo["loops"], depth: number) => {
-    for (const [name, a] of Object.entries(defs ?? {})) {
-      const p = `${path}.${name}`;
-      const info: ActionInfo = { name, def: a, path: p, loops, depth };
-      if (byName.has(name)) add(p, "duplicate-action", `The action name '${name}' is used more than once; action names must be unique in a flow.`);
-      else byName.set(name, info);
-      actions.push(info);
-      if (!a || typeof a !== "object" || typeof a.type !== "string") {
-        add(p, "action-type-missing", `The action '${name}' has no 'type'.`);
-        continue;
-      }
-      const type = a.type.toLowerCase();
-      if (!HANDLERS[type]) add(`${p}.type`, "unsupported-action-type", `The action type '${a.type}' of '${name}' is not implemented by the flow runner.`);
-      const inner = type === "foreach" || type === "until" ? [...loops, { name, type }] : loops;
-      collect(a.actions, `${p}.actions`, inner, depth + 1);
-      if (a.else) collect(a.else.actions, `${p}.else.actions`, inner, depth + 1);
-      for (const [cn, c] of Object.entries(a.cases ?? {})) collect(c?.actions, `${p}.cases.${cn}.actions`, inner, depth + 1);
-      if (a.default) collect(a.default.actions, `${p}.default.actions`, inner, depth + 1);
+  walkActions(def.actions, `${base}.actions`, (info) => {
+    const { name, def: a, path: p } = info;
+    if (byName.has(name)) add(p, "duplicate-action", `The action name '${name}' is used more than once; action names must be unique in a flow.`);
+    else byName.set(name, info);
+    actions.push(info);
+    if (!a || typeof a !== "object" || typeof a.type !== "string") {
+      add(p, "action-type-missing", `The action '${name}' has no 'type'.`);
+      return;
     }
-  };
-  collect(def.actions, `${base}.actions`, [], 0);
+    if (!HANDLERS[a.type.toLowerCase()]) add(`${p}.type`, "unsupported-action-type", `The action type '${a.type}' of '${name}' is not implemented by the flow runner.`);
+  });
+
+  // ---- definition limits
+  checkDefinitionLimits(def, base, add, { description: (root.properties as { description?: unknown } | undefined)?.description });
 
   // variables initialized anywhere (top level only is allowed)
   const variables = new Set<string>();
@@ -228,6 +221,7 @@ function lintTrigger(name: string, t: TriggerDefinition, path: string, connRefs:
     const kind = t.kind ?? "Http";
     if (!REQUEST_KINDS.some((k) => k.toLowerCase() === kind.toLowerCase())) add(`${path}.kind`, "unsupported-trigger-kind", `The Request trigger kind '${kind}' of '${name}' is not one of ${REQUEST_KINDS.join(", ")}.`);
   }
+  lintTriggerAuthentication(name, t, path, add);
   if (type === "Recurrence") {
     const r = t.recurrence;
     if (!r || !["second", "minute", "hour", "day", "week", "month"].includes(String(r.frequency).toLowerCase()) || !(Number(r.interval) >= 1)) {
@@ -256,6 +250,15 @@ function lintConnectorCall(name: string, inputs: unknown, path: string, connRefs
   const ops = trigger ? connector.triggers : connector.operations;
   if (!ops.includes(op)) {
     add(`${path}.host.operationId`, "unknown-operation", `The ${connector.displayName} connector has no ${trigger ? "trigger" : "operation"} '${op}' (it has ${ops.join(", ") || "none"}).`);
+    return;
+  }
+  const contract = trigger ? undefined : connector.contracts.get(op);
+  const params = (inputs as { parameters?: unknown }).parameters ?? {};
+  if (!contract || typeof params !== "object" || Array.isArray(params)) return;
+  // Power Automate validates these when the flow is saved or turned on:
+  // "Flow save failed with code 'OpenApiOperationParameterValidationFailed' and message 'Input parameter 'x' validation failed in workflow operation 'y': …'"
+  for (const v of checkParameters(contract, params as Record<string, unknown>, "lint")) {
+    add(v.parameter ? `${path}.parameters.${v.parameter}` : `${path}.parameters`, v.code, `Input parameter '${v.parameter ?? "(all)"}' validation failed in workflow operation '${name}': ${v.message}`);
   }
 }
 

@@ -13,10 +13,13 @@ import { isObject, stringify, Value, ValueObject, WdlFloat } from "../expression
 import { evaluateCondition } from "../engine/conditions";
 import { ChildFlowResult, ExecutorServices, RunExecutor } from "../engine/executor";
 import { RunStore } from "../engine/history";
+import { countRequests } from "../engine/requests";
 import { validateSchema } from "../engine/schema";
 import { ActionDefinition, FlowFile, RunRecord, TriggerDefinition, TriggerRecord, WorkflowDefinition } from "../engine/types";
+import { waitingRunCap } from "../lint/limits";
 import { formatProblems, lintFlow } from "../lint/lint";
 import { DataverseClient, DataverseError } from "./dataverse-client";
+import { authorizeTriggerCall, isHttpRequestTrigger, triggerAuthentication, usesSignature } from "./trigger-auth";
 
 export interface FlowRunnerOptions {
   /** Dataverse environment URL (the emulator), e.g. http://127.0.0.1:5555 — for workflows, connection references and environment variables. */
@@ -46,6 +49,12 @@ export interface FlowRunnerOptions {
    * (README "Run history"; `npm start -- --max-runs <n>`).
    */
   maxRuns?: number;
+  /**
+   * Bearer tokens of the environment's Microsoft Entra ID tenant, standing in for real tokens, each
+   * mapped to the user it identifies (object id or e-mail). A tenant-only HTTP request trigger
+   * ("Any user in my tenant", the default) accepts a call only with one of them. Default: none.
+   */
+  tenantTokens?: Record<string, string>;
   /** Called once per run when it ends, whatever its status (the sandbox's console log uses it). */
   onRunFinished?: (run: RunRecord) => void;
 }
@@ -102,7 +111,8 @@ export interface TriggerFiring {
   workflowId: string;
   triggerName: string;
   time: string;
-  status: "Fired" | "Skipped" | "Failed";
+  /** Rejected: the waiting-run limit was reached, so the firing started no run and was refused (429). */
+  status: "Fired" | "Skipped" | "Failed" | "Rejected";
   runId?: string;
   reason?: string;
 }
@@ -127,6 +137,7 @@ export class FlowRunner {
   private readonly key: string;
   private runCounter = 0;
   private readonly http: HttpClient;
+  /** Whether a strict rule is waived (only by the temporary issue-11 opt-out). */
   dataverse?: DataverseClient;
 
   constructor(readonly options: FlowRunnerOptions = {}) {
@@ -293,7 +304,11 @@ export class FlowRunner {
 
     const flow: ActiveFlow = { id: wid, name, row, file, definition: def, triggerName, trigger, connections, registrations: [], running: 0, queue: [], activatedAt: this.iso() };
     const ttype = trigger.type.toLowerCase();
-    if (ttype === "request" || ttype === "openapiconnectionwebhook") flow.callbackUrl = this.callbackUrl(wid, triggerName, ttype === "request" && (trigger.kind ?? "Http").toLowerCase() === "http");
+    if (ttype === "request" || ttype === "openapiconnectionwebhook") {
+      const http = isHttpRequestTrigger(trigger);
+      // A tenant-only HTTP trigger is called with an OAuth token; its URL carries no sig (one scheme per call).
+      flow.callbackUrl = this.callbackUrl(wid, triggerName, http, !http || usesSignature(this.httpAuthentication(trigger)));
+    }
     if (ttype === "openapiconnectionwebhook") await this.subscribe(flow);
     if (ttype === "recurrence") this.scheduleRecurrence(flow);
     this.flows.set(wid, flow);
@@ -401,10 +416,27 @@ export class FlowRunner {
     return createHmac("sha256", this.key).update(`${workflowId}\n${sp}`).digest("base64url");
   }
 
-  callbackUrl(workflowId: string, triggerName: string, invokePath: boolean): string {
+  callbackUrl(workflowId: string, triggerName: string, invokePath: boolean, signed = true): string {
     const sp = SP_RUN(triggerName);
     const path = invokePath ? `/workflows/${workflowId}/triggers/${triggerName}/paths/invoke` : `/workflows/${workflowId}/triggers/${triggerName}/run`;
-    return `${this.publicUrl}${path}?api-version=2016-06-01&sp=${encodeURIComponent(sp)}&sv=1.0&sig=${this.sign(workflowId, sp)}`;
+    return `${this.publicUrl}${path}?api-version=2016-06-01&sp=${encodeURIComponent(sp)}&sv=1.0${signed ? `&sig=${this.sign(workflowId, sp)}` : ""}`;
+  }
+
+  /** "Who can trigger the flow?" of an HTTP request trigger (the opt-out reads an absent value as Anyone). */
+  httpAuthentication(t: TriggerDefinition) {
+    return triggerAuthentication(t);
+  }
+
+  /**
+   * Authorize a call to a Request trigger's URL: the sig for webhook callbacks and "Anyone" HTTP
+   * triggers, an OAuth token of the tenant for tenant-only ones (service/trigger-auth.ts).
+   */
+  authorizeTriggerCall(flow: ActiveFlow, triggerName: string, query: URLSearchParams, headers: Record<string, string>): void {
+    if (!isHttpRequestTrigger(flow.trigger)) return this.verifySignature(flow.id, triggerName, query);
+    const auth = this.httpAuthentication(flow.trigger);
+    if (query.has("sig") || usesSignature(auth)) this.verifySignature(flow.id, triggerName, query);
+    const refusal = authorizeTriggerCall(auth, { headers, signed: query.has("sig") }, this.options.tenantTokens ?? {});
+    if (refusal) throw new FlowServiceError(refusal.status, refusal.code, refusal.message);
   }
 
   /** 401 unless sig matches (DirectApiAuthorizationRequired, as Logic Apps answers). */
@@ -573,7 +605,14 @@ export class FlowRunner {
       const fe = e as FlowServiceError;
       return { statusCode: fe.status, headers: {}, body: null, error: { code: fe.code, message: fe.message } };
     }
-    const started = await this.fire(flow, { headers: { "Content-Type": "application/json", ...req.headers }, body: req.body }, { inputs: { schema: (flow.trigger.inputs?.schema ?? null) as Value }, parentRunId: req.parentRunId });
+    let started: StartedRun[];
+    try {
+      started = await this.fire(flow, { headers: { "Content-Type": "application/json", ...req.headers }, body: req.body }, { inputs: { schema: (flow.trigger.inputs?.schema ?? null) as Value }, parentRunId: req.parentRunId });
+    } catch (e) {
+      // The child's waiting-run limit is full: the call fails (no retry of a throttled child call; harsher reading).
+      if (e instanceof FlowServiceError) return { statusCode: e.status, headers: {}, body: null, error: { code: e.code, message: e.message } };
+      throw e;
+    }
     const first = started[0];
     if (!first) return { statusCode: 409, headers: {}, body: null, error: { code: "TriggerConditionsNotMet", message: `The trigger conditions of child flow '${flow.name}' were not met; no run was started.` } };
     const res = await first.response;
@@ -618,6 +657,7 @@ export class FlowRunner {
       if (Array.isArray(items)) batches = items.map((b) => ({ ...outputs, body: b }));
     }
     const started: StartedRun[] = [];
+    let rejected: FlowServiceError | undefined;
     for (const o of batches) {
       const trig = baseTrigger(o);
       let pass = true;
@@ -636,8 +676,15 @@ export class FlowRunner {
         this.recordFiring(flow, "Skipped", undefined, "The trigger conditions were not met.");
         continue;
       }
-      started.push(await this.startRun(flow, trig, extra.parentRunId));
+      try {
+        started.push(this.startRun(flow, trig, extra.parentRunId));
+      } catch (e) {
+        if (!(e instanceof FlowServiceError) || e.status !== 429) throw e;
+        this.recordFiring(flow, "Rejected", undefined, e.message);
+        rejected = e;
+      }
     }
+    if (rejected && !started.length) throw rejected;
     return started;
   }
 
@@ -676,22 +723,35 @@ export class FlowRunner {
     };
   }
 
-  private async acquire(flow: ActiveFlow): Promise<void> {
-    const limit = flow.trigger.runtimeConfiguration?.concurrency?.runs;
-    if (!limit) {
+  /**
+   * Admit a new run under the trigger's concurrency control (limits-and-config.md): without it runs
+   * are unlimited in parallel; with `runs` = n at most n run at once, and when all n are busy a new
+   * run waits, up to maximumWaitingRuns, else 10 + n (logic-apps-limits-and-config.md "Maximum
+   * waiting runs"). A firing beyond that is rejected: 429, no run ("To ensure all triggers result
+   * in flow runs, leave the Concurrency Control setting off").
+   */
+  private admit(flow: ActiveFlow): { waiting: boolean; ready: Promise<void> } {
+    const c = flow.trigger.runtimeConfiguration?.concurrency;
+    const limit = c?.runs;
+    if (!limit || (flow.running < limit && flow.queue.length === 0)) {
       flow.running++;
-      return;
+      return { waiting: false, ready: Promise.resolve() };
     }
-    const maxWaiting = flow.trigger.runtimeConfiguration?.concurrency?.maximumWaitingRuns ?? 100;
-    if (flow.running < limit) {
+    const cap = waitingRunCap(limit, c?.maximumWaitingRuns);
+    if (flow.queue.length >= cap) {
+      throw new FlowServiceError(
+        429,
+        "WorkflowRunsQueueFull",
+        `The flow '${flow.name}' already has ${flow.running} running and ${flow.queue.length} waiting runs, the most its trigger concurrency (${limit}) allows (${cap} waiting); the trigger call was rejected and started no run.`,
+      );
+    }
+    let start!: () => void;
+    const ready = new Promise<void>((r) => (start = r));
+    flow.queue.push(() => {
       flow.running++;
-      return;
-    }
-    if (flow.queue.length >= maxWaiting) {
-      throw new FlowServiceError(429, "WorkflowRunsQueueFull", `The flow '${flow.name}' already has ${limit} running and ${flow.queue.length} waiting runs; the trigger was throttled.`);
-    }
-    await new Promise<void>((resolve) => flow.queue.push(resolve));
-    flow.running++;
+      start();
+    });
+    return { waiting: true, ready };
   }
 
   private release(flow: ActiveFlow): void {
@@ -719,7 +779,7 @@ export class FlowRunner {
       let raw: Value | undefined = (p?.defaultValue ?? null) as Value;
       let source: "current value" | "default value" | "definition default" = "definition default";
       if (schemaName && this.dataverse) {
-        const ev = await this.dataverse.environmentVariable(schemaName);
+        const ev = await this.withTransportRetries(() => this.dataverse!.environmentVariable(schemaName));
         if (ev && ev.value !== null) {
           raw = ev.value;
           source = ev.source;
@@ -731,13 +791,29 @@ export class FlowRunner {
     return { values, sources };
   }
 
-  private async startRun(flow: ActiveFlow, trigger: TriggerRecord, parentRunId?: string): Promise<StartedRun> {
-    await this.acquire(flow);
+  /**
+   * Power Automate resolves environment variables inside the service, where they do not fail for a
+   * busy network. Here they are read from the Dataverse emulator, so a connection the loopback refused
+   * under a burst (ECONNRESET when the accept queue is full) is tried again, five times at most.
+   */
+  private async withTransportRetries<T>(read: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await read();
+      } catch (e) {
+        if (attempt >= 4 || !/ECONNRESET|ECONNREFUSED|socket hang up|EPIPE/.test((e as Error).message)) throw e;
+        await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+  }
+
+  private startRun(flow: ActiveFlow, trigger: TriggerRecord, parentRunId?: string): StartedRun {
+    const slot = this.admit(flow);
     const run: RunRecord = {
       id: this.newRunId(),
       workflowId: flow.id,
       workflowName: flow.name,
-      status: "Running",
+      status: slot.waiting ? "Waiting" : "Running",
       startTime: this.iso(),
       trigger,
       actions: {},
@@ -768,6 +844,8 @@ export class FlowRunner {
     };
     const done = (async () => {
       try {
+        await slot.ready;
+        run.status = "Running";
         let params: Awaited<ReturnType<FlowRunner["resolveParameters"]>>;
         try {
           params = await this.resolveParameters(flow);
@@ -787,6 +865,7 @@ export class FlowRunner {
         run.endTime = this.iso();
         return run;
       } finally {
+        run.requests = countRequests(run);
         this.release(flow);
         if (!responded) {
           responded = true;
@@ -816,7 +895,7 @@ export class FlowRunner {
   /** Wait for every run in progress (tests call this before closing). */
   async idle(): Promise<void> {
     for (let i = 0; i < 1000; i++) {
-      const running = this.runs.list().filter((r) => r.status === "Running");
+      const running = this.runs.list().filter((r) => r.status === "Running" || r.status === "Waiting");
       if (!running.length) return;
       await new Promise((r) => setTimeout(r, 5));
     }

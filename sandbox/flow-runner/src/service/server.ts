@@ -9,7 +9,7 @@
  *   POST   /workflows/{id}/deactivate                     turn it off
  *   GET    /workflows, /workflows/{id}                    active flows (with callback URLs)
  *   POST   /workflows/{id}/triggers/{t}/listCallbackUrl   {value, method, basePath, queries}
- *   *      /workflows/{id}/triggers/{t}/paths/invoke[/…]  HTTP request trigger (needs ?sig=…, else 401)
+ *   *      /workflows/{id}/triggers/{t}/paths/invoke[/…]  HTTP request trigger (sig for "Anyone" triggers, a tenant token otherwise; else 401)
  *   POST   /workflows/{id}/triggers/{t}/run               webhook callback (Dataverse notifications; needs sig)
  *   POST   /workflows/{id}/run[?wait=false]               run a manual (Button) flow with the body as inputs
  *   POST   /workflows/{id}/recurrence                     fire a Recurrence trigger now
@@ -234,12 +234,12 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
           return send(res, 200, { value: cb.toString(), method: "POST", basePath: cb.origin + cb.pathname, queries: Object.fromEntries(cb.searchParams) });
         }
         if (parts[4] === "paths" && parts[5] === "invoke") {
-          runner.verifySignature(flow.id, tname, url.searchParams);
+          runner.authorizeTriggerCall(flow, tname, url.searchParams, requestHeaders(req));
           const out = await runner.invokeHttpTrigger(flow, { method, headers: requestHeaders(req), body: body(), query: url.searchParams, relativePath: parts.slice(6).join("/") });
           return send(res, out.statusCode, out.body, out.headers);
         }
         if (parts[4] === "run" && parts.length === 5 && method === "POST") {
-          runner.verifySignature(flow.id, tname, url.searchParams);
+          runner.authorizeTriggerCall(flow, tname, url.searchParams, requestHeaders(req));
           if (flow.trigger.type.toLowerCase() === "openapiconnectionwebhook") {
             const started = await runner.handleDataverseNotification(flow, body(), requestHeaders(req));
             return send(res, 202, null, started[0] ? { "x-ms-workflow-run-id": started[0].run.id } : {});
@@ -267,7 +267,7 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", 4096, () => resolve()); // a burst opens many connections at once
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${options.host ?? "127.0.0.1"}:${addr.port}`;

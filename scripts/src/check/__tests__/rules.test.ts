@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ENVIRONMENT_VARIABLES, FORM_SCRIPT, OPPORTUNITY, PCF_CONTROLS, PUBLISHER } from "../../../../plugins-ts/src/model/schema";
+import { ENVIRONMENT_VARIABLES, FORM_SCRIPT, OPPORTUNITY, PCF_CONTROLS, PUBLISHER, REFERRAL_CREATION } from "../../../../plugins-ts/src/model/schema";
 import { main as buildCli } from "../../cli/build";
 import { main as checkCli } from "../../cli/check";
 import { CHILD_FLOW_FILE, makeFixture, PARENT_FLOW_FILE, type Fixture } from "../../solution/__tests__/fixture";
@@ -40,7 +40,7 @@ function expectProblem(ps: Problem[], rule: string, message: RegExp, file?: RegE
 
 it("the source with its build outputs passes every rule", () => {
   expect(problems(fresh(true))).toEqual([]);
-  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "schema", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names"]);
+  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "schema", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names", "role-privileges"]);
 });
 
 describe("root-files", () => {
@@ -259,6 +259,33 @@ describe("unique-names", () => {
     });
     expectProblem(problems(fx), "unique-names", /PhysicalName, Name and LogicalName disagree/);
     expect(OPPORTUNITY.syncHash).toBe("pcs_synchash");
+  });
+});
+
+describe("role-privileges", () => {
+  const SELLER = "solution/src/Roles/Partner Center Sync Seller.xml";
+  const R = REFERRAL_CREATION.schemaName;
+  const privilege = (fx: Fixture, name: string, level: string) =>
+    fx.editXml(SELLER, (r) => {
+      const list = descendants(r, "RolePrivileges")[0];
+      const first = elements(list, "RolePrivilege")[0];
+      const copy = JSON.parse(JSON.stringify(first));
+      setAttr(copy, "name", name);
+      setAttr(copy, "level", level);
+      list.children.push(copy);
+    });
+  it("rejects a depth other than Global on an organization-owned table", () => {
+    const fx = fresh();
+    fx.editXml(SELLER, (r) => setAttr(descendants(r, "RolePrivilege").find((p) => attr(p, "name") === `prvRead${R}`)!, "level", "Basic"));
+    expectProblem(problems(fx), "role-privileges", new RegExp(`prvRead${R}.*organization-owned: its privileges are Global or none, not Basic`), /Roles\/Partner Center Sync Seller\.xml$/);
+  });
+  it("rejects Assign and Share on an organization-owned table, and leaves user-owned tables alone", () => {
+    const fx = fresh();
+    privilege(fx, `prvAssign${R}`, "Global");
+    privilege(fx, `prvShare${R}`, "Global");
+    const ps = only(problems(fx), "role-privileges");
+    expect(ps.map((p) => p.message)).toEqual([`${R} is organization-owned: it has no Assign privilege (its rows have no owner)`, `${R} is organization-owned: it has no Share privilege (its rows have no owner)`]);
+    expect(only(problems(fresh()), "role-privileges")).toEqual([]); // the seller's Basic/Local privileges on user-owned tables pass
   });
 });
 

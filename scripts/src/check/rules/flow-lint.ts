@@ -10,7 +10,7 @@
  * environment variables). Problems about those references are reported by flow-references, with a
  * fix naming the missing component, so this rule leaves them out rather than print each twice; a
  * flow whose JSON does not parse, or that has no properties.definition, is flow-references' too.
- * Only errors are reported (the lint has warnings in its interface but emits none today).
+ * Only errors are reported, not warnings (a setting with no effect).
  */
 import { lintFlow, type LintProblem } from "../../../../sandbox/flow-runner/src/lint/lint";
 import { connectionReferences, envVarDefinitions, flowDocuments, isDeclaredDependency, workflows } from "../../solution/components";
@@ -37,7 +37,30 @@ const FIXES: Record<string, string> = {
   "variable-not-top-level": "move Initialize variable to the top level of the flow (Power Automate refuses it inside scopes)",
   "unsupported-action-type": "use an action type the flow runner implements (sandbox/flow-runner/README.md), or implement it there",
   "unknown-operation": "use an operationId the connector has (its swagger), spelled as the designer writes it",
-  "unknown-connector": "use a connector the flow runner implements (shared_commondataserviceforapps, shared_partnercenterref, shared_webcontents) or add it to sandbox/flow-runner/src/connectors",
+  "unknown-connector": "use a connector the flow runner implements (shared_commondataserviceforapps, shared_partnercenterref, shared_partnercenterevents, shared_webcontents) or add it to sandbox/flow-runner/src/connectors",
+  "expression-too-long": "split the expression (several Compose actions, each under 8,192 characters; aim under 2,000) or move the logic out of the expression",
+  "too-many-actions": "move part of the flow into a child flow (500 actions at most, nested ones counted)",
+  "nesting-too-deep": "flatten the scopes, conditions and loops, or move the inner part into a child flow (8 levels at most)",
+  "name-too-long": "shorten the action or trigger name to 80 characters",
+  "description-too-long": "shorten the description to 256 characters",
+  "too-many-variables": "use at most 250 variables (an object variable can hold several values)",
+  "too-many-cases": "use at most 25 cases in a Switch (nest a second Switch in the default case)",
+  "too-many-parameters": "declare at most 50 parameters",
+  "too-many-triggers": "a solution cloud flow has one trigger",
+  "foreach-concurrency": "set runtimeConfiguration.concurrency.repetitions to a whole number from 1 to 50",
+  "until-count": "set the Do until count to a whole number from 1 to 5,000",
+  "until-timeout": "set the Do until timeout to an ISO 8601 duration of at most P30D",
+  "trigger-concurrency": "set the trigger's concurrency runs to a whole number from 1 to 100, or turn concurrency control off so no firing can be dropped",
+  "waiting-runs": "set maximumWaitingRuns from 10 + runs to 100, or leave it out",
+  "trigger-authentication": "set triggerAuthenticationType to \"All\", \"Tenant\" or \"User\" (with triggerAllowedUsers)",
+  "openapi-unknown-parameter": "use only the parameters the connector's operation declares (its definition; sandbox/flow-runner/src/connectors)",
+  "openapi-missing-parameter": "give the operation's required parameter",
+  "openapi-parameter-type": "give the parameter a value of the type the connector declares",
+  "openapi-parameter-enum": "use one of the values the connector's definition lists",
+  "partner-center-patch-path": "patch only the 18 paths PatchReferralById allows (partner-center-2026.md §2.4)",
+  "dataverse-item-object": "write one item/<column> key per column instead of one 'item' object",
+  "dataverse-row-id": "address the row by its GUID (find it with List rows on the alternate key column first)",
+  "webcontents-body-not-string": "pass request/body as JSON text (a string)",
 };
 const DEFAULT_FIX = "correct the flow at that path; `node out/sandbox/flow-runner/src/cli.js lint <flow file>` lists every lint problem";
 

@@ -10,9 +10,10 @@ import { formLibraries } from "./form-libraries";
 import { pcfControls } from "./pcf-controls";
 import { referencedFiles } from "./referenced-files";
 import { rootComponentsRule } from "./root-components";
+import { rolePrivileges } from "./role-privileges";
 import { rootFiles } from "./root-files";
 import { schemaRule } from "./schema";
 import { uniqueNames } from "./unique-names";
 import { versions } from "./versions";
 
-export const RULES: CheckRule[] = [rootFiles, versions, schemaRule, rootComponentsRule, referencedFiles, formLibraries, pcfControls, flowReferences, flowLint, uniqueNames];
+export const RULES: CheckRule[] = [rootFiles, versions, schemaRule, rootComponentsRule, referencedFiles, formLibraries, pcfControls, flowReferences, flowLint, uniqueNames, rolePrivileges];

@@ -38,7 +38,7 @@ export const IDS = {
 
 const DV = CONNECTION_REFERENCES.dataverse;
 const PC = CONNECTION_REFERENCES.partnerCenterReferrals;
-const EVENTS_API = CONNECTION_REFERENCES.partnerCenterWebhooks;
+const EVENTS = CONNECTION_REFERENCES.partnerCenterEvents;
 
 const ref = (r: { logicalName: string; apiName: string }) => ({ runtimeSource: "embedded", connection: { connectionReferenceLogicalName: r.logicalName }, api: { name: r.apiName } });
 
@@ -132,7 +132,7 @@ export const MAIN_FLOWS: FixtureFlow[] = [
     name: "Partner Center to Dynamics 365",
     json: flow(
       {},
-      { manual: { type: "Request", kind: "Http", inputs: { method: "POST", schema: {} } } },
+      { manual: { type: "Request", kind: "Http", inputs: { method: "POST", triggerAuthenticationType: "All", schema: {} } } },
       {
         Accept: { runAfter: {}, type: "Response", kind: "Http", inputs: { statusCode: 200 } },
         Route_event: callChild(IDS.helper, { text: "@triggerBody()?['ResourceUri']" }, { Accept: ["Succeeded"] }),
@@ -143,7 +143,7 @@ export const MAIN_FLOWS: FixtureFlow[] = [
     id: IDS.registration,
     name: "Partner Center Webhook Registration",
     json: flow(
-      { shared_webcontents: ref(EVENTS_API) },
+      { shared_partnercenterevents: ref(EVENTS) },
       button(
         {
           text: { title: "Http Trigger Endpoint", type: "string", "x-ms-dynamically-added": true, description: "The HTTP POST URL of 'Partner Center to Dynamics 365'" },
@@ -158,11 +158,11 @@ export const MAIN_FLOWS: FixtureFlow[] = [
           type: "If",
           expression: { equals: ["@triggerBody()['text_2']", "Yes"] },
           actions: {
-            Register: op("shared_webcontents", EVENTS_API.apiName, "InvokeHttp", {
-              "request/method": "POST",
-              "request/url": "/webhooks/v1/registration",
-              "request/headers": { "Content-Type": "application/json" },
-              "request/body": { WebhookUrl: "@triggerBody()['text']", WebhookEvents: "@split(triggerBody()['text_1'], ',')" },
+            Register: op("shared_partnercenterevents", EVENTS.apiName, "EventRegistration", {
+              "body/WebhookUrl": "@triggerBody()['text']",
+              "body/WebhookEvents": "@split(triggerBody()['text_1'], ',')",
+              // the signature in x-ms-signature: an "Anyone" HTTP trigger refuses a call that carries an Authorization header
+              "body/SignatureTokenToMsSignatureHeader": "true",
             }),
           },
           else: { actions: { Keep_existing: { runAfter: {}, type: "Compose", inputs: "not overwritten" } } },

@@ -86,8 +86,7 @@ describe("a first start on a fixture solution", () => {
     const params = (logical: string) => conns.find((c) => c.id === connectionIdFor(logical))!.properties;
     expect(params(CONNECTION_REFERENCES.dataverse.logicalName)).toMatchObject({ apiName: "shared_commondataserviceforapps", parameters: { environmentUrl: sb.endpoints.dataverse.url, token: "(hidden)" } });
     expect(params(CONNECTION_REFERENCES.partnerCenterReferrals.logicalName)).toMatchObject({ apiName: "shared_partnercenterref", parameters: { baseUrl: sb.endpoints.partnerCenter.referralsBaseUrl } });
-    expect(params(CONNECTION_REFERENCES.partnerCenterReferralsApi.logicalName)).toMatchObject({ apiName: "shared_webcontents", parameters: { baseResourceUrl: sb.endpoints.partnerCenter.referralsBaseUrl } });
-    expect(params(CONNECTION_REFERENCES.partnerCenterWebhooks.logicalName)).toMatchObject({ apiName: "shared_webcontents", parameters: { baseResourceUrl: sb.endpoints.partnerCenter.webhooksBaseUrl } });
+    expect(params(CONNECTION_REFERENCES.partnerCenterEvents.logicalName)).toMatchObject({ apiName: "shared_partnercenterevents", parameters: { baseUrl: sb.endpoints.partnerCenter.webhooksBaseUrl } });
     expect(sb.report.connections.every((c) => c.status === "bound")).toBe(true);
   });
 

@@ -102,11 +102,10 @@ describe("connectionParameters", () => {
     const R = CONNECTION_REFERENCES;
     expect(connectionParameters(R.dataverse.logicalName, R.dataverse.apiName, t)).toEqual({ parameters: { environmentUrl: "http://127.0.0.1:1", token: "dv" } });
     expect(connectionParameters(R.partnerCenterReferrals.logicalName, R.partnerCenterReferrals.apiName, t)).toEqual({ parameters: { baseUrl: "http://127.0.0.1:2", token: "pc" } });
-    expect(connectionParameters(R.partnerCenterReferralsApi.logicalName, "shared_webcontents", t)).toEqual({ parameters: { baseResourceUrl: "http://127.0.0.1:2", token: "pc" } });
-    expect(connectionParameters(R.partnerCenterWebhooks.logicalName, "shared_webcontents", t)).toEqual({ parameters: { baseResourceUrl: "http://127.0.0.1:3", token: "pc" } });
+    expect(connectionParameters(R.partnerCenterEvents.logicalName, R.partnerCenterEvents.apiName, t)).toEqual({ parameters: { baseUrl: "http://127.0.0.1:3", token: "pc" } });
   });
   it("explains a reference it cannot connect", () => {
-    expect(connectionParameters("pcs_other_http", "shared_webcontents", t)).toEqual({ error: expect.stringContaining("does not list 'pcs_other_http'") });
+    expect(connectionParameters("pcs_other_http", "shared_webcontents", t)).toEqual({ error: "the flow runner has no connector 'shared_webcontents'" });
     expect(connectionParameters("pcs_mail", "shared_office365", t)).toEqual({ error: "the flow runner has no connector 'shared_office365'" });
   });
 });

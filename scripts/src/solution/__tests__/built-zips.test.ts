@@ -16,6 +16,7 @@ import {
   PARTNER_CENTER_SOLUTION,
   PCF_CONTROLS,
   PUBLISHER,
+  REFERRAL_CREATION,
   SOLUTION,
   SOLUTION_DETAIL,
   SOLUTION_TYPE_OPTIONS,
@@ -142,7 +143,7 @@ describe("the zip files", () => {
 
   it("ship lead and opportunity without a <SavedQueries> element (no views of ours), as real exports write a system table", () => {
     for (const name of [OPPORTUNITY.logicalName, LEAD.logicalName]) expect([name, child(findEntity(pkg, name)!, "SavedQueries")]).toEqual([name, undefined]);
-    for (const name of [SOLUTION_DETAIL.logicalName, PARTNER_CENTER_SOLUTION.logicalName]) expect(entitySavedQueries(findEntity(pkg, name)!).length).toBeGreaterThan(5);
+    for (const name of [SOLUTION_DETAIL.logicalName, PARTNER_CENTER_SOLUTION.logicalName, REFERRAL_CREATION.logicalName]) expect(entitySavedQueries(findEntity(pkg, name)!).length).toBeGreaterThan(5);
   });
 
   it("pass every check rule", () => {
@@ -211,6 +212,7 @@ describe("solution and publisher", () => {
         `1:${LEAD.logicalName}:2`,
         `1:${SOLUTION_DETAIL.logicalName}:0`,
         `1:${PARTNER_CENTER_SOLUTION.logicalName}:0`,
+        `1:${REFERRAL_CREATION.logicalName}:0`,
         "9:pcs_syncstatus:0",
         `61:${FORM_SCRIPT.webResourceName}:0`,
         ...Object.values(PCF_CONTROLS).map((c) => `66:${c.name}:0`),
@@ -420,6 +422,89 @@ describe("the Microsoft solution tables", () => {
   });
 });
 
+describe("the referral-creation claim table (pcs_referralcreation)", () => {
+  const e = (): XmlElement => findEntity(pkg, REFERRAL_CREATION.logicalName)!;
+  const info = (): XmlElement => entityInfo(e())!;
+  /** An organization-owned table's system columns: no owner columns, organizationid instead (YarSol/deploytest alc_jax_entity). */
+  const ORG_SYSTEM_COLUMNS = ["createdby", "createdon", "createdonbehalfby", "importsequencenumber", "modifiedby", "modifiedon", "modifiedonbehalfby", "organizationid", "overriddencreatedon", "statecode", "statuscode", "timezoneruleversionnumber", "utcconversiontimezonecode"];
+  const CLAIM_COLUMNS: Array<[string, string, string]> = [
+    [REFERRAL_CREATION.name, "nvarchar", "Name"],
+    [REFERRAL_CREATION.opportunity, "lookup", "Opportunity"],
+    [REFERRAL_CREATION.referralIdentifier, "nvarchar", "Referral Identifier"],
+    [REFERRAL_CREATION.attemptedOn, "datetime", "Attempted On"],
+  ];
+
+  it("is an organization-owned table with the names, display names and description schema.ts and the brief give, audit off", () => {
+    expect(attr(child(e(), "Name")!, "LocalizedName")).toBe("Partner Center Referral Creation");
+    expect(text(child(e(), "Name")!)).toBe(REFERRAL_CREATION.schemaName);
+    expect(childText(info(), "EntitySetName")).toBe(REFERRAL_CREATION.entitySetName);
+    expect(childText(info(), "OwnershipTypeMask")).toBe("OrgOwned"); // how exports spell OrganizationOwned
+    expect(childText(info(), "IsAuditEnabled")).toBe("0");
+    expect(attr(descendants(child(info(), "LocalizedCollectionNames")!, "LocalizedCollectionName")[0], "description")).toBe("Partner Center Referral Creations");
+    expect(attr(descendants(child(info(), "Descriptions")!, "Description")[0], "description")).toMatch(/one row per opportunity .*before it creates the referral .*its id is the opportunity's id/i);
+  });
+
+  it("has exactly the four columns, their types and display names, and the org-owned system columns", () => {
+    const names = entityAttributes(e()).map((a) => childText(a, "LogicalName")!);
+    expect([...names].sort()).toEqual([...ORG_SYSTEM_COLUMNS, REFERRAL_CREATION.primaryId, ...CLAIM_COLUMNS.map(([c]) => c)].sort());
+    for (const [c, type, display] of CLAIM_COLUMNS) {
+      const a = attrByLogical(e(), c)!;
+      expect([c, childText(a, "Type"), displayName(a), childText(a, "IsCustomField")]).toEqual([c, type, display, "1"]);
+    }
+    expect(childText(attrByLogical(e(), REFERRAL_CREATION.primaryId)!, "Type")).toBe("primarykey");
+    expect(childText(attrByLogical(e(), REFERRAL_CREATION.primaryId)!, "ValidForCreateApi")).toBe("1"); // the flow sets it to the opportunity's id
+    const name = attrByLogical(e(), REFERRAL_CREATION.name)!;
+    expect(childText(name, "DisplayMask")).toContain("PrimaryName");
+    expect(childText(name, "MaxLength")).toBe("300"); // an opportunity's name fits
+    expect(childText(attrByLogical(e(), REFERRAL_CREATION.referralIdentifier)!, "MaxLength")).toBe("100"); // as opportunity.pcs_referralidentifier
+    const at = attrByLogical(e(), REFERRAL_CREATION.attemptedOn)!;
+    expect([childText(at, "Format"), childText(at, "Behavior")]).toEqual(["datetime", "1"]); // UserLocal: stored and exchanged in UTC
+    for (const [c] of CLAIM_COLUMNS) expect([c, childText(attrByLogical(e(), c)!, "IsAuditEnabled")]).toEqual([c, "0"]);
+  });
+
+  it("looks up the opportunity through pcs_opportunity_pcs_referralcreation, deleted with it, and has the organization and created/modified-by relationships", () => {
+    const rels = relationships(pkg);
+    const toOpp = rels.find((r) => attr(r, "Name") === REFERRAL_CREATION.opportunityRelationship)!;
+    expect([childText(toOpp, "ReferencingEntityName"), childText(toOpp, "ReferencedEntityName"), childText(toOpp, "ReferencingAttributeName")]).toEqual([REFERRAL_CREATION.schemaName, "Opportunity", REFERRAL_CREATION.opportunityNavigation]);
+    expect(descendants(toOpp, "NavigationPropertyName").map(text)).toEqual([REFERRAL_CREATION.opportunityNavigation, REFERRAL_CREATION.opportunityRelationship]);
+    expect(childText(toOpp, "CascadeDelete")).toBe("Cascade");
+    // no owner on the row, so nothing to assign or share along the relationship
+    for (const c of ["CascadeAssign", "CascadeShare", "CascadeUnshare", "CascadeReparent"]) expect([c, childText(toOpp, c)]).toEqual([c, "NoCascade"]);
+    const names = rels.map((r) => attr(r, "Name"));
+    for (const r of [`organization_${REFERRAL_CREATION.logicalName}`, `lk_${REFERRAL_CREATION.logicalName}_createdby`, `lk_${REFERRAL_CREATION.logicalName}_modifiedby`]) expect(names).toContain(r);
+    for (const r of ["owner_", "user_", "team_", "business_unit_"]) expect(names).not.toContain(`${r}${REFERRAL_CREATION.logicalName}`);
+    const org = rels.find((r) => attr(r, "Name") === `organization_${REFERRAL_CREATION.logicalName}`)!;
+    expect([childText(org, "ReferencedEntityName"), childText(org, "ReferencingAttributeName")]).toEqual(["Organization", "OrganizationId"]);
+  });
+
+  it("has a main form showing the four columns read-only, card and quick forms, and no owner anywhere", () => {
+    const forms = entityForms(e());
+    expect(forms.map((f) => f.type).sort()).toEqual(["card", "main", "quick"]);
+    const main = forms.find((f) => f.type === "main")!.form;
+    const cells = descendants(main, "control").map((c) => [attr(c, "datafieldname"), attr(c, "disabled")]);
+    expect(cells).toEqual(CLAIM_COLUMNS.map(([c]) => [c, "true"]));
+    for (const f of forms) expect(descendants(f.form, "control").map((c) => attr(c, "datafieldname"))).not.toContain("ownerid");
+  });
+
+  it("has a default public view and a quick find view listing name, opportunity, referral identifier and attempted on, and the views a real export carries", () => {
+    const views = entitySavedQueries(e());
+    for (const q of ["0", "64", "2", "4", "1", "8192"]) expect([q, views.some((v) => childText(v, "querytype") === q)]).toEqual([q, true]);
+    const cols = (v: XmlElement) => descendants(v, "cell").map((c) => attr(c, "name"));
+    const listed = CLAIM_COLUMNS.map(([c]) => c);
+    const publicView = views.find((v) => childText(v, "querytype") === "0" && childText(v, "isdefault") === "1")!;
+    expect(cols(publicView)).toEqual(listed);
+    expect(descendants(publicView, "condition").map((c) => [attr(c, "attribute"), attr(c, "value")])).toEqual([["statecode", "0"]]);
+    const quickFind = views.find((v) => childText(v, "querytype") === "4")!;
+    expect(childText(quickFind, "isquickfindquery")).toBe("1");
+    expect(cols(quickFind)).toEqual(listed);
+    expect(descendants(quickFind, "condition").filter((c) => attr(c, "operator") === "like").map((c) => attr(c, "attribute"))).toEqual([REFERRAL_CREATION.name, REFERRAL_CREATION.referralIdentifier]);
+    for (const v of views) {
+      expect(descendants(v, "entity").map((x) => attr(x, "name"))).toEqual([REFERRAL_CREATION.logicalName]);
+      expect(descendants(v, "condition").map((c) => attr(c, "attribute"))).not.toContain("ownerid"); // no "owned by me" on an org-owned table
+    }
+  });
+});
+
 describe("settings, connections and security", () => {
   it("ships the three environment variable definitions with their types and defaults", () => {
     const defs = new Map(envVarDefinitions(pkg).map((d) => [d.schemaName, d.element]));
@@ -450,6 +535,15 @@ describe("settings, connections and security", () => {
     for (const p of [`prvCreate${D}`, `prvWrite${D}`, `prvDelete${D}`, `prvWrite${S}`]) expect([p, seller.has(p)]).toEqual([p, false]);
     for (const p of [`prvCreate${S}`, `prvRead${S}`, `prvDelete${S}`, "prvWriteOpportunity"]) expect([p, seller.has(p)]).toEqual([p, true]);
     for (const p of [`prvCreate${D}`, `prvWrite${D}`, `prvDelete${D}`, `prvCreate${S}`, `prvDelete${S}`]) expect([p, admin.get(p)]).toEqual([p, "Global"]);
+  });
+
+  it("give the administrator full Global access to the claim table and the seller Global read only (the flows run as the connection's user)", () => {
+    const byName = new Map(roles(pkg).map((r) => [attr(r, "name"), new Map(descendants(r, "RolePrivilege").map((p) => [attr(p, "name")!, attr(p, "level")!]))]));
+    const R = REFERRAL_CREATION.schemaName;
+    const onClaim = (role: string) => [...byName.get(role)!].filter(([p]) => p.endsWith(R)).sort(([a], [b]) => (a < b ? -1 : 1));
+    // an organization-owned table has no Assign or Share privilege, and Global is its only depth
+    expect(onClaim("Partner Center Sync Administrator")).toEqual(["Append", "AppendTo", "Create", "Delete", "Read", "Write"].map((op) => [`prv${op}${R}`, "Global"]).sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(onClaim("Partner Center Sync Seller")).toEqual([[`prvRead${R}`, "Global"]]);
   });
 });
 

@@ -67,7 +67,7 @@ function flowJson(opts: { childCall?: string; envVar?: string }): string {
       Get_opportunity: {
         runAfter: {},
         type: "OpenApiConnection",
-        inputs: { host: { connectionName: cr.apiName, operationId: "GetItem", apiId: `/providers/Microsoft.PowerApps/apis/${cr.apiName}` }, parameters: { entityName: "opportunities", recordId: "x" }, authentication: "@parameters('$authentication')" },
+        inputs: { host: { connectionName: cr.apiName, operationId: "GetItem", apiId: `/providers/Microsoft.PowerApps/apis/${cr.apiName}` }, parameters: { entityName: "opportunities", recordId: "00000000-0000-4000-8000-00000000000a" }, authentication: "@parameters('$authentication')" },
       },
       ...(opts.childCall
         ? { Scope: { runAfter: { Get_opportunity: ["Succeeded"] }, type: "Scope", actions: { Call_child: { runAfter: {}, type: "Workflow", inputs: { host: { workflowReferenceName: opts.childCall }, body: {} } } } } }

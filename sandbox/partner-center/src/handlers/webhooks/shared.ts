@@ -52,7 +52,11 @@ export function parseRegistration(req: HandlerRequest, subscriberId: string | un
     if (!known) throw invalidRequest(`Event ${JSON.stringify(e)} is not supported. GET /webhooks/v1/registration/events lists the supported events.`, "WebhookEvents");
     if (!names.includes(known)) names.push(known);
   }
-  const flag = prop(b, "SignatureTokenToMsSignatureHeader");
+  // A boolean; the JSON strings "true"/"false" bind too, as a .NET service's model binding converts
+  // them, and as the certified Partner Center Events connector sends it (typed string; flow-runner
+  // connectors/partnercenter-events.ts).
+  const raw = prop(b, "SignatureTokenToMsSignatureHeader");
+  const flag = typeof raw === "string" && /^(true|false)$/i.test(raw.trim()) ? raw.trim().toLowerCase() === "true" : raw;
   if (flag !== undefined && flag !== null && typeof flag !== "boolean") {
     throw invalidRequest("SignatureTokenToMsSignatureHeader must be true or false.", "SignatureTokenToMsSignatureHeader");
   }

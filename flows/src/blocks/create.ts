@@ -1,0 +1,140 @@
+/**
+ * Creating an opportunity's referral, once (the steps flows 2 and 8 share; see docs/flows.md "Runs on
+ * the same record at the same time"):
+ *
+ *   Solutions for the new referral ─ Referral to create ─ Claim the create
+ *   (the claim exists: Look at the earlier claim ─ an old one is taken over after looking for what it left)
+ *   └ How to go on: create ─ Create the referral ─ Record the referral (failed: the claim made old, Record the failed create)
+ *                  adopt  ─ Record the earlier referral
+ *                  leave  (another run is creating it and records the result)
+ *
+ * A run first claims the create: a Partner Center Referral Creation row whose id is the opportunity's
+ * (Dataverse refuses a second one with 412). A run that finds an earlier claim leaves a recent one to
+ * its run, and takes an old one over after looking for a referral whose externalReferenceId is this
+ * opportunity (a create that timed out may have committed), adopting it when there is one.
+ */
+import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import { addSolutionIds } from "./projection";
+import { condition, dataverse, referrals, scope, Steps, switchOn } from "../builder";
+import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, prop, str, tpl } from "../wdl";
+import { REFERRAL_LINK_BASE } from "./inbound";
+import { addReferralToCreate } from "./opportunity";
+import { addSolutionList, OpportunityRead, writeOpportunity } from "./outbound";
+import { partnerCenterError } from "./patch";
+import { recordText } from "./record";
+import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
+
+/**
+ * How long a claim protects a create: longer than any run takes to create and record a referral (the
+ * connector's calls time out after 2 minutes, and the create is not retried).
+ */
+export const STALE_CLAIM_MINUTES = 15;
+
+
+const statusOf = (action: string) => str(prop(call("actions", lit(action)), "status"));
+const earlier = call("first", coalesce(prop(body("Find_an_earlier_referral"), "value"), "json('[]')"));
+/**
+ * How a create goes on: "create" (the claim is this run's), "adopt" (an earlier attempt's referral
+ * exists), "leave" (another run is creating it and records the result), or "none" (no create ran).
+ */
+const RUN_NAME = "workflow()?['run']?['name']";
+/** The claim found is this run's own: its create was answered late or lost, retried, and refused as a duplicate. */
+const claimIsOurs = call("endsWith", str(prop(body("Get_the_claim"), REFERRAL_CREATION.name)), RUN_NAME);
+export const HOW_TO_GO_ON = iff(
+  equals(statusOf("Claim_the_create"), lit("Succeeded")),
+  lit("create"),
+  iff(
+    not(equals(statusOf("Claim_the_create"), lit("Failed"))),
+    lit("none"),
+    iff(claimIsOurs, lit("create"), iff(not(equals(earlier, "null")), lit("adopt"), iff(equals(statusOf("Claim_it_again"), lit("Succeeded")), lit("create"), lit("leave")))),
+  ),
+);
+
+export interface CreateContext {
+  /** The opportunity id expression. */
+  id: string;
+  /** The opportunity as read, with its owner and solution details. */
+  read: OpportunityRead;
+  /** The Check_the_opportunity outputs ({crm, key, …}). */
+  check: string;
+  /** The CRM's solution ids, when the caller computed them (examine "all"); otherwise a Select here does. */
+  crmIds?: string;
+}
+
+/** What a create records: the CRM side it sent, the key and the solution rows it read. */
+interface Agreement {
+  crm: string;
+  key: string;
+  rows: string;
+}
+
+export function addCreate(steps: Steps, ctx: CreateContext): void {
+  const { id, read } = ctx;
+  const o = read.rows.opportunity;
+  const audit = prop(o, OPPORTUNITY.syncAudit);
+  const ids = ctx.crmIds ?? addSolutionIds(steps, "Solution_ids_for_the_new_referral", read.solutionRows, (it) => prop(it, PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId));
+  // What the create agrees on: the CRM side as checked, with the solutions it sends, and the rows it read.
+  const check = { crm: call("setProperty", prop(ctx.check, "crm"), lit("solutions"), ids), key: prop(ctx.check, "key"), rows: call("string", read.solutionRows) };
+  const solutions = addSolutionList(steps, "Solutions_for_the_new_referral", read.solutionRows);
+  const desired = addReferralToCreate(steps, { ...read.rows, owner: prop(o, "owninguser") }, solutions);
+  const claim = (): Record<string, unknown> => ({
+    [REFERRAL_CREATION.primaryId]: ex(id),
+    // The opportunity's name and the run that claims it (a claim whose create was retried is found to be this run's own).
+    [REFERRAL_CREATION.name]: ex(concat(left(str(prop(o, "name")), 200), lit(" · run "), RUN_NAME)),
+    [`${REFERRAL_CREATION.opportunityNavigation}@odata.bind`]: `/${OPPORTUNITY.entitySetName}(${tpl(id)})`,
+    [REFERRAL_CREATION.attemptedOn]: ex("utcNow()"),
+  });
+  steps.add("Claim_the_create", dataverse.createRecord(REFERRAL_CREATION.entitySetName, claim()));
+  const earlierClaim = new Steps();
+  earlierClaim.add("Get_the_claim", dataverse.getItem(REFERRAL_CREATION.entitySetName, ex(id), { select: [REFERRAL_CREATION.name, REFERRAL_CREATION.attemptedOn].join(",") }));
+  const stale = call("less", call("ticks", str(prop(body("Get_the_claim"), REFERRAL_CREATION.attemptedOn))), call("ticks", call("addMinutes", "utcNow()", String(-STALE_CLAIM_MINUTES))));
+  const over = new Steps();
+  over.add("Find_an_earlier_referral", referrals.list({ filter: `externalReferenceId eq '${tpl(id)}'`, top: 1 }));
+  over.onFailure("Find_an_earlier_referral", "Record_the_failure_to_look", createFailure(id, o, check, audit, "Find_an_earlier_referral"));
+  const takeOver = new Steps();
+  // Two runs taking over at once: only one deletes the row (the other gets 404) and only one creates it again.
+  takeOver.add("Release_the_old_claim", dataverse.deleteRecord(REFERRAL_CREATION.entitySetName, ex(id)));
+  takeOver.add("Claim_it_again", dataverse.createRecord(REFERRAL_CREATION.entitySetName, claim()));
+  over.add("If_it_left_no_referral", condition(equals(earlier, "null"), takeOver));
+  earlierClaim.add("If_the_earlier_attempt_is_over", condition(call("and", stale, not(claimIsOurs)), over));
+  steps.onFailure("Claim_the_create", "Look_at_the_earlier_claim", scope(earlierClaim));
+  const adopt = new Steps();
+  adopt.add("Record_the_earlier_referral", recordReferral(id, o, check, earlier, audit, lit("A referral an earlier attempt created was found and adopted.")));
+  const create = new Steps();
+  // No retry of a create: one that timed out may have committed; the next attempt looks for it first.
+  create.add("Create_the_referral", { ...referrals.create(ex(desired)), retryPolicy: { type: "none" } });
+  // A failed create leaves its claim old at once: the next attempt looks for what it may have committed, then creates.
+  create.onFailure("Create_the_referral", "Let_the_next_attempt_look_first", dataverse.updateOnlyRecord(REFERRAL_CREATION.entitySetName, ex(id), { [REFERRAL_CREATION.attemptedOn]: "1900-01-01T00:00:00Z" }));
+  create.add("Record_the_failed_create", createFailure(id, o, check, audit, "Create_the_referral"), { Let_the_next_attempt_look_first: ["Succeeded", "Failed"] });
+  create.add("Record_the_referral", recordReferral(id, o, check, body("Create_the_referral"), audit, concat(lit("Created in Partner Center ("), dealTypeOf(o), lit(")."))), { Record_the_failed_create: ["Skipped"] });
+  steps.add("Create_or_adopt", switchOn(ex(HOW_TO_GO_ON), { Create: { value: "create", steps: create }, Adopt: { value: "adopt", steps: adopt } }), { Look_at_the_earlier_claim: ["Succeeded", "Failed", "Skipped", "TimedOut"] });
+}
+
+/** The one write after a create (or an adoption): the referral's id, link, eTag and status, and the sync record. */
+function recordReferral(id: string, o: string, check: Agreement, referral: string, audit: string, message: string) {
+  const referralId = prop(referral, "id");
+  return writeOpportunity(id, [
+    [OPPORTUNITY.referralIdentifier, referralId],
+    [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), referralId)],
+    [OPPORTUNITY.referralEtag, prop(referral, "eTag")],
+    [OPPORTUNITY.lastSyncedOn, prop(referral, "updatedDateTime")],
+    [OPPORTUNITY.referralStatus, referralStatusLabel(referral)],
+    [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
+    [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "create", concat(lit("Referral "), referralId, lit(": "), message)))],
+    [OPPORTUNITY.syncHash, recordText({ pc: check.crm, crm: check.key, updated: prop(referral, "updatedDateTime"), rows: check.rows })],
+    ["name", nameWithMark(prop(o, "name"), true)],
+  ]);
+}
+
+/** co-sell (help asked), partner-led (shared, no help) or private (rulebook/deal-type.ts). */
+const dealTypeOf = (o: string) => iff(not(equals(prop(o, OPPORTUNITY.microsoftHelp), "null")), lit("co-sell"), iff(equals(prop(o, OPPORTUNITY.referralVisibility), "true"), lit("partner-led"), lit("private")));
+
+/** The write after a Partner Center call of the create failed: Error, the Audit line, ✖; no agreement, the key as read. */
+function createFailure(id: string, o: string, check: Agreement, audit: string, action: string) {
+  return writeOpportunity(id, [
+    [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+    [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "create", partnerCenterError(call("outputs", lit(action)))))],
+    [OPPORTUNITY.syncHash, recordText({ pc: "json('{}')", crm: check.key, updated: lit(""), rows: check.rows })],
+    ["name", nameWithMark(prop(o, "name"), false)],
+  ]);
+}

@@ -1,0 +1,341 @@
+/**
+ * Sending an opportunity's changes to Partner Center: the steps flows 7, 8 and 9 share (each flow
+ * holds its own copy, generated from here: a child flow call costs three requests, so the row
+ * triggers do the common work themselves).
+ *
+ *   Get the opportunity ─ Check the opportunity (rules, the CRM side, the stored agreement)
+ *   └ Route the change
+ *     ├ compare: Get the referral ─ Compare with Partner Center (the conflict policy, field by field)
+ *     │          ─ Plan the sync └ If there is something to send
+ *     │            ├ yes: Send the changes (JSON Patch) ─ Read the referral back ─ Record the sync
+ *     │            │      (the patch failed: Record the failure)
+ *     │            └ no:  Record the check
+ *     ├ create:  (flows 2 and 8, no referral yet) blocks/create.ts
+ *     ├ rules:   Rule failures ─ Record the rule failure (no Partner Center call)
+ *     └ kept:    Record the kept change (only what Partner Center does not take by update changed)
+ *
+ * Every path ends in one write of the opportunity, which stores the CRM key of the row as read: if the
+ * seller changed the opportunity meanwhile, that write's own trigger firing sees a row that differs
+ * from the key and runs flow 8 again, so a change made during a sync is sent, never lost; otherwise it
+ * starts nothing. A Partner Center change the CRM did not make (the policy says "take") is left for
+ * the webhook to bring in: the agreement keeps the CRM's value, so the inbound sync sees it as
+ * Partner Center's change.
+ */
+import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import { FIELD_LABELS, FIELD_POLICY } from "../../../plugins-ts/src/rulebook/merge";
+import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
+import { anyRuleFailsExpression, factExpression, factsObject, failureMessagesObject, failuresTextFromObject, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+import { LOOKUPS } from "../../../plugins-ts/src/rulebook/rules";
+import { LOST_STATUS_REASONS } from "../../../plugins-ts/src/rulebook/status";
+import { compose, condition, configuredColumn, dataverse, failed, referrals, select, Steps, switchOn } from "../builder";
+import { addCreate } from "./create";
+import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
+import { actionExpression } from "./merge";
+import { partnerCenterError } from "./patch";
+import { addSolutionIds, crmProjectionFields, OpportunityRows, pcProjectionFields } from "./projection";
+import { crmKey, joinedKey, recordText, storedKey, storedRecord } from "./record";
+import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
+
+export const SOLUTION_ROWS = PARTNER_CENTER_SOLUTION.opportunityRelationship;
+const ACCOUNT_COLUMNS = "name,address1_line1,address1_line2,address1_city,address1_stateorprovince,address1_postalcode";
+const CONTACT_COLUMNS = "fullname,firstname,lastname,emailaddress1,telephone1";
+const DETAIL_COLUMNS = [SOLUTION_DETAIL.solutionId, SOLUTION_DETAIL.name, SOLUTION_DETAIL.publisherName, SOLUTION_DETAIL.solutionType].join(",");
+
+export interface OpportunityRead {
+  rows: OpportunityRows;
+  /** The expanded Microsoft Partner Center Solutions rows (array). */
+  solutionRows: string;
+}
+
+/** "Get the opportunity": the row with its account, contact, currency and solution rows in one read. */
+export function addGetOpportunity(steps: Steps, name: string, opportunityId: string, options: { solutionDetails: boolean; owner?: boolean }): OpportunityRead {
+  const country = configuredColumn("customerCountryCodeField");
+  const solutions = options.solutionDetails
+    ? `${SOLUTION_ROWS}($select=${PARTNER_CENTER_SOLUTION.primaryId};$expand=${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}($select=${DETAIL_COLUMNS}))`
+    : `${SOLUTION_ROWS}($select=${PARTNER_CENTER_SOLUTION.primaryId})`;
+  const expand = [
+    `customerid_account($select=${ACCOUNT_COLUMNS},@{${country}})`,
+    `parentcontactid($select=${CONTACT_COLUMNS})`,
+    "transactioncurrencyid($select=isocurrencycode)",
+    solutions,
+    ...(options.owner ? ["owninguser($select=firstname,lastname,internalemailaddress,address1_telephone1)"] : []),
+  ].join(",");
+  steps.add(name, dataverse.getItem(OPPORTUNITY.entitySetName, ex(opportunityId), { expand }));
+  const o = body(name);
+  return {
+    rows: { opportunity: o, account: prop(o, "customerid_account"), contact: prop(o, "parentcontactid"), currency: prop(o, "transactioncurrencyid") },
+    solutionRows: coalesce(prop(o, SOLUTION_ROWS), "json('[]')"),
+  };
+}
+
+/** The rulebook's sources for one read opportunity (rows, lists, the environment variables). */
+export function ruleSources(read: OpportunityRead, previousShared: string, facts?: string): WdlSources {
+  return {
+    rows: { ...read.rows, previous: objectOf([[OPPORTUNITY.referralVisibility, iff(previousShared, "true", "null")]]) },
+    lists: { solutions: read.solutionRows, contacts: iff(equals(read.rows.contact, "null"), "json('[]')", call("createArray", read.rows.contact)) },
+    config: { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
+    ...(facts ? { facts } : {}),
+  };
+}
+
+/**
+ * The failure branch's messages: Country aliases (a literal table, no expression), the Country hint
+ * a mistyped country gets (USA → US), then Rule failures (the rulebook's messages, in rule order).
+ */
+export function addRuleFailures(steps: Steps, sources: WdlSources): string {
+  steps.add("Country_aliases", compose(LOOKUPS.COUNTRY_ALIASES));
+  steps.add("Country_hint", compose(ex(factExpression("countryHint", { ...sources, lookupExpressions: { COUNTRY_ALIASES: outputs("Country_aliases") } }))));
+  // One message per rule (empty when it passes): each expression stays short.
+  steps.add("Rule_failures", compose(Object.fromEntries(failureMessagesObject({ ...sources, factExpressions: { countryHint: outputs("Country_hint") } }, " ").map(([id, e]) => [id, ex(e)]))));
+  return call("trim", failuresTextFromObject(outputs("Rule_failures")));
+}
+
+/** One "Update a row" of the opportunity with one item/<column> per column. */
+export const writeOpportunity = (id: string, columns: ReadonlyArray<readonly [string, string]>) =>
+  dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(id), Object.fromEntries(columns.map(([c, v]) => [c, ex(v)])));
+
+export interface OutboundOptions {
+  opportunityId: string;
+  /**
+   * What this flow compares: "all" (flow 7), "columns" (flow 8: everything but the solutions, which
+   * it does not read) or "solutions" (flow 9: the solution list alone; flow 8 sends the rest). A field
+   * not compared is left as agreed.
+   */
+  examine: "all" | "columns" | "solutions";
+  /** Create the referral when the opportunity has none yet (flows 2 and 8; blocks/create.ts). */
+  create?: boolean;
+}
+
+/** The agreement an outbound sync stores: what the CRM holds (what it sent, or what it leaves for the webhook to bring in), the key and rows it read. */
+const agreementText = (check: string, updated: string) => recordText({ pc: prop(check, "crm"), crm: prop(check, "key"), updated, rows: prop(check, "rows") });
+/** The agreement unchanged (nothing was agreed), with the key as read: the same values do not start another run. */
+const unchangedAgreement = (check: string) => recordText({ pc: prop(check, "agreed", "pc"), crm: prop(check, "key"), updated: prop(check, "agreed", "updated"), rows: prop(check, "agreed", "rows") });
+
+/**
+ * The JSON Patch operations for each field the policy sends: the connector's paths only (reference
+ * partner-center-2026.md §2.4), one expression per field.
+ */
+function patchOperations(check: string, compare: string, read: OpportunityRead, solutionList: string | undefined): Record<string, string> {
+  const action = (f: SyncField) => prop(compare, "action", f);
+  const C = (f: SyncField) => prop(check, "crm", f);
+  const opOf = (f: SyncField) => iff(call("empty", prop(compare, "pc", f)), lit("add"), lit("replace"));
+  const op = (f: SyncField, path: string, value: string, kind: string = opOf(f)) => objectOf([["op", kind], ["path", lit(path)], ["value", value]]);
+  const when = (f: SyncField, ...ops: string[]) => iff(equals(action(f), lit("send")), call("createArray", ...ops), "json('[]')");
+  const contact = read.rows.contact;
+  const member = objectOf([["firstName", prop(contact, "firstname")], ["lastName", prop(contact, "lastname")], ["email", prop(contact, "emailaddress1")], ["phoneNumber", prop(contact, "telephone1")]]);
+  const state = C("state");
+  const status = iff(equals(state, lit("open")), lit("Active"), lit("Closed"));
+  // Closing a referral that was never accepted (still New) as lost is declining it.
+  const substatus = iff(equals(state, lit("open")), lit("Accepted"), iff(equals(state, lit("won")), lit("Won"), iff(equals(prop(compare, "pc", "state"), lit("pending")), lit("Declined"), lit("Lost"))));
+  const lostReason = str(propDyn(call("json", lit(JSON.stringify(LOST_STATUS_REASONS))), call("string", prop(read.rows.opportunity, "statuscode"))));
+  const replace = lit("replace");
+  const ops: Record<string, string> = {
+    closingDate: when("closingDate", op("closingDate", "/details/closingDateTime", concat(C("closingDate"), lit("T00:00:00Z")))),
+    contact: when("contact", op("contact", "/customerProfile/team/-", member, lit("add"))),
+    currency: when("currency", op("currency", "/details/currency", C("currency"))),
+    dealValue: when("dealValue", op("dealValue", "/details/dealValue", propDyn(read.rows.opportunity, configuredColumn("dealValueField")))),
+    externalReferenceId: when("externalReferenceId", op("externalReferenceId", "/externalReferenceId", C("externalReferenceId"))),
+    notes: when("notes", op("notes", "/details/notes", C("notes"))),
+    salesStage: when("salesStage", op("salesStage", "/salesStage", C("salesStage"))),
+    shared: when("shared", op("shared", "/consent/consentToShareReferralWithMicrosoftSellers", "true", replace)),
+    state: when("state", op("state", "/status", status, replace), op("state", "/substatus", substatus, replace)),
+    statusReason: iff(call("and", equals(action("state"), lit("send")), equals(state, lit("lost")), not(call("empty", lostReason))), call("createArray", op("state", "/statusReason", lostReason, replace)), "json('[]')"),
+  };
+  if (solutionList) ops.solutions = when("solutions", op("solutions", "/details/requirements/solutions", solutionList, replace));
+  return ops;
+}
+
+/** The solutions as Partner Center takes them (mapping-outbound.ts), from the expanded rows. */
+export function addSolutionList(steps: Steps, name: string, solutionRows: string): string {
+  const d = (k: string) => prop("item()", PARTNER_CENTER_SOLUTION.solutionDetailNavigation, k);
+  const types = lit(JSON.stringify(Object.fromEntries(SOLUTION_TYPE_OPTIONS.map((t) => [String(t.value), t.code]))));
+  steps.add(
+    name,
+    select(ex(solutionRows), {
+      type: "Name",
+      id: ex(trimmed(d(SOLUTION_DETAIL.solutionId))),
+      name: ex(d(SOLUTION_DETAIL.name)),
+      publisherName: ex(d(SOLUTION_DETAIL.publisherName)),
+      solutionType: ex(propDyn(call("json", types), call("string", coalesce(d(SOLUTION_DETAIL.solutionType), "''")))),
+    }),
+  );
+  return body(name);
+}
+
+/** The write after a Partner Center call failed: Error, the Audit line, ✖; the agreement unchanged, the key as read. */
+function failureWrite(id: string, audit: string, check: string, name: (ok: boolean | string) => string, operation: string, message: string) {
+  return writeOpportunity(id, [
+    [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+    [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", operation, message))],
+    [OPPORTUNITY.syncHash, unchangedAgreement(check)],
+    ["name", name(false)],
+  ]);
+}
+
+/** The labels of the fields whose action is `action`, "a, b" (from a decisions object). */
+export function fieldsWith(actions: string, action: string): string {
+  const list = concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit(""))));
+  return call("trim", call("replace", call("replace", concat(list, lit("|")), lit(", |"), lit("")), lit("|"), lit("")));
+}
+
+/**
+ * Partner Center's values the CRM's replaced (both changed: the CRM won), "Label (value), …": a
+ * two-way field sent while Partner Center's value is not the agreed one (none agreed: nothing lost).
+ */
+export function replacedText(actions: string, pc: string, agreed: string): string {
+  const twoWay = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] === "twoWay");
+  const list = concat(...twoWay.map((f) => iff(and(equals(prop(actions, f), lit("send")), not(equals(prop(pc, f), coalesce(prop(agreed, f), prop(pc, f))))), concat(lit(`${FIELD_LABELS[f]} (`), call("take", prop(pc, f), "60"), lit("), ")), lit(""))));
+  return call("trim", call("replace", call("replace", concat(list, lit("|")), lit(", |"), lit("")), lit("|"), lit("")));
+}
+
+/** The shared steps (see the file header). Every path writes the opportunity once. Returns the last step's name. */
+export function addOutboundSync(steps: Steps, options: OutboundOptions): string {
+  const id = options.opportunityId;
+  const solutionsToo = options.examine !== "columns";
+  const examined = (f: SyncField) => (options.examine === "solutions" ? f === "solutions" : options.examine === "columns" ? f !== "solutions" : true);
+  // A create sends the solutions' details: read them when this flow may create.
+  const read = addGetOpportunity(steps, "Get_the_opportunity", id, { solutionDetails: solutionsToo || options.create === true, owner: options.create });
+  const o = read.rows.opportunity;
+  const stored = storedRecord(prop(o, OPPORTUNITY.syncHash));
+  const crmIds = solutionsToo
+    ? addSolutionIds(steps, "Solution_ids_in_the_CRM", read.solutionRows, (it) => prop(it, PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId))
+    : str(prop(stored, "pc", "solutions"));
+
+  // ---- Check the opportunity: the rules' facts, the CRM side, the stored agreement ------------------
+  const check = outputs("Check_the_opportunity");
+  // "Visibility never goes back to No" compares with what Partner Center was last agreed to share.
+  const sources = ruleSources(read, equals(prop(stored, "pc", "shared"), lit("true")));
+  steps.add(
+    "Check_the_opportunity",
+    compose({
+      facts: Object.fromEntries(factsObject(sources).map(([k, e]) => [k, ex(e)])),
+      // A field this flow does not compare stands as agreed (or as the CRM has it, when nothing is agreed yet).
+      crm: Object.fromEntries(Object.entries(crmProjectionFields(read.rows, crmIds)).map(([k, e]) => [k, ex(examined(k as SyncField) ? e : coalesce(prop(stored, "pc", k), e))])),
+      key: ex(crmKey(o)),
+      agreed: ex(stored),
+      rows: ex(solutionsToo ? call("string", read.solutionRows) : str(prop(stored, "rows"))),
+    }),
+  );
+  const C = (f: SyncField) => prop(check, "crm", f);
+  const A = (f: SyncField) => prop(check, "agreed", "pc", f);
+  const referralId = str(prop(o, OPPORTUNITY.referralIdentifier));
+  const audit = prop(o, OPPORTUNITY.syncAudit);
+  const name = (ok: boolean | string) => nameWithMark(C("name"), ok, true);
+
+  // ---- the rules pass: compare with Partner Center -------------------------------------------------
+  const valid = new Steps();
+  valid.add("Get_the_referral", referrals.get(ex(referralId)));
+  // Partner Center could not be read: recorded (Error, ✖, the agreement unchanged), a handled failure.
+  valid.onFailure("Get_the_referral", "Record_the_failure_to_read", failureWrite(id, audit, check, name, "read", partnerCenterError(call("outputs", lit("Get_the_referral")))));
+  const R = body("Get_the_referral");
+  const pcIds = solutionsToo
+    ? addSolutionIds(valid, "Solution_ids_in_Partner_Center", prop(R, "details", "requirements", "solutions"), (it) => prop(it, "id"))
+    : A("solutions");
+  const pcFields = pcProjectionFields(R, pcIds, C("contact"));
+  const compare = outputs("Compare_with_Partner_Center");
+  valid.add(
+    "Compare_with_Partner_Center",
+    compose({
+      pc: Object.fromEntries(Object.entries(pcFields).map(([k, e]) => [k, ex(examined(k as SyncField) ? e : C(k as SyncField))])),
+      action: Object.fromEntries(SYNC_FIELDS.map((f) => [f, ex(examined(f) ? actionExpression(f, C(f), pcFields[f], A(f)) : lit("none"))])),
+    }),
+  );
+  const actions = prop(compare, "action");
+  const has = (action: string) => call("contains", call("string", actions), lit(`"${action}"`));
+  const plan = outputs("Plan_the_sync");
+  const send = new Steps();
+  const solutionList = solutionsToo ? addSolutionList(send, "Solutions_as_Partner_Center_takes_them", read.solutionRows) : undefined;
+  const ops = patchOperations(check, compare, read, solutionList ? body("Solutions_as_Partner_Center_takes_them") : undefined);
+  valid.add(
+    "Plan_the_sync",
+    compose({
+      send: ex(fieldsWith(actions, "send")),
+      keep: ex(fieldsWith(actions, "keep")),
+      take: ex(fieldsWith(actions, "take")),
+      refuse: ex(fieldsWith(actions, "refuse")),
+      replaced: ex(replacedText(actions, prop(compare, "pc"), prop(check, "agreed", "pc"))),
+      status: ex(iff(has("refuse"), String(SyncStatus.Error), iff(has("take"), String(SyncStatus.Pending), String(SyncStatus.Synced)))),
+      operations: Object.fromEntries(Object.entries(ops).filter(([k]) => k !== "solutions").map(([k, e]) => [k, ex(e)])),
+    }),
+  );
+  const notes = concat(
+    iff(call("empty", prop(plan, "replaced")), lit(""), concat(lit(" The CRM's change replaced Partner Center's: "), prop(plan, "replaced"), lit("."))),
+    iff(call("empty", prop(plan, "keep")), lit(""), concat(lit(" Kept in the CRM only (Partner Center does not take it by update): "), prop(plan, "keep"), lit("."))),
+    iff(call("empty", prop(plan, "take")), lit(""), concat(lit(" Changed in Partner Center, being brought in: "), prop(plan, "take"), lit("."))),
+    iff(call("empty", prop(plan, "refuse")), lit(""), concat(lit(" Closed differently on each side (settle it in Partner Center): "), prop(plan, "refuse"), lit("."))),
+  );
+  // The solutions' operation needs the Select in this branch; the others were planned.
+  const patchBody = call("union", ...Object.keys(ops).map((k) => (k === "solutions" ? ops.solutions : prop(plan, "operations", k))));
+  const refused = not(call("empty", prop(plan, "refuse")));
+  send.add("Send_the_changes", referrals.patch(ex(referralId), ex(patchBody)));
+  send.onFailure("Send_the_changes", "Record_the_failure", failureWrite(id, audit, check, name, "update", partnerCenterError(call("outputs", lit("Send_the_changes")))));
+  send.add("Read_the_referral_back", referrals.get(ex(referralId)));
+  const back = body("Read_the_referral_back");
+  send.add(
+    "Record_the_sync",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, prop(plan, "status")],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notes)))],
+      [OPPORTUNITY.syncHash, agreementText(check, prop(back, "updatedDateTime"))],
+      [OPPORTUNITY.referralEtag, prop(back, "eTag")],
+      [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
+      [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
+      ["name", name(not(refused))],
+    ]),
+  );
+  const nothing = new Steps();
+  nothing.add(
+    "Record_the_check",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, prop(plan, "status")],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", { expression: iff(refused, lit("Error"), lit("Info")) }, "update", concat(lit("Nothing to send."), notes)))],
+      [OPPORTUNITY.syncHash, agreementText(check, prop(check, "agreed", "updated"))],
+      ["name", name(not(refused))],
+    ]),
+  );
+  valid.add("If_there_is_something_to_send", condition(has("send"), send, nothing));
+
+  // ---- a rule fails: no Partner Center call ---------------------------------------------------------
+  const invalid = new Steps();
+  const staged = { ...sources, facts: prop(check, "facts") };
+  const failures = addRuleFailures(invalid, staged);
+  invalid.add(
+    "Record_the_rule_failure",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, String(SyncStatus.Error)],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Error", "validate", failures))],
+      [OPPORTUNITY.syncHash, unchangedAgreement(check)],
+      ["name", name(false)],
+    ]),
+  );
+  // ---- only what Partner Center does not take by update changed: nothing to ask Partner Center -------
+  const keptOnly = new Steps();
+  const kept = concat(...SYNC_FIELDS.filter((f) => FIELD_POLICY[f] === "crmOnCreate").map((f) => iff(equals(C(f), A(f)), lit(""), lit(`${FIELD_LABELS[f]}, `))));
+  keptOnly.add(
+    "Record_the_kept_change",
+    writeOpportunity(id, [
+      [OPPORTUNITY.syncStatus, iff(equals(prop(o, OPPORTUNITY.syncStatus), String(SyncStatus.Error)), String(SyncStatus.Synced), str(prop(o, OPPORTUNITY.syncStatus)))],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Info", "update", iff(call("empty", kept), lit("No change Partner Center takes."), concat(lit("Kept in the CRM only (Partner Center does not take it by update): "), call("trim", call("replace", call("replace", concat(kept, lit("|")), lit(", |"), lit("")), lit("|"), lit(""))), lit(".")))))],
+      [OPPORTUNITY.syncHash, recordText({ pc: call("setProperty", call("setProperty", prop(check, "agreed", "pc"), lit("name"), C("name")), lit("help"), C("help")), crm: prop(check, "key"), updated: prop(check, "agreed", "updated"), rows: prop(check, "rows") })],
+      ["name", name(true)],
+    ]),
+  );
+  // Partner Center is read only when the rules pass and the CRM changed something it takes (or no agreement exists yet).
+  const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate" && examined(f));
+  const crmChanged = call("or", equals(prop(check, "agreed", "pc"), "null"), ...sendable.map((f) => not(equals(C(f), A(f)))));
+  const notShared = call("empty", referralId);
+  const create = new Steps();
+  if (options.create) addCreate(create, { id, read, check, crmIds: solutionsToo ? crmIds : undefined });
+  // Nothing to do at all: no field Partner Center keeps apart changed and the key is the one recorded (flow 9 for a row the create already read).
+  const untouched = and(equals(kept, lit("")), equals(joinedKey(prop(check, "key")), storedKey(prop(check, "agreed"))));
+  const route = iff(anyRuleFailsExpression(staged), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), iff(untouched, lit("none"), lit("kept")))));
+  return steps.add(
+    "Route_the_change",
+    switchOn(ex(route), {
+      Compare_with_Partner_Center: { value: "compare", steps: valid },
+      ...(options.create ? { Create_the_referral: { value: "create", steps: create } } : {}),
+      A_rule_fails: { value: "rules", steps: invalid },
+      Nothing_Partner_Center_takes: { value: "kept", steps: keptOnly },
+    }),
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * 9. Dynamics 365 Microsoft Solutions to Partner Center: a Microsoft Partner Center Solutions row was
+ * added or removed. Finds its opportunity (for a removed row, through the sync record, which keeps
+ * the rows it last read: a Dataverse delete notification names only the deleted row) and, when that
+ * opportunity is shared, sends the new solution list with the rest of its changes (blocks/outbound.ts,
+ * inline: a child flow would cost three more requests). Not shared yet: flow 2 creates the referral;
+ * when another run was creating it already (and may have read the solutions before this row), this
+ * run waits a minute and sends what that run missed.
+ */
+import { OPPORTUNITY, PARTNER_CENTER_SOLUTION } from "../../../plugins-ts/src/model/schema";
+import { BEING_WRITTEN } from "../../../plugins-ts/src/rulebook/sync-record";
+import { childFlow, condition, dataverse, dataverseTrigger, delay, FlowSpec, Steps, switchOn, until } from "../builder";
+import { FLOWS } from "../ids";
+import { storedRecord } from "../blocks/record";
+import { addOutboundSync } from "../blocks/outbound";
+import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, odataString, prop, str, tpl, triggerBody } from "../wdl";
+
+export function solutionsTriggerFlow(): FlowSpec {
+  const steps = new Steps();
+  const row = triggerBody();
+  const deleted = equals(prop(row, "SdkMessage"), lit("Delete"));
+  const filter = iff(
+    deleted,
+    concat(lit(`contains(${OPPORTUNITY.syncHash},'`), odataString(prop(row, PARTNER_CENTER_SOLUTION.primaryId)), lit("')")),
+    concat(lit(`${OPPORTUNITY.primaryId} eq `), str(prop(row, `_${PARTNER_CENTER_SOLUTION.opportunity}_value`))),
+  );
+  steps.add(
+    "Find_the_opportunity",
+    dataverse.listRecords(OPPORTUNITY.entitySetName, { select: [OPPORTUNITY.primaryId, OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.referralIdentifier, OPPORTUNITY.syncHash].join(","), filter: tpl(filter), top: 1 }),
+  );
+  const opp = call("first", coalesce(prop(body("Find_the_opportunity"), "value"), "json('[]')"));
+  const shared = new Steps();
+  addOutboundSync(shared, { opportunityId: prop(opp, OPPORTUNITY.primaryId), examine: "solutions" });
+  // Not shared yet (its create may have waited for a solution): flow 2 creates the referral.
+  const notShared = new Steps();
+  notShared.add("Create_the_referral", childFlow(FLOWS.createReferral.id, { opportunityId: ex(prop(opp, OPPORTUNITY.primaryId)) }));
+  // Another run was creating it and may have read the solutions before this row: once it is done, send what it missed.
+  const afterThatRun = new Steps();
+  // A minute at a time, until that run has written the referral id (a create takes seconds; the claim is taken over after 15 minutes).
+  const wait = new Steps();
+  wait.add("Wait_a_minute", delay(1, "Minute"));
+  wait.add("Read_the_opportunity_again", dataverse.getItem(OPPORTUNITY.entitySetName, ex(prop(opp, OPPORTUNITY.primaryId)), { select: [OPPORTUNITY.referralIdentifier, OPPORTUNITY.syncHash].join(",") }));
+  afterThatRun.add("Until_that_run_is_done", until(not(call("empty", str(prop(body("Read_the_opportunity_again"), OPPORTUNITY.referralIdentifier)))), wait, 16, "PT20M"));
+  const again = body("Read_the_opportunity_again");
+  const ids = { opportunityId: ex(prop(opp, OPPORTUNITY.primaryId)) };
+  // The record keeps the solution rows the create read: did it see this change?
+  const seen = call("contains", str(prop(storedRecord(prop(again, OPPORTUNITY.syncHash)), "rows")), str(prop(row, PARTNER_CENTER_SOLUTION.primaryId)));
+  const sawIt = iff(deleted, not(seen), seen);
+  const sendMissed = new Steps();
+  sendMissed.add("Send_what_it_missed", childFlow(FLOWS.updateReferral.id, ids));
+  const createAgain = new Steps();
+  createAgain.add("Create_it_again", childFlow(FLOWS.createReferral.id, ids));
+  afterThatRun.add(
+    "What_that_run_left",
+    switchOn(ex(iff(call("empty", str(prop(again, OPPORTUNITY.referralIdentifier))), lit("no referral yet"), iff(sawIt, lit("nothing"), lit("this change")))), {
+      This_change: { value: "this change", steps: sendMissed },
+      No_referral_yet: { value: "no referral yet", steps: createAgain },
+    }),
+  );
+  notShared.add("If_another_run_was_creating_it", condition(equals(prop(body("Create_the_referral"), "leftToAnotherRun"), "true"), afterThatRun));
+  // A row the inbound sync links while it writes the opportunity is its own: nothing to send.
+  const beingWritten = call("contains", str(prop(opp, OPPORTUNITY.syncHash)), lit(BEING_WRITTEN));
+  const syncs = and(not(equals(opp, "null")), equals(prop(opp, OPPORTUNITY.syncWithPartnerCenter), "true"), not(beingWritten));
+  steps.add(
+    "Route_by_the_opportunity",
+    switchOn(ex(iff(syncs, iff(call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))), lit("not shared"), lit("shared")), lit("not synced"))), {
+      Shared: { value: "shared", steps: shared },
+      Not_shared: { value: "not shared", steps: notShared },
+    }),
+  );
+  return {
+    id: FLOWS.solutionsTrigger.id,
+    name: FLOWS.solutionsTrigger.name,
+    description: "When a Microsoft solution is added to or removed from a shared opportunity: sends the new solution list to Partner Center.",
+    connections: ["dataverse", "referrals"],
+    environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
+    triggers: dataverseTrigger("When_a_solution_row_is_added_or_removed", { entity: PARTNER_CENTER_SOLUTION.logicalName, message: 5 }),
+    steps,
+  };
+}
