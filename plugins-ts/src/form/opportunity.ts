@@ -201,7 +201,7 @@ async function checkThenSave(form: Xrm.FormContext, saveMode: number | undefined
     outcome = evaluate(form, remote, page.initialVisibility, userLanguage());
   } catch (error) {
     formNotice(form, NOTICE.checkFailed, text("formCheckFailed", { detail: String(error) }));
-    outcome = { result: { applies: true, ok: true, failures: [], unchecked: [] }, remote: { key: "", errors: [] }, isNew: false };
+    outcome = { result: { applies: true, ok: true, failures: [], unchecked: [], locks: [] }, remote: { key: "", errors: [] }, isNew: false };
   }
   if (generation === page.generation) render(form, outcome, outcome.result.ok ? "WARNING" : "ERROR");
   if (!outcome.result.ok) {

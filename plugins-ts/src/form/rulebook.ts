@@ -7,9 +7,9 @@
  * Keep the exports and their meaning in step with the generated module.
  */
 import { DEFAULT_LANGUAGE, formatMessage, MessageId } from "../rulebook/messages";
-import { RULES, RuleSpec } from "../rulebook/rules";
+import { RULE_TABLES, RuleSpec } from "../rulebook/rules";
 import type { OpportunitySnapshot, RulebookConfig } from "../rulebook/snapshot";
-import { ruleField, validate, ValidationFailure, ValidationResult } from "../rulebook/validate";
+import { ActiveLock, activeLocks, ruleField, validate, ValidationFailure, ValidationResult } from "../rulebook/validate";
 
 export { DEFAULT_LANGUAGE };
 
@@ -21,17 +21,23 @@ export type FormFailure = Pick<ValidationFailure, "rule" | "topic" | "field" | "
 
 export interface FormValidation extends Omit<ValidationResult, "failures"> {
   failures: FormFailure[];
+  /** The columns Partner Center will not let change now, and why (activeLocks()). */
+  locks: ActiveLock[];
 }
 
-/** validate(snapshot, { language }), each failure cut to what the form uses. */
+/** validate(snapshot, { language }), each failure cut to what the form uses, with the locks in force. */
 export function validateForm(snapshot: OpportunitySnapshot, language: number): FormValidation {
   const result = validate(snapshot, { language });
-  return { ...result, failures: result.failures.map(({ rule, topic, field, message }) => ({ rule, topic, field, message })) };
+  return {
+    ...result,
+    failures: result.failures.map(({ rule, topic, field, message }) => ({ rule, topic, field, message })),
+    locks: activeLocks(snapshot, { language }),
+  };
 }
 
 /** The columns the rules show their messages on (each once, in rule order), the configured ones as configured. */
 export function ruleFields(config: RulebookConfig): string[] {
-  const fields = (RULES as readonly RuleSpec[]).map((rule) => ruleField(rule, config));
+  const fields = (RULE_TABLES.all.rules as readonly RuleSpec[]).map((rule) => ruleField(rule, config));
   return [...new Set(fields.filter((field): field is string => field !== null))];
 }
 

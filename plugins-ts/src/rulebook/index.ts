@@ -18,3 +18,6 @@ export * from "./patch";
 export * from "./sync-hash";
 export * from "./audit";
 export * from "./wdl";
+export * from "./attributes";
+export * from "./sales-stage";
+export * from "./registration";

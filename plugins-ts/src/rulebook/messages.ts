@@ -28,6 +28,19 @@ export const MESSAGES_1033 = {
   closeDateMissing: "Est. Close Date is empty: enter the date you expect to close the deal.",
   visibilityReverted: "Microsoft Partner Center Referral Visibility cannot go back to No once it is Yes: set it to Yes.",
   helpNeedsVisibility: "How can Microsoft help? has a value, so the referral must be shared with Microsoft: set Microsoft Partner Center Referral Visibility to Yes.",
+  // today's co-sell (COSELL_RULES, LOCKS)
+  intentMissing: "Customer Purchase Intent is empty: choose whether the customer intends to buy through the Microsoft commercial marketplace (Yes, No or Have not decided), because Partner Center requires it.",
+  servicesCoSellNeeds: "{field} is empty: choose one, because Partner Center requires it for a Services co-sell deal (help asked from Microsoft, no co-sell ready partner solution in Microsoft Solutions).",
+  lockedAtCreate: "{field} cannot change once the referral is in Partner Center: Partner Center takes it only when the referral is created.",
+  lockedOnceCoSell: "{field} cannot change once the referral is shared with Microsoft for co-sell: Partner Center keeps the one it was shared with.",
+  lockedClosed: "The referral is {status} in Partner Center, which takes no more changes to it.",
+  // deal registration (REGISTRATION_RULES)
+  registrationNotWon: "The deal cannot be registered yet: Partner Center registers won deals only. Close the opportunity as won.",
+  registrationNoReferral: "The deal cannot be registered: it is not in Partner Center (Referral Identifier is empty). Set Sync with Partner Center to Yes first.",
+  registrationPrivate: "The deal cannot be registered: it is private. Partner Center registers partner-led and co-sell deals only: set Microsoft Partner Center Referral Visibility to Yes.",
+  registrationNoEligibleSolution: "The deal cannot be registered: none of its Microsoft Solutions is Azure IP co-sell eligible (Azure IP Co-sell Eligible on Microsoft Solution Details).",
+  registrationValueTooLow: "The deal cannot be registered: its contract value is {value} USD, below the 25,000 USD Partner Center requires.",
+  registrationFieldMissing: "The deal cannot be registered: {field} is empty, and Partner Center needs it.",
 
   // ── form script ──
   formSaveBlocked: "Not saved: Sync with Partner Center is Yes and this opportunity cannot be synced yet. Fix what the messages say, or set Sync with Partner Center to No.",
