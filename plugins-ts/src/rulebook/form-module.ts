@@ -35,7 +35,7 @@ import * as countries from "./countries";
 import * as currencies from "./currencies";
 import * as status from "./status";
 import { CONTACT_COLUMNS, CURRENCY_COLUMNS, formattedValue, lookupTable, lookupValue, OPPORTUNITY_COLUMNS } from "./snapshot";
-import { Check, FactName, FACTS, FactSpec, LISTS, ListName, LOCKS, LockSpec, LOOKUPS, LookupName, ParamSource, RULE_TABLES, RuleSpec, tableFacts, Transform } from "./rules";
+import { Check, FactName, FACTS, FactSpec, FORM_LOCKS, LISTS, ListName, LockSpec, LOOKUPS, LookupName, ParamSource, RULE_TABLES, RuleSpec, tableFacts, Transform } from "./rules";
 
 export interface FormModuleOptions {
   /** The rulebook folder (this file's), as the bundler resolves imports of the generated code from it. */
@@ -53,7 +53,7 @@ export const FORM_MESSAGE_IDS: readonly MessageId[] = MESSAGE_IDS.filter((id) =>
  * the first free one separates a template's pieces, the next separates the phrases, the rest stand
  * for phrases.
  */
-const MARKERS = "|~#$%&*+<=>@_`{}^";
+const MARKERS = "|~#$%&*+<=>@_`{}^!;[]\\¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷";
 
 const js = (value: unknown): string => JSON.stringify(value);
 
@@ -224,7 +224,7 @@ function factStatements(imports: Imports): string[] {
     out.push(`const ${factVar(fact)} = ${value};`);
     done.add(fact);
   };
-  const used = tableFacts(RULE_TABLES.all);
+  const used = tableFacts({ appliesWhen: RULE_TABLES.form.appliesWhen, rules: [...RULE_TABLES.form.rules, ...FORM_LOCKS.map((l) => ({ id: l.id, message: l.message, field: null, when: l.when, params: l.params }))] });
   for (const fact of Object.keys(FACTS) as FactName[]) if (used.has(fact)) emit(fact);
   return [...[...rows].map((row) => `const row_${row} = ${ROW_EXPRESSIONS[row]};`), ...out];
 }
@@ -260,17 +260,19 @@ function checkExpression(check: Check, imports: Imports): string {
   }
 }
 
-/** The free markers (see MARKERS) for a set of templates. */
+/** The free markers (see MARKERS) for a set of templates: characters their literal text does not use (placeholders are replaced by name). */
 function freeMarkers(templates: readonly string[]): { pieces: string; phrases: string; tokens: string } {
-  const free = [...MARKERS].filter((m) => templates.every((t) => !t.includes(m)));
+  const literal = templates.map((t) => templatePieces(t).filter((p): p is string => typeof p === "string").join(""));
+  const free = [...MARKERS].filter((m) => literal.every((t) => !t.includes(m)));
   if (free.length < 2) throw new Error(`form module: the message templates use nearly every marker character (${MARKERS})`);
   return { pieces: free[0], phrases: free[1], tokens: free.slice(2).join("") };
 }
 
 /**
  * Phrases that occur more than once across the texts, each replaced by one token character, chosen
- * greedily by bytes saved (a phrase may contain the token of an earlier one). Deterministic: the same
- * texts give the same phrases. expand() in the generated code undoes it.
+ * greedily by UTF-8 bytes saved (a token outside ASCII costs two bytes per use; a phrase may contain
+ * the token of an earlier one). Deterministic: the same texts give the same phrases. expand() in the
+ * generated code undoes it.
  */
 export function compressPhrases(texts: readonly string[], tokens: string): { texts: string[]; phrases: string[] } {
   let out = [...texts];
@@ -280,7 +282,9 @@ export function compressPhrases(texts: readonly string[], tokens: string): { tex
     for (const t of out) for (let k = t.indexOf(s); k >= 0; k = t.indexOf(s, k + s.length)) n++;
     return n;
   };
+  const bytes = (x: string): number => Buffer.byteLength(x, "utf8");
   for (const token of tokens) {
+    const tb = bytes(token);
     let best = "";
     let bestGain = 0;
     const seen = new Set<string>();
@@ -292,8 +296,8 @@ export function compressPhrases(texts: readonly string[], tokens: string): { tex
           seen.add(s);
           const n = occurrences(s);
           if (n < 2) break;
-          // Each use shrinks to one character; the phrase list, the token list and the regex pay once.
-          const gain = n * (s.length - 1) - (s.length + 3);
+          // Each use shrinks to the token; the phrase list (with its separator), the token list and the regex pay once.
+          const gain = n * (bytes(s) - tb) - (bytes(s) + 1 + 2 * tb);
           if (gain > bestGain) [best, bestGain] = [s, gain];
         }
       }
@@ -361,17 +365,20 @@ ${lines.join("\n")}
 
 /** The generated ES module: exports validateForm(snapshot, language), ruleFields(config) and formText(id, params, language). */
 export function formRulebookModule(options: FormModuleOptions): string {
-  const table = RULE_TABLES.all;
+  const table = RULE_TABLES.form;
   const rules = table.rules as readonly (RuleSpec & { id: string })[];
-  const locks = LOCKS as readonly LockSpec[];
+  const locks = FORM_LOCKS as readonly LockSpec[];
   const imports = new Imports();
   imports.use("snapshot", "configOf");
 
   const ids: MessageId[] = [];
-  for (const id of [...rules.map((r) => r.message), ...FORM_MESSAGE_IDS]) if (!ids.includes(id)) ids.push(id);
+  for (const id of [...rules.map((r) => r.message), ...locks.map((l) => l.message), ...FORM_MESSAGE_IDS]) if (!ids.includes(id)) ids.push(id);
   const messages = catalogue(ids);
 
   const paramsObject = (params: RuleSpec["params"]): string | undefined => {
+    // A lone fixed {field} (a column's display name) is written as the string; format() takes either.
+    const only = Object.entries(params ?? {});
+    if (only.length === 1 && only[0][0] === "field" && "text" in only[0][1]) return js(only[0][1].text);
     const entries = Object.entries(params ?? {}).map(
       ([name, source]) => `${name}: ${"config" in source ? `config.${source.config}` : "text" in source ? js(source.text) : `param(${factVar(source.fact)})`}`,
     );
@@ -400,16 +407,15 @@ export function formRulebookModule(options: FormModuleOptions): string {
     rule.field === null ? "null" : typeof rule.field === "string" ? imports.name(rule.field) : `config.${rule.field.config}`;
   const fields = [...new Set(rules.filter((rule) => rule.field !== null).map(fieldExpression))];
   const ruleRows = rules.map((rule) => {
-    const field = fieldExpression(rule);
     const params = paramsObject(rule.params);
-    const row = [js(rule.id), String(ids.indexOf(rule.message)), field, outcome(rule.when)];
+    const row = [js(rule.id), String(ids.indexOf(rule.message)), fieldExpression(rule), outcome(rule.when)];
     if (params) row.push(params);
     return `    [${row.join(", ")}],`;
   });
   const lockRows = locks.map((lock) => {
     const columns = lock.columns.map((c) => (typeof c.column === "string" ? imports.name(c.column) : `config.${c.column.config}`));
-    const row = [js(lock.id), `[${columns.join(", ")}]`, String(ids.indexOf(lock.message)), outcome(lock.when)];
     const params = paramsObject(lock.params);
+    const row = [`[${columns.join(", ")}]`, String(ids.indexOf(lock.message)), outcome(lock.when)];
     if (params) row.push(params);
     return `    [${row.join(", ")}],`;
   });
@@ -421,18 +427,20 @@ ${imports.statements(options.rulebookDir).join("\n")}
 
 ${HELPERS}
 ${messages.code}
-const FORM_MESSAGES = { ${formIndexes} };
+/** The form's own messages: their indexes in MESSAGES. */
+export const FORM_TEXT = { ${formIndexes} };
 
+/** A message with its placeholders filled; \`params\` may be a string: the value of {field}. */
 const format = (i, params, language) =>
   expand(MESSAGES[language]?.[i] ?? MESSAGES[${DEFAULT_LANGUAGE}][i])
     .split(${js(messages.sep)})
-    .map((piece, k) => (k % 2 ? params[piece] ?? "" : piece))
+    .map((piece, k) => (k % 2 ? (typeof params == "string" ? { field: params } : params)[piece] ?? "" : piece))
     .join("");
 
 export const DEFAULT_LANGUAGE = ${DEFAULT_LANGUAGE};
 
-/** formatMessage for the form's own messages. */
-export const formText = (id, params = {}, language = ${DEFAULT_LANGUAGE}) => format(FORM_MESSAGES[id], params, language);
+/** formatMessage for the form's own messages (id: a FORM_TEXT value). */
+export const formText = (id, params = {}, language = ${DEFAULT_LANGUAGE}) => format(id, params, language);
 
 /** The columns the rules show their messages on (each once, in rule order), the configured ones as configured. */
 export const ruleFields = (config) => [${fields.join(", ")}];
@@ -443,6 +451,10 @@ export function validateForm(s, language = ${DEFAULT_LANGUAGE}) {
   ${facts.join("\n  ")}
   ${checkStatements.join("\n  ")}
   const result = { applies: ${applies} === true, ok: true, failures: [], unchecked: [], locks: [] };
+  const locks = [
+${lockRows.join("\n")}
+  ];
+  for (const [columns, message, on, params = {}] of locks) if (on === true) result.locks.push({ columns, message: format(message, params, language) });
   if (!result.applies) return result;
   const rules = [
 ${ruleRows.join("\n")}
@@ -451,10 +463,6 @@ ${ruleRows.join("\n")}
     if (outcome === U) result.unchecked.push(rule);
     else if (outcome) result.failures.push({ rule, topic: rule.slice(0, rule.indexOf(".")), field, message: format(message, params, language) });
   }
-  const locks = [
-${lockRows.join("\n")}
-  ];
-  for (const [lock, columns, message, on, params = {}] of locks) if (on === true) result.locks.push({ lock, columns, message: format(message, params, language) });
   result.ok = result.failures.length === 0;
   return result;
 }

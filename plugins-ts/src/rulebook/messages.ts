@@ -29,10 +29,10 @@ export const MESSAGES_1033 = {
   visibilityReverted: "Microsoft Partner Center Referral Visibility cannot go back to No once it is Yes: set it to Yes.",
   helpNeedsVisibility: "How can Microsoft help? has a value, so the referral must be shared with Microsoft: set Microsoft Partner Center Referral Visibility to Yes.",
   // today's co-sell (COSELL_RULES, LOCKS)
-  intentMissing: "Customer Purchase Intent is empty: choose whether the customer intends to buy through the Microsoft commercial marketplace (Yes, No or Have not decided), because Partner Center requires it.",
-  servicesCoSellNeeds: "{field} is empty: choose one, because Partner Center requires it for a Services co-sell deal (help asked from Microsoft, no co-sell ready partner solution in Microsoft Solutions).",
-  lockedAtCreate: "{field} cannot change once the referral is in Partner Center: Partner Center takes it only when the referral is created.",
-  lockedOnceCoSell: "{field} cannot change once the referral is shared with Microsoft for co-sell: Partner Center keeps the one it was shared with.",
+  intentMissing: "Customer Purchase Intent is empty: choose whether the customer will buy through the Microsoft marketplace (Yes, No or Have not decided), because Partner Center requires it.",
+  servicesCoSellNeeds: "{field} is empty: Partner Center requires it for a Services co-sell deal (help asked, no co-sell ready partner solution).",
+  lockedAtCreate: "{field} cannot change once the referral is in Partner Center, which takes it only at create.",
+  lockedOnceCoSell: "{field} cannot change once the deal is shared with Microsoft for co-sell.",
   lockedClosed: "The referral is {status} in Partner Center, which takes no more changes to it.",
   // deal registration (REGISTRATION_RULES)
   registrationNotWon: "The deal cannot be registered yet: Partner Center registers won deals only. Close the opportunity as won.",
@@ -43,10 +43,10 @@ export const MESSAGES_1033 = {
   registrationFieldMissing: "The deal cannot be registered: {field} is empty, and Partner Center needs it.",
 
   // ── form script ──
-  formSaveBlocked: "Not saved: Sync with Partner Center is Yes and this opportunity cannot be synced yet. Fix what the messages say, or set Sync with Partner Center to No.",
+  formSaveBlocked: "Not saved: this opportunity cannot be synced to Partner Center yet. Fix what the messages say, or set Sync with Partner Center to No.",
   formCheckFailed: "Could not check the Partner Center rules ({detail}). You can still save: the sync checks again and reports in the Audit column.",
-  formConfigFieldInvalid: "Environment variable {variable} names the column \"{field}\", which the {table} table does not have: ask an administrator to correct its current value.",
-  formSolutionsAfterSave: "After saving, add at least one solution in Microsoft Solutions: the referral is shared with Microsoft only once it has one.",
+  formConfigFieldInvalid: "Environment variable {variable} names the column \"{field}\", which the {table} table does not have: ask an administrator to correct it.",
+  formSolutionsAfterSave: "After saving, add a solution in Microsoft Solutions: the referral is shared with Microsoft only once it has one.",
   formSyncPending: "Partner Center sync is pending: the latest changes are on their way to Partner Center.",
   formSyncError: "Partner Center sync failed: {message}",
   formSyncErrorNoDetail: "Partner Center sync failed: see the Audit column for details.",

@@ -484,9 +484,10 @@ const referralExists: Check = { fact: "previousReferralId", is: "notEmpty" };
 const referralClosed: Check = { fact: "previousReferralStatus", is: "in", list: "TERMINAL_REFERRAL_STATUSES" };
 
 /**
- * A column Partner Center does not let change: the form locks it (and says why) while `when` holds
- * for the record as loaded, and a rule generated from the lock fails when a value arrives changed
- * another way (import, API), so the flows make no call and audit it.
+ * A column Partner Center does not let change: the form locks it (and says why) when `when` holds
+ * for the record as loaded, whether it syncs or not (the referral exists either way), and a rule
+ * generated from the lock fails when a value arrives changed another way (import, API), so the flows
+ * make no call and audit it.
  */
 export interface LockSpec {
   /** Topic of the lock's rule ("<id>.changed"). */
@@ -570,8 +571,8 @@ const servicesNeeds = (id: string, fact: FactName, column: string, label: string
   params: { field: { text: label } },
 });
 
-/** Today's co-sell requirements (§2.2) and the locks' rules, checked with RULES while Sync with Partner Center is Yes. */
-export const COSELL_RULES: readonly RuleSpec[] = [
+/** Today's co-sell requirements (§2.2): purchase intent always, partner role, solution area and play for a Services co-sell. */
+export const COSELL_REQUIREMENTS: readonly RuleSpec[] = [
   {
     id: "intent.missing",
     message: "intentMissing",
@@ -581,8 +582,17 @@ export const COSELL_RULES: readonly RuleSpec[] = [
   servicesNeeds("partnerRole.missing", "partnerRoleId", OPPORTUNITY_COSELL.partnerRole, "Partner Role"),
   servicesNeeds("solutionArea.missing", "solutionAreaId", OPPORTUNITY_COSELL.solutionArea, "Solution Area"),
   servicesNeeds("solutionPlay.missing", "solutionPlayId", OPPORTUNITY_COSELL.solutionPlay, "Solution Play"),
-  ...LOCKS.map(lockRule),
 ];
+
+/** Today's co-sell rules, checked with RULES while Sync with Partner Center is Yes: the requirements and the locks' rules. */
+export const COSELL_RULES: readonly RuleSpec[] = [...COSELL_REQUIREMENTS, ...LOCKS.map(lockRule)];
+
+/**
+ * The locks the form script applies: all but the closed referral's. A referral Partner Center closed
+ * (Won, Lost, Declined, Expired) closes its opportunity, which Dataverse makes read-only; one reopened
+ * in the CRM is stopped by the lock's rule in the flows, which make no call and audit it.
+ */
+export const FORM_LOCKS: readonly LockSpec[] = LOCKS.filter((lock) => lock.id !== "closedLock");
 
 // ── Deal registration eligibility (§2.1 "Deal registration", [C G4]) ──
 
@@ -648,8 +658,14 @@ export const RULE_TABLES = {
   sync: { appliesWhen: APPLIES_WHEN, rules: RULES },
   /** Today's co-sell rules alone (COSELL_RULES): what the flows add when they are wired to them. */
   cosell: { appliesWhen: APPLIES_WHEN, rules: COSELL_RULES },
-  /** Every rule of a synced opportunity: what validate() and the form script check. */
+  /** Every rule of a synced opportunity: what validate() checks. */
   all: { appliesWhen: APPLIES_WHEN, rules: [...RULES, ...COSELL_RULES] },
+  /**
+   * What the form script checks: every rule but the locks' own. The form locks those columns from the
+   * record as loaded (FORM_LOCKS), so a seller cannot change them there; their rules are for a value
+   * that arrives another way (import, API), which the flows stop and audit.
+   */
+  form: { appliesWhen: APPLIES_WHEN, rules: [...RULES, ...COSELL_REQUIREMENTS] },
   /** Deal registration eligibility, while Register Deal is Yes. */
   registration: { appliesWhen: [{ fact: "register", is: "true" }], rules: REGISTRATION_RULES },
 } as const satisfies Record<string, RuleTable>;

@@ -263,16 +263,15 @@ export interface ActiveLock {
 }
 
 /**
- * The locks (rules.ts LOCKS) in force for a snapshot while Sync with Partner Center is Yes: each
- * lock whose conditions hold for the record before the change (on the form: as loaded). The form
+ * The locks (rules.ts LOCKS, or the ones given) in force for a snapshot: each lock whose conditions
+ * hold for the record before the change (on the form: as loaded), whether it syncs or not. The form
  * locks these columns and says why; a lock that cannot be told is not in force.
  */
-export function activeLocks(snapshot: OpportunitySnapshot, options: ValidateOptions = {}): ActiveLock[] {
+export function activeLocks(snapshot: OpportunitySnapshot, options: ValidateOptions & { locks?: readonly LockSpec[] } = {}): ActiveLock[] {
   const language = options.language ?? DEFAULT_LANGUAGE;
   const facts = evaluateFacts(snapshot);
   const config = configOf(snapshot);
-  if (options.ignoreSyncFlag !== true && evaluateAll(RULE_TABLES.all.appliesWhen, facts) !== true) return [];
-  return (LOCKS as readonly LockSpec[])
+  return (options.locks ?? LOCKS)
     .filter((lock) => evaluateAll(lock.when, facts) === true)
     .map((lock) => {
       const params: Record<string, string> = {};
