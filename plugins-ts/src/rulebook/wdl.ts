@@ -30,6 +30,7 @@ import {
   tableFacts,
   Transform,
 } from "./rules";
+import { DEAL_TYPE_OPTIONS, SOLUTION_TYPE_OPTIONS } from "../model/schema";
 import type { RulebookConfig } from "./snapshot";
 
 export type WdlRow = "opportunity" | "account" | "contact" | "currency" | "previous";
@@ -279,4 +280,22 @@ export function failureMessagesObject(src: WdlSources, separator = " ", language
 }
 export function failuresTextFromObject(failures: string, table: RuleTable = RULE_TABLES.sync): string {
   return call("concat", ...table.rules.map((r) => `${failures}?[${wdlString(r.id)}]`));
+}
+
+/**
+ * The Deal Type (pcs_dealtype choice value) of the opportunity, as deal-type.ts coSellDealTypeOf
+ * computes it: private or partner-led without help asked, then IP co-sell with a co-sell ready partner
+ * solution, Services co-sell without one. Needs WdlSources.each["solutions.pcs_solutiontype"].
+ */
+export function dealTypeExpression(src: WdlSources): string {
+  const value = (code: string): string => String(DEAL_TYPE_OPTIONS.find((o) => o.code === code)!.value);
+  const help = factExpression("help", src);
+  const visibility = factExpression("visibility", src);
+  const partnerSolution = String(SOLUTION_TYPE_OPTIONS.find((o) => o.code === "3P")!.value);
+  return call(
+    "if",
+    call("equals", help, "null"),
+    call("if", call("equals", visibility, "true"), value("partner-led"), value("private")),
+    call("if", call("contains", factExpression("solutionTypes", src), partnerSolution), value("co-sell-ip"), value("co-sell-services")),
+  );
 }

@@ -9,7 +9,8 @@ import registrationVectors from "../../../test-vectors/registration.json";
 import { RULE_TABLES, RULES } from "../rules";
 import { OpportunitySnapshot } from "../snapshot";
 import { checkRules, validate } from "../validate";
-import { anyRuleFailsExpression, appliesExpression, factsObject, failuresTextExpression, listLiteral, lookupLiteral, ruleExpressions, wdlString, WdlSources } from "../wdl";
+import { anyRuleFailsExpression, appliesExpression, dealTypeExpression, factsObject, failuresTextExpression, listLiteral, lookupLiteral, ruleExpressions, wdlString, WdlSources } from "../wdl";
+import { coSellDealTypeOf, dealTypeOptionOf } from "../deal-type";
 
 type Value = unknown;
 
@@ -254,5 +255,15 @@ describe.each([
   it("asks the flow for the arrays WDL cannot map", () => {
     if (table === RULE_TABLES.sync) return;
     expect(() => ruleExpressions({ ...sources, table })).toThrow(/needs WdlSources\.each\["solutions\.pcs_/);
+  });
+});
+
+describe("the Deal Type expression (deal-type.ts coSellDealTypeOf)", () => {
+  const all = [...vectors.cases, ...cosellVectors.cases] as unknown as Array<{ name: string; snapshot: OpportunitySnapshot }>;
+  it.each(all.filter((c) => c.snapshot.solutions).map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const [vars, params] = bind(c.snapshot);
+    const o = c.snapshot.opportunity;
+    const expected = coSellDealTypeOf(o.pcs_microsofthelp ?? null, o.pcs_referralvisibility, c.snapshot.solutions!.map((s) => s.pcs_solutiontype));
+    expect(evaluate(dealTypeExpression(withEach), vars, params)).toBe(dealTypeOptionOf(expected!));
   });
 });
