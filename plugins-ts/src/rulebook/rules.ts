@@ -647,6 +647,9 @@ export const REGISTRATION_RULES: readonly RuleSpec[] = [
   registrationNeeds("primaryDeployment.missing", "primaryDeployment", "Primary Deployment"),
 ];
 
+/** The referral does not exist yet (in a flow: the opportunity has no Referral Identifier). */
+export const BEFORE_CREATE: Check = { fact: "previousReferralId", is: "empty" };
+
 /** A rule table: its rules apply while every check of appliesWhen holds. */
 export interface RuleTable {
   appliesWhen: readonly Check[];
@@ -666,6 +669,18 @@ export const RULE_TABLES = {
    * that arrives another way (import, API), which the flows stop and audit.
    */
   form: { appliesWhen: APPLIES_WHEN, rules: [...RULES, ...COSELL_REQUIREMENTS] },
+  /**
+   * What the flows check before a Partner Center call: the sync rules, and today's co-sell requirements
+   * before the create only. The typed attributes travel in the create alone (no PATCH path takes them,
+   * partner-center-2026.md §2.4), so requiring them of an update could only block it: a referral shared
+   * from Partner Center without them would never sync again.
+   */
+  outbound: { appliesWhen: APPLIES_WHEN, rules: [...RULES, ...COSELL_REQUIREMENTS.map((rule) => ({ ...rule, when: [BEFORE_CREATE, ...rule.when] }))] },
+  /**
+   * The locks' rules alone, as the flows apply them: a locked column changed another way (import, API)
+   * makes no call; the flow puts it back and audits why (docs/flows.md "Locked columns").
+   */
+  locks: { appliesWhen: APPLIES_WHEN, rules: LOCKS.map(lockRule) },
   /** Deal registration eligibility, while Register Deal is Yes. */
   registration: { appliesWhen: [{ fact: "register", is: "true" }], rules: REGISTRATION_RULES },
 } as const satisfies Record<string, RuleTable>;
