@@ -4,7 +4,7 @@
  * message; a column Partner Center will not change, changed through the Web API, is put back and
  * audited with no call; next year's solution play is a row an admin adds.
  */
-import { DEAL_TYPE_OPTIONS, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_ROLE, SOLUTION_AREA, SOLUTION_PLAY, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { DEAL_REGISTRATION, DEAL_TYPE_OPTIONS, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_ROLE, SOLUTION_AREA, SOLUTION_DETAIL, SOLUTION_DETAIL_COSELL, SOLUTION_PLAY, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { messageTemplate } from "../../plugins-ts/src/rulebook/messages";
 import { E2E, useE2E } from "./harness";
 
@@ -190,5 +190,111 @@ describe("next year's solution play", () => {
         { type: "SolutionPlay", id: "AgenticBusinessTransformation" },
       ]),
     );
+  });
+});
+
+describe("a referral shared from Partner Center brings today's co-sell in", () => {
+  it("typed attributes into their columns (an id no row has is left out and said in the Audit), the customer's DUNS, Microsoft's side, either spelling of the sales stage", async () => {
+    const r = await e.shareFromPartnerCenter({
+      name: "Fabrikam agents",
+      type: "Shared",
+      status: "New",
+      substatus: "Pending",
+      salesStage: "100" as never,
+      customerProfile: {
+        name: "Fabrikam Inc",
+        address: { addressLine1: "2 Main St", city: "Seattle", state: "WA", postalCode: "98109", country: "US" },
+        team: [{ firstName: "Kim", lastName: "Lee", email: "kim.lee@fabrikam.example", phoneNumber: "+1 206 555 0102" }],
+        ids: [{ profileType: "Duns", id: "123456789" }],
+      },
+      consent: { consentToContact: true, consentToToShareInfoWithOthers: false, consentToShareReferralWithMicrosoftSellers: true },
+      details: {
+        dealValue: 90000,
+        currency: "USD",
+        closingDateTime: "2027-05-31T00:00:00Z",
+        notes: "Agents for the service desk.",
+        requirements: {
+          solutions: [{ id: "SOL-45678-JKL", name: "Azure Migrate and Modernize", type: "Name", solutionType: "1P", publisherName: "Microsoft" }],
+          additionalRequirements: {
+            attributes: [
+              { type: "customerMarketplaceIntent", id: "havenotdecided" },
+              { type: "PartnerRole", id: "SolutionDesign" },
+              { type: "SolutionArea", id: "AIBusinessSolutions" },
+              { type: "SolutionPlay", id: "FY28AgenticEverything" },
+            ],
+          },
+        },
+      },
+      inviteContext: { assistanceRequestCode: "ProofOfConceptOrDemo", invitedBy: { organizationId: "msft", organizationName: "Microsoft" } },
+    } as never);
+    await e.quiet();
+    const [opp] = await e.opportunitiesWithReferral(r.id!);
+    const held = await e.referral(r.id!);
+    expect(opp).toMatchObject({
+      [OPPORTUNITY_COSELL.purchaseIntent]: HAVE_NOT_DECIDED,
+      [`_${OPPORTUNITY_COSELL.partnerRole}_value`]: await rowOf(PARTNER_ROLE, "SolutionDesign"),
+      [`_${OPPORTUNITY_COSELL.solutionArea}_value`]: await rowOf(SOLUTION_AREA, "AIBusinessSolutions"),
+      [`_${OPPORTUNITY_COSELL.solutionPlay}_value`]: null,
+      [OPPORTUNITY_COSELL.customerDuns]: "123456789",
+      [OPPORTUNITY_COSELL.engagementId]: held.engagementId,
+      salesstage: 3,
+      [OPPORTUNITY.syncStatus]: SyncStatus.Synced,
+    });
+    expect(E2E.newestAudit(opp).message).toContain("Not in the CRM, so left empty (add the row, then set it): SolutionPlay: FY28AgenticEverything.");
+    e.expectNoFailedRuns();
+  });
+});
+
+describe("deal registration from the CRM (flow 12)", () => {
+  const contract = {
+    [DEAL_REGISTRATION.contractValue]: 180000,
+    [DEAL_REGISTRATION.contractTerm]: 619300001, // Finite
+    [DEAL_REGISTRATION.contractStart]: "2027-01-01",
+    [DEAL_REGISTRATION.contractEnd]: "2029-12-31",
+    [DEAL_REGISTRATION.contractSigned]: "2026-12-15",
+    [DEAL_REGISTRATION.pricingModel]: 619300000,
+    [DEAL_REGISTRATION.primaryDeployment]: 619300000,
+    [DEAL_REGISTRATION.deployedOnAzure]: true,
+  };
+  const win = (id: string) => e.dv.callAction({ actionName: "WinOpportunity", action: { Status: 3, OpportunityClose: { subject: "Won", "opportunityid@odata.bind": `/opportunities(${id})` } } });
+
+  it("a won, eligible deal is registered; its status comes back, and Microsoft's review later", async () => {
+    await e.update(await e.solutionDetail("SOL-12345-ABC"), { [SOLUTION_DETAIL_COSELL.azureIpCoSellEligible]: true }, SOLUTION_DETAIL.entitySetName);
+    const { id, opp } = await fromTheCrm({ [OPPORTUNITY_COSELL.purchaseIntent]: YES, ...contract });
+    const referralId = opp[OPPORTUNITY.referralIdentifier] as string;
+    await win(id);
+    await e.quiet();
+    const before = await e.pcSeq();
+    await e.update(id, { [DEAL_REGISTRATION.register]: true });
+    await e.quiet();
+    expect((await e.referralCalls(before)).map((c) => `${c.method} ${c.path.replace(referralId, "{id}")} ${c.status}`)).toEqual(["PATCH /v1.0/engagements/referrals/{id}/ 204", "GET /v1.0/engagements/referrals/{id} 200"]);
+    const r = await e.referral(referralId);
+    expect(r.registrations?.[0]).toMatchObject({ type: "AzureIPCoSell", status: "ReviewPending", contract: { value: 180000, currency: "USD", term: "Finite" }, solutionDetails: [{ id: "SOL-12345-ABC" }] });
+    let now = await e.opportunity(id);
+    expect(now).toMatchObject({ [DEAL_REGISTRATION.register]: false, [DEAL_REGISTRATION.status]: "ReviewPending", [DEAL_REGISTRATION.registrationId]: r.registrations?.[0]?.id });
+    expect(E2E.newestAudit(now)).toMatchObject({ outcome: "Success", operation: "register", message: "Deal registered in Partner Center: ReviewPending." });
+
+    // Microsoft approves it in Partner Center: the webhook brings the status in.
+    await e.changeInPartnerCenter(referralId, { registrationStatus: "Approved" }, true);
+    await e.quiet();
+    now = await e.opportunity(id);
+    expect(now[DEAL_REGISTRATION.status]).toBe("Approved");
+    e.expectNoFailedRuns();
+  });
+
+  it.each([
+    ["still open", { [OPPORTUNITY_COSELL.purchaseIntent]: YES, ...contract }, false, "registrationNotWon"],
+    ["private", { [OPPORTUNITY_COSELL.purchaseIntent]: YES, [OPPORTUNITY.microsoftHelp]: null, [OPPORTUNITY.referralVisibility]: false, ...contract }, true, "registrationPrivate"],
+  ] as const)("an ineligible deal (%s) is refused with the reason, and no call", async (_name, data, won, reason) => {
+    const { id } = await fromTheCrm(data);
+    if (won) await win(id);
+    await e.quiet();
+    const before = await e.pcSeq();
+    await e.update(id, { [DEAL_REGISTRATION.register]: true });
+    await e.quiet();
+    expect(await e.referralCalls(before)).toEqual([]);
+    const now = await e.opportunity(id);
+    expect(now[DEAL_REGISTRATION.register]).toBe(false);
+    expect(E2E.newestAudit(now)).toMatchObject({ outcome: "Error", operation: "register", message: messageTemplate(reason) });
   });
 });

@@ -23,6 +23,7 @@ import { FLOWS } from "../ids";
 import { partnerCenterError } from "../blocks/patch";
 import { auditColumn, auditLine } from "../blocks/sync";
 import { SOLUTION_ROWS } from "../blocks/outbound";
+import { storedRecord } from "../blocks/record";
 import { body, call, coalesce, concat, equals, ex, iff, left, lit, objectOf, outputs, prop, propDyn, str, trimmed, triggerBody } from "../wdl";
 
 const R = DEAL_REGISTRATION;
@@ -132,6 +133,8 @@ export function registerDealFlow(): FlowSpec {
       [R.register]: false,
       [R.status]: ex(coalesce(prop(back, "registrationStatus"), prop(registered, "status"))),
       [R.registrationId]: ex(prop(registered, "id")),
+      // The version the registration made is agreed (nothing the sync compares changed): its webhook echo costs no read.
+      [OPPORTUNITY.syncHash]: ex(iff(call("startsWith", str(prop(o, OPPORTUNITY.syncHash)), lit("v3:")), concat(lit("v3:"), call("string", call("setProperty", storedRecord(prop(o, OPPORTUNITY.syncHash)), lit("updated"), str(prop(back, "updatedDateTime"))))), prop(o, OPPORTUNITY.syncHash))),
       [OPPORTUNITY.syncAudit]: ex(
         auditColumn(audit, auditLine("CRM->PC", "Success", "register", concat(iff(isNew, lit("Deal registered in Partner Center"), lit("Deal registration updated in Partner Center")), lit(": "), str(coalesce(prop(back, "registrationStatus"), prop(registered, "status"))), lit(".")))),
       ),
