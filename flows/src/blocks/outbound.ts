@@ -26,8 +26,8 @@ import type { CoSellRows } from "./opportunity";
 import { addPutBack, previousFacts } from "./locks";
 import { FIELD_LABELS, FIELD_POLICY } from "../../../plugins-ts/src/rulebook/merge";
 import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
-import { anyRuleFailsExpression, dealTypeExpression, eachKey, factExpression, factsObject, failureMessagesObject, failuresTextFromObject, tableOf, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
-import { LOOKUPS, RULE_TABLES, RuleTable } from "../../../plugins-ts/src/rulebook/rules";
+import { anyRuleFailsExpression, dealTypeExpression, eachKey, factExpression, factsObject, failureMessagesObject, failuresTextFromObject, ruleConditionExpression, tableOf, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+import { LOOKUPS, RULE_TABLES, RuleSpec, RuleTable } from "../../../plugins-ts/src/rulebook/rules";
 import { LOST_STATUS_REASONS } from "../../../plugins-ts/src/rulebook/status";
 import { compose, condition, configuredColumn, dataverse, failed, referrals, select, Steps, switchOn } from "../builder";
 import { addCreate } from "./create";
@@ -248,6 +248,8 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       rows: ex(solutionsToo ? call("string", read.solutionRows) : str(prop(stored, "rows"))),
       // The Deal Type the seller sees (deal-type.ts coSellDealTypeOf), written with the referral.
       dealType: ex(dealTypeExpression(sources)),
+      // Each lock's verdict, computed here from the row and the stored key (one expression each, all short).
+      locks: Object.fromEntries((RULE_TABLES.locks.rules as readonly RuleSpec[]).map((rule) => [rule.id, ex(ruleConditionExpression(rule, { ...sources, table: RULE_TABLES.locks }))])),
     }),
   );
   const C = (f: SyncField) => prop(check, "crm", f);
@@ -380,11 +382,9 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
     (dealValueKept) => recordText({ pc: prop(check, "agreed", "pc"), crm: agreedKey(dealValueKept), updated: prop(check, "agreed", "updated"), rows: prop(check, "agreed", "rows") }),
     [],
   );
-  // The two tables' verdicts, one expression each (together they pass Power Automate's 8,192 characters).
-  steps.add("Check_the_rules", compose({ locked: ex(anyRuleFailsExpression({ ...staged, table: RULE_TABLES.locks })), fails: ex(anyRuleFailsExpression(outbound)) }));
-  const verdict = (k: string) => equals(prop(outputs("Check_the_rules"), k), "true");
+  const lockedColumn = call("or", ...(RULE_TABLES.locks.rules as readonly RuleSpec[]).map((rule) => equals(prop(check, "locks", rule.id), "true")));
   // A lock first: a rule failure stores the key as read, which would take the locked value as agreed.
-  const route = iff(verdict("locked"), lit("locked"), iff(verdict("fails"), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), iff(untouched, lit("none"), lit("kept"))))));
+  const route = iff(lockedColumn, lit("locked"), iff(anyRuleFailsExpression(outbound), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), iff(untouched, lit("none"), lit("kept"))))));
   return steps.add(
     "Route_the_change",
     switchOn(ex(route), {
