@@ -101,6 +101,8 @@ export const PARTNER_CENTER_SOLUTION = {
   solutionDetailNavigation: "pcs_SolutionDetailId",
   opportunityRelationship: "pcs_opportunity_pcs_partnercentersolution",
   solutionDetailRelationship: "pcs_microsoftsolutiondetail_pcs_partnercentersolution",
+  /** Yes when the inbound sync linked the row (flow 9's trigger condition skips it). */
+  linkedBySync: "pcs_linkedbysync",
 } as const;
 
 /** pcs_syncstatus choice (opportunity and lead). */
