@@ -210,6 +210,9 @@ describe("leads", () => {
     expect(opp._parentcontactid_value).toBeTruthy();
     const rows = await e.dv.retrieveMultiple({ collection: "pcs_partnercentersolutions", filter: `_pcs_opportunityid_value eq ${opp.opportunityid}` });
     expect(rows.value).toHaveLength(1);
+    // never shown as failing on the way: no rule ran on it before its solutions came in
+    expect(parseAudit(opp[OPPORTUNITY.syncAudit]).filter((a) => a.kind === "entry" && a.outcome === "Error")).toEqual([]);
+    expect(opp.name.endsWith("✔")).toBe(true);
     const after = (await e.dv.retrieve({ collection: LEAD.entitySetName, key: lead.leadid })) as Record<string, any>;
     expect(after).toMatchObject({ statecode: 1, [LEAD.referralStatus]: "Active / Accepted" });
   });
