@@ -159,6 +159,13 @@ export const ENVIRONMENT_VARIABLES = {
     type: "String",
     defaultValue: "address1_country",
   },
+  /** Written by the reconciliation (flow 11): the newest Partner Center change it has brought in. */
+  syncWatermark: {
+    schemaName: "pcs_SyncWatermark",
+    displayName: "Partner Center sync watermark",
+    type: "String",
+    defaultValue: "",
+  },
 } as const;
 
 /**
