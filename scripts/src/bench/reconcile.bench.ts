@@ -22,7 +22,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const reconcile = async (label: string) => {
       const before = sb.flowRunner.listRuns({ top: 1_000_000 }).length;
       const t0 = Date.now();
-      const res = await fetch(`${sb.endpoints.flowRunner.url}/workflows/${FLOWS.recovery.id}/recurrence`, { method: "POST" });
+      const res = await fetch(`${sb.endpoints.flowRunner.url}/workflows/${FLOWS.recovery.id}/recurrence`, { method: "POST", headers: { "Content-Type": "application/json" } });
       if (!res.ok) throw new Error(`recurrence: ${res.status}`);
       await sb.waitForQuiet({ timeoutMs: 900_000 });
       const all = sb.flowRunner.listRuns({ top: 1_000_000 });
