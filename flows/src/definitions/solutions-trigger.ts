@@ -74,7 +74,12 @@ export function solutionsTriggerFlow(): FlowSpec {
     description: "When a Microsoft solution is added to or removed from a shared opportunity: sends the new solution list to Partner Center.",
     connections: ["dataverse", "referrals"],
     environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
-    triggers: dataverseTrigger("When_a_solution_row_is_added_or_removed", { entity: PARTNER_CENTER_SOLUTION.logicalName, message: 5 }),
+    // A row the inbound sync linked is its own (a delete notification carries no columns, so it passes).
+    triggers: dataverseTrigger("When_a_solution_row_is_added_or_removed", {
+      entity: PARTNER_CENTER_SOLUTION.logicalName,
+      message: 5,
+      conditions: [ex(not(equals(prop(row, PARTNER_CENTER_SOLUTION.linkedBySync), "true")))],
+    }),
     steps,
   };
 }

@@ -101,6 +101,8 @@ export const PARTNER_CENTER_SOLUTION = {
   solutionDetailNavigation: "pcs_SolutionDetailId",
   opportunityRelationship: "pcs_opportunity_pcs_partnercentersolution",
   solutionDetailRelationship: "pcs_microsoftsolutiondetail_pcs_partnercentersolution",
+  /** Yes when the inbound sync linked the row (flow 9's trigger condition skips it). */
+  linkedBySync: "pcs_linkedbysync",
 } as const;
 
 /** pcs_syncstatus choice (opportunity and lead). */
@@ -156,6 +158,13 @@ export const ENVIRONMENT_VARIABLES = {
     displayName: "Customer Account Country Code",
     type: "String",
     defaultValue: "address1_country",
+  },
+  /** Written by the reconciliation (flow 11): the newest Partner Center change it has brought in. */
+  syncWatermark: {
+    schemaName: "pcs_SyncWatermark",
+    displayName: "Partner Center sync watermark",
+    type: "String",
+    defaultValue: "",
   },
 } as const;
 
