@@ -10,6 +10,9 @@ export const SEED_IDS = {
   organizationId: stableGuid("seed:organization"),
   businessUnitId: stableGuid("seed:businessunit"),
   userId: stableGuid("seed:systemuser"),
+  /** The Entra ID tenant and the Power Platform environment (RetrieveCurrentOrganization). */
+  tenantId: stableGuid("seed:tenant"),
+  environmentId: stableGuid("seed:environment"),
   currencies: {
     USD: stableGuid("seed:currency:USD"),
     EUR: stableGuid("seed:currency:EUR"),

@@ -986,6 +986,47 @@ export function builtinModel(): MetadataModel {
     );
   }
 
+  // ---- flowrun: cloud flow run history in Dataverse ----------------------------------------------
+  // Columns: learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/flowrun and
+  // power-automate/dataverse/cloud-flow-run-metadata ("Status: Success, Failed, or Cancelled";
+  // duration in milliseconds per the Web API reference). An elastic table in the cloud; here a plain
+  // one. Power Automate writes the rows (the sandbox: FlowRunRecorder), admins and tools read them.
+  {
+    const c = cols("flowrun");
+    entities.push(
+      userOwned(
+        {
+          logicalName: "flowrun",
+          schemaName: "flowrun",
+          entitySetName: "flowruns",
+          primaryIdAttribute: "flowrunid",
+          primaryNameAttribute: "name",
+          displayName: "Flow Run",
+          displayCollectionName: "Flow Runs",
+          objectTypeCode: 10425,
+        },
+        [
+          c.pk("flowrunid", "Flow Run"),
+          c.str("name", "Name", 100),
+          c.date("starttime", "Start time"),
+          c.date("endtime", "End time"),
+          col("flowrun", "duration", "BigInt", "Duration"),
+          c.str("status", "Status", 100),
+          c.str("triggertype", "Trigger type", 100),
+          c.str("errorcode", "Error code", 500),
+          c.memo("errormessage", "Error message", 10000),
+          c.str("workflowid", "Workflow Id", 100),
+          c.str("workflowname", "Workflow name", 100),
+          c.lookup("workflow", "Workflow", ["workflow"], { schemaName: "Workflow" }),
+          c.bool("isprimary", "Is Primary", true),
+          c.str("parentrunid", "Parent run id", 100),
+          c.int("ttlinseconds", "Time to live (seconds)"),
+        ],
+      ),
+    );
+    relationships.push(rel("flowrun_Workflow", "workflow", "workflowid", "flowrun", "workflow", "Workflow", "flowrun_Workflow"));
+  }
+
   const model: MetadataModel = { entities: {}, relationships, manyToMany: [], entityMaps: [], optionSets: {} };
   for (const e of entities) model.entities[e.logicalName] = e;
   return model;
