@@ -137,6 +137,8 @@ const CUSTOMIZATION_TABLES = new Set([
   "webresource",
   "customcontrol",
   "callbackregistration",
+  "role",
+  "systemuserroles",
 ]);
 
 /**
@@ -150,7 +152,9 @@ function withNewPlatformTables(saved: MetadataModel, builtins: MetadataModel): M
   for (const n of missing) entities[n] = builtins.entities[n];
   const known = new Set(saved.relationships.map((r) => r.schemaName));
   const relationships = [...saved.relationships, ...builtins.relationships.filter((r) => !known.has(r.schemaName) && (missing.includes(r.referencingEntity) || missing.includes(r.referencedEntity)))];
-  return { ...saved, entities, relationships };
+  const nn = new Set(saved.manyToMany.map((m) => m.schemaName));
+  const manyToMany = [...saved.manyToMany, ...builtins.manyToMany.filter((m) => !nn.has(m.schemaName))];
+  return { ...saved, entities, relationships, manyToMany };
 }
 
 function send(res: ServerResponse, r: InternalResponse): void {

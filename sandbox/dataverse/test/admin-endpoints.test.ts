@@ -131,3 +131,35 @@ describe("flowrun: cloud flow run history in Dataverse", () => {
     expect(bad.json.error.code).toBe(ErrorCodes.QueryInvalid);
   });
 });
+
+describe("security roles: imported with the solution, assigned through the N:N relationship", () => {
+  test("the signed-in user is a System Administrator; a solution's role can be assigned, listed both ways and removed", async () => {
+    const me = (await raw(h.emu, "GET", "WhoAmI")).json.UserId as string;
+    const mine = await raw(h.emu, "GET", `systemusers(${me})/systemuserroles_association?$select=name`);
+    expect(mine.json.value.map((r: { name: string }) => r.name)).toEqual(["System Administrator"]);
+
+    const imported = await asyncImport("ImportSolutionAsync", {
+      edit: (f) => {
+        f["customizations.xml"] = String(f["customizations.xml"]).replace("<Roles />", '<Roles><Role id="{aa11bb22-0000-4000-8000-000000000020}" name="Partner Center Sync Seller"><RolePrivileges /></Role></Roles>');
+        f["solution.xml"] = String(f["solution.xml"]).replace("<RootComponents>", '<RootComponents><RootComponent type="20" id="{aa11bb22-0000-4000-8000-000000000020}" behavior="0" />');
+      },
+    });
+    expect(imported).toMatchObject({ statuscode: 30 });
+    const role = (await raw(h.emu, "GET", "roles?$select=roleid,name&$filter=name eq 'Partner Center Sync Seller'")).json.value[0];
+    expect(role.roleid).toBe("aa11bb22-0000-4000-8000-000000000020");
+    expect((await raw(h.emu, "GET", `systemuserrolescollection?$filter=roleid eq ${role.roleid}`)).json.value).toEqual([]);
+
+    const assign = await raw(h.emu, "POST", `systemusers(${me})/systemuserroles_association/$ref`, { body: { "@odata.id": `${h.emu.apiUrl}roles(${role.roleid})` } });
+    expect(assign.status).toBe(204);
+    const again = await raw(h.emu, "POST", `systemusers(${me})/systemuserroles_association/$ref`, { body: { "@odata.id": `${h.emu.apiUrl}roles(${role.roleid})` } });
+    expect(again.status).toBe(412);
+    expect(again.json.error.code).toBe(ErrorCodes.DuplicateRecord);
+    expect((await raw(h.emu, "GET", `systemuserrolescollection?$select=systemuserid&$filter=roleid eq ${role.roleid}`)).json.value).toEqual([expect.objectContaining({ systemuserid: me })]);
+    expect((await raw(h.emu, "GET", `roles(${role.roleid})/systemuserroles_association?$select=fullname`)).json.value).toHaveLength(1);
+
+    const wrong = await raw(h.emu, "POST", `systemusers(${me})/systemuserroles_association/$ref`, { body: { "@odata.id": `${h.emu.apiUrl}businessunits(${h.emu.businessUnitId})` } });
+    expect(wrong.status).toBe(400);
+    expect((await raw(h.emu, "DELETE", `systemusers(${me})/systemuserroles_association(${role.roleid})/$ref`)).status).toBe(204);
+    expect((await raw(h.emu, "GET", `systemusers(${me})/systemuserroles_association?$select=name`)).json.value).toHaveLength(1);
+  });
+});

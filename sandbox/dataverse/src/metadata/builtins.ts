@@ -1027,7 +1027,62 @@ export function builtinModel(): MetadataModel {
     relationships.push(rel("flowrun_Workflow", "workflow", "workflowid", "flowrun", "workflow", "Workflow", "flowrun_Workflow"));
   }
 
-  const model: MetadataModel = { entities: {}, relationships, manyToMany: [], entityMaps: [], optionSets: {} };
+  // ---- role and systemuserroles: security roles and who has them ---------------------------------
+  // learn.microsoft.com/power-apps/developer/data-platform/reference/entities/role and
+  // …/systemuserroles (the intersect table of the systemuserroles_association N:N relationship,
+  // readable as systemuserrolescollection; rows come and go through associate / disassociate).
+  {
+    const c = cols("role");
+    entities.push(
+      table(
+        {
+          logicalName: "role",
+          schemaName: "Role",
+          entitySetName: "roles",
+          primaryIdAttribute: "roleid",
+          primaryNameAttribute: "name",
+          displayName: "Security Role",
+          displayCollectionName: "Security Roles",
+          ownershipType: "OrganizationOwned",
+          objectTypeCode: 1036,
+        },
+        [
+          c.pk("roleid", "Role"),
+          c.str("name", "Name", 100, req("SystemRequired")),
+          c.lookup("businessunitid", "Business Unit", ["businessunit"], { schemaName: "BusinessUnitId" }),
+          c.bool("ismanaged", "Is Managed", false, "Managed", "Unmanaged", { validForCreate: false, validForUpdate: false }),
+        ],
+      ),
+    );
+  }
+  {
+    const c = cols("systemuserroles");
+    const ro = { validForCreate: false, validForUpdate: false };
+    entities.push({
+      logicalName: "systemuserroles",
+      schemaName: "SystemUserRoles",
+      entitySetName: "systemuserrolescollection",
+      primaryIdAttribute: "systemuserroleid",
+      primaryNameAttribute: "systemuserroleid",
+      displayName: "System User Roles",
+      displayCollectionName: "System User Roles",
+      ownershipType: "None",
+      objectTypeCode: 15,
+      isCustom: false,
+      isActivity: false,
+      attributes: Object.fromEntries([c.pk("systemuserroleid", "System User Role"), c.guid("systemuserid", "System User", ro), c.guid("roleid", "Role", ro)].map((a) => [a.logicalName, a])),
+      keys: [],
+      metadataId: stableGuid("entity:systemuserroles"),
+    });
+  }
+
+  const model: MetadataModel = {
+    entities: {},
+    relationships,
+    manyToMany: [{ schemaName: "systemuserroles_association", entity1: "systemuser", entity2: "role", intersectEntity: "systemuserroles", metadataId: stableGuid("rel:systemuserroles_association") }],
+    entityMaps: [],
+    optionSets: {},
+  };
   for (const e of entities) model.entities[e.logicalName] = e;
   return model;
 }

@@ -44,7 +44,7 @@ export interface ImportResult {
   removed: string[];
 }
 
-const COMPONENT = { Entity: 1, Attribute: 2, OptionSet: 9, EntityRelationship: 10, EntityKey: 14, Workflow: 29, EntityMap: 46, WebResource: 61, CustomControl: 66, EnvironmentVariableDefinition: 380, EnvironmentVariableValue: 381, ConnectionReference: 10000 } as const;
+const COMPONENT = { Role: 20, Entity: 1, Attribute: 2, OptionSet: 9, EntityRelationship: 10, EntityKey: 14, Workflow: 29, EntityMap: 46, WebResource: 61, CustomControl: 66, EnvironmentVariableDefinition: 380, EnvironmentVariableValue: 381, ConnectionReference: 10000 } as const;
 
 const componentTypeName = (t: number): string =>
   ({ 1: "Entity", 2: "Attribute", 9: "OptionSet", 10: "EntityRelationship", 29: "Workflow", 61: "WebResource", 66: "CustomControl", 380: "EnvironmentVariableDefinition" })[t] ?? String(t);
@@ -98,6 +98,12 @@ export function flowDependencies(clientdata: string): { connectionReferences: st
     .map((p) => p?.metadata?.schemaName)
     .filter((x): x is string => typeof x === "string");
   return { connectionReferences, childFlows, environmentVariables };
+}
+
+/** The organization's root business unit, which owns imported roles. */
+function rootBusinessUnit(s: Session): Value {
+  const bu = [...s.tx.scan("businessunit")][0];
+  return bu ? { id: String(bu.businessunitid), entity: "businessunit" } : null;
 }
 
 export class SolutionImporter {
@@ -546,6 +552,11 @@ export class SolutionImporter {
         ...(opts.connectionBindings?.has(c.logicalName.toLowerCase()) ? { connectionid: opts.connectionBindings.get(c.logicalName.toLowerCase())! } : {}),
       });
       addComponent(COMPONENT.ConnectionReference, id, c.logicalName);
+    }
+
+    for (const r of sol.roles) {
+      this.engine.platformPut(s, "role", r.id, { name: r.name.slice(0, 100), ismanaged: managedRows, businessunitid: rootBusinessUnit(s) });
+      addComponent(COMPONENT.Role, r.id, r.name);
     }
 
     const removed = opts.upgrade && before.length ? removeDroppedComponents(s, this.engine, solutionId, before, shipped) : [];

@@ -22,7 +22,7 @@ export interface RecordedComponent {
   schemaName: string;
 }
 
-const TYPE = { Entity: 1, Attribute: 2, Workflow: 29, WebResource: 61, CustomControl: 66, EnvironmentVariableDefinition: 380, ConnectionReference: 10000 } as const;
+const TYPE = { Role: 20, Entity: 1, Attribute: 2, Workflow: 29, WebResource: 61, CustomControl: 66, EnvironmentVariableDefinition: 380, ConnectionReference: 10000 } as const;
 
 /** The components recorded for a solution before the new version replaces the record. */
 export function recordedComponents(s: Session, solutionId: string): RecordedComponent[] {
@@ -53,6 +53,7 @@ export function removeDroppedComponents(s: Session, engine: Engine, solutionId: 
     [TYPE.WebResource]: "webresource",
     [TYPE.CustomControl]: "customcontrol",
     [TYPE.ConnectionReference]: "connectionreference",
+    [TYPE.Role]: "role",
   };
   for (const c of dropped) {
     if (c.type === TYPE.Workflow) {
@@ -71,6 +72,8 @@ export function removeDroppedComponents(s: Session, engine: Engine, solutionId: 
       engine.platformDelete(s, "environmentvariabledefinition", c.objectId);
       removed.push(`environment variable ${c.schemaName}`);
     } else if (rowTable[c.type]) {
+      // a removed role takes its assignments with it
+      if (c.type === TYPE.Role) for (const r of [...s.tx.scan("systemuserroles")]) if (r.roleid === c.objectId) s.tx.delete("systemuserroles", String(r.systemuserroleid));
       engine.platformDelete(s, rowTable[c.type]!, c.objectId);
       removed.push(`${rowTable[c.type]} ${c.schemaName}`);
     }
