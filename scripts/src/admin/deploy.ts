@@ -69,6 +69,7 @@ async function importAsync(api: WebApi, zip: SolutionZipInfo, action: "ImportSol
   const asyncId = started?.AsyncOperationId;
   if (!asyncId) throw new Error(`${action} answered without an AsyncOperationId`);
   const bar = progress(o.progress, action === "StageAndUpgradeAsync" ? `Upgrading ${zip.uniqueName} to ${zip.version}` : `Importing ${zip.uniqueName} ${zip.version}`);
+  bar.update(0, "starting");
   const deadline = Date.now() + (o.importTimeoutMs ?? 60 * 60_000);
   let wait = o.pollMs ?? 250;
   for (;;) {

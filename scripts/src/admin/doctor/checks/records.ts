@@ -5,6 +5,7 @@
  */
 import { LEAD, OPPORTUNITY, SyncStatus } from "../../../../../plugins-ts/src/model/schema";
 import { latestError, parseAudit } from "../../../../../plugins-ts/src/rulebook/audit";
+import { stripCheckMark } from "../../../../../plugins-ts/src/rulebook/check-mark";
 import { ok, type Check, type Finding } from "../types";
 
 /** The cause without the values that make each record's message unique (quoted values, ids, numbers). */
@@ -37,7 +38,7 @@ export const recordsCheck: Check = {
         const message = err?.message ?? (newest?.kind === "entry" ? newest.message : newest?.kind === "raw" ? newest.text : "no Audit line says why");
         const key = causeOf(message);
         const g = groups.get(key) ?? { example: message, names: [] };
-        g.names.push(`${t.kind} "${String(r[name] ?? r[t.id])}"`);
+        g.names.push(`${t.kind} "${stripCheckMark(String(r[name] ?? r[t.id]))}"`);
         groups.set(key, g);
       }
     }
