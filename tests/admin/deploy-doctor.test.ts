@@ -8,6 +8,9 @@ import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, PARTNER_CENT
 import { seed } from "../../scripts/src/sandbox/seed";
 import { AdminSandbox, codes, type CliRun } from "./harness";
 
+
+// Each step runs the real commands against three services on a shared 2-core machine.
+jest.setTimeout(30000);
 let a: AdminSandbox;
 let first: CliRun;
 
