@@ -135,6 +135,27 @@ describe("deploy on a new environment", () => {
   });
 });
 
+describe("Power Automate's listCallbackUrl, as the sandbox answers it", () => {
+  test("needs a signed-in token and this environment; gives the receiver's signed URL", async () => {
+    const id = await a.flowId("Partner Center to Dynamics 365");
+    const env = a.sb.endpoints.dataverse.environmentId!;
+    const call = (environment: string, token?: string) =>
+      fetch(`${a.sb.endpoints.flowRunner.apiUrl}/providers/Microsoft.ProcessSimple/environments/${environment}/flows/${id}/triggers/manual/listCallbackUrl?api-version=2016-11-01`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: "{}",
+      });
+    expect((await call(env)).status).toBe(401);
+    expect((await call(env, "not-a-token")).status).toBe(401);
+    const other = await call("00000000-0000-0000-0000-000000000000", a.sb.endpoints.flowRunner.token);
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe("EnvironmentNotFound");
+    const ok = await call(env, a.sb.endpoints.flowRunner.token);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { value: string }).value).toBe((await a.pc.getWebhookRegistration())!.WebhookUrl);
+  });
+});
+
 describe("doctor finds each injected failure, with its fix", () => {
   test("a flow off: found, and turned on again by --fix", async () => {
     await a.setFlow(OPPORTUNITY_FLOW, false);

@@ -76,8 +76,8 @@ export async function main(argv: string[], io: Io = processIo, deps: DeployDeps 
     const say = (l: string) => (json ? undefined : io.out(l));
     say(`Deploying ${zip.uniqueName} ${zip.version} (${zip.managed ? "managed" : "unmanaged"}) to ${target.label}, signed in with ${target.tokens.describe()}.`);
     const clients = clientsFor(target);
-    const who = await clients.api.get<{ UserId: string }>("WhoAmI");
-    void who;
+    // Sign in and reach the environment first (WhoAmI): a wrong URL or sign-in stops here, before anything changes.
+    await clients.api.get("WhoAmI");
     const report = await deploy(clients, {
       zip,
       ...(settings ? { settings } : {}),
