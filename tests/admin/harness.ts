@@ -15,6 +15,7 @@ import { main as deployMain } from "../../scripts/src/cli/deploy";
 import { main as doctorMain } from "../../scripts/src/cli/doctor";
 import { main as reconcileMain } from "../../scripts/src/cli/reconcile";
 import { startSandbox, type Sandbox } from "../../scripts/src/sandbox";
+import { assertPortsFree, portsFrom } from "../../scripts/src/sandbox/ports";
 
 export interface CliRun {
   code: number;
@@ -32,7 +33,7 @@ export class AdminSandbox {
   readonly settingsFile: string;
 
   private constructor(
-    readonly sb: Sandbox,
+    public sb: Sandbox,
     readonly dir: string,
   ) {
     this.settingsFile = path.join(dir, "settings.json");
@@ -40,17 +41,32 @@ export class AdminSandbox {
     this.pc = sb.partnerCenterClient();
   }
 
-  static async start(): Promise<AdminSandbox> {
+  /** fixedPorts: a free base port (as `npm start` uses 7100), so a restart keeps every URL. */
+  static async start(options: { fixedPorts?: boolean } = {}): Promise<AdminSandbox> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcs-admin-"));
-    const sb = await startSandbox({
-      port: 0,
+    return new AdminSandbox(await AdminSandbox.bare(dir, options.fixedPorts ? await freeBasePort() : 0), dir);
+  }
+
+  private static bare(dir: string, port = 0): Promise<Sandbox> {
+    return startSandbox({
+      port,
       stateDir: dir,
       bare: true,
       // Waits (the receiver's pause for an unknown referral, retry back-offs) at 1/1000 of their length.
       flowRunner: { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms / 1000)) },
       partnerCenter: { sleep: async () => undefined },
     });
-    return new AdminSandbox(sb, dir);
+  }
+
+  /** Stops the sandbox and starts it again on the same state and ports (started with fixedPorts). */
+  async restart(): Promise<void> {
+    const port = this.sb.ports.dataverse;
+    await this.sb.close();
+    // fetch's pooled keep-alive sockets to the old servers (same ports) must notice they closed first
+    await new Promise((r) => setTimeout(r, 300));
+    this.sb = await AdminSandbox.bare(this.dir, port);
+    this.dv = this.sb.dataverseClient();
+    this.pc = this.sb.partnerCenterClient();
   }
 
   async close(): Promise<void> {
@@ -125,6 +141,20 @@ export class AdminSandbox {
   async setFlow(name: string, on: boolean): Promise<void> {
     await this.dv.update({ collection: "workflows", key: await this.flowId(name), data: on ? { statecode: 1, statuscode: 2 } : { statecode: 0, statuscode: 1 } });
   }
+}
+
+/** A base port whose five ports are free (random in 20000–59999, tried until one is). */
+async function freeBasePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const base = 20000 + Math.floor(Math.random() * 40000);
+    try {
+      await assertPortsFree("127.0.0.1", portsFrom(base), "the test");
+      return base;
+    } catch {
+      // taken: try another
+    }
+  }
+  throw new Error("no free base port found");
 }
 
 export const codes = (r: DoctorReport, severity?: "error" | "warning"): string[] => r.findings.filter((f) => (severity ? f.severity === severity : f.severity !== "ok")).map((f) => f.code);

@@ -73,6 +73,22 @@ const origin = (u: string, what: string): string => {
   return url.origin;
 };
 
+/** The first of the folders whose sandbox is running (its endpoints.json names a live process), else the first that has one. */
+function runningSandbox(dirs: string[]): string {
+  const withFile = dirs.filter((d) => fs.existsSync(path.join(d, "endpoints.json")));
+  const alive = withFile.find((d) => {
+    try {
+      const pid = (JSON.parse(fs.readFileSync(path.join(d, "endpoints.json"), "utf8")) as { pid?: number }).pid;
+      if (!pid) return false;
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return alive ?? withFile[0] ?? dirs[0];
+}
+
 function readEndpoints(dir: string): SandboxEndpoints {
   const file = path.join(dir, "endpoints.json");
   if (!fs.existsSync(file)) throw new UsageError(`No sandbox at ${dir}: ${file} does not exist. Start one with npm start -- --bare (or npm start).`);
@@ -89,7 +105,7 @@ export function resolveTarget(opts: Record<string, string | boolean>, io: { err(
   if ((opts.sandbox || sandboxDir) && str("url")) throw new UsageError("give either --url or --sandbox, not both");
   if (opts.sandbox || sandboxDir) {
     const root = repoRoot();
-    const dir = sandboxDir ? path.resolve(env.INIT_CWD ?? process.cwd(), sandboxDir) : fs.existsSync(path.join(root, ".sandbox-bare", "endpoints.json")) ? path.join(root, ".sandbox-bare") : path.join(root, ".sandbox");
+    const dir = sandboxDir ? path.resolve(env.INIT_CWD ?? process.cwd(), sandboxDir) : runningSandbox([path.join(root, ".sandbox-bare"), path.join(root, ".sandbox")]);
     return sandboxTarget(readEndpoints(dir), dir, { webhookUrl: str("webhook-url") });
   }
   const url = str("url");

@@ -136,9 +136,10 @@ export async function main(argv: string[], io: Io = processIo, deps: StartDeps =
   await deps.onStarted?.(sb);
 
   const signal = await (deps.waitForStop ?? processSignals(io))();
-  io.out(`\n${signal}: stopping the web app, the flow runner, the Dataverse emulator and the Partner Center emulator…`);
+  io.out(`\n${signal}: stopping ${sb.web ? "the web app, " : ""}the flow runner, the Dataverse emulator and the Partner Center emulator…`);
   await sb.close();
-  io.out(sb.stateFiles ? `Stopped. State saved in ${displayPath(sb.stateFiles.dir)}/ (npm start reuses it; npm start -- --reset starts fresh).` : "Stopped.");
+  const again = opts.bare ? "npm start -- --bare" : "npm start";
+  io.out(sb.stateFiles ? `Stopped. State saved in ${displayPath(sb.stateFiles.dir)}/ (${again} reuses it; ${again === "npm start" ? "npm start -- --reset" : `${again} --reset`} starts fresh).` : "Stopped.");
   return 0;
 }
 
