@@ -17,7 +17,7 @@ const USAGE = "npm run doctor -- (--url <https://org.crm.dynamics.com> | --sandb
 export const HELP = `${USAGE}
 
 Checks an installation of Partner Center Referrals Sync and says what is wrong and how to fix it:
-${CHECKS.map((c) => `  - ${c.title.toLowerCase()}`).join("\n")}
+${CHECKS.map((c) => `  - ${c.title}`).join("\n")}
 
   --fix             repair what is safe to repair (turn flows on, bind a connection the settings
                     file names, register the webhook), then check again
