@@ -264,3 +264,12 @@ export const REFERRAL_CREATION = {
   /** When the create was attempted (date and time, stored in UTC). */
   attemptedOn: "pcs_attemptedon",
 } as const;
+
+/**
+ * Security roles the solution ships (solution/src/Roles), by name (Dataverse finds a role by name;
+ * its id differs per business unit). Sellers need the seller role; admins the administrator role.
+ */
+export const SECURITY_ROLES = {
+  seller: "Partner Center Sync Seller",
+  administrator: "Partner Center Sync Administrator",
+} as const;
