@@ -50,8 +50,9 @@ export class E2E {
     return this.sb.close();
   }
 
-  quiet(): Promise<void> {
-    return this.sb.waitForQuiet({ timeoutMs: 30000 });
+  /** Waits until no run is going and no call is being made (longer for a test that starts hundreds of runs). */
+  quiet(timeoutMs = 30000): Promise<void> {
+    return this.sb.waitForQuiet({ timeoutMs });
   }
 
   // ---- Partner Center ------------------------------------------------------------------------------
@@ -215,6 +216,12 @@ export class E2E {
     const existing = (await this.dv.retrieveMultiple({ collection: "environmentvariablevalues", select: ["environmentvariablevalueid"], filter: `_environmentvariabledefinitionid_value eq ${id}` })).value ?? [];
     if (existing.length) await this.dv.update({ collection: "environmentvariablevalues", key: existing[0].environmentvariablevalueid as string, data: { value } });
     else await this.dv.create({ collection: "environmentvariablevalues", data: { value, schemaname: `${schemaName}_value`, "EnvironmentVariableDefinitionId@odata.bind": `/environmentvariabledefinitions(${id})` } });
+  }
+
+  /** Turns a flow off (false) or on (true), as an admin does: a change made while it is off starts no run later. */
+  async setFlowOn(name: string, on: boolean): Promise<void> {
+    const wf = (await this.dv.retrieveMultiple({ collection: "workflows", select: ["workflowid"], filter: `name eq '${name.replace(/'/g, "''")}' and category eq 5` })).value![0];
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: on ? { statecode: 1, statuscode: 2 } : { statecode: 0, statuscode: 1 } });
   }
 
   /** Turns a flow off and on again (what makes a new environment variable value reach its trigger). */
