@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
 import { main as deployMain } from "../cli/deploy";
 import { main as doctorMain } from "../cli/doctor";
 import { main as reconcileMain } from "../cli/reconcile";
@@ -61,6 +61,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
           "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
           "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
           [OPPORTUNITY.microsoftHelp]: 619300001,
+          [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
           [OPPORTUNITY.referralVisibility]: true,
         },
         returnRepresentation: true,
