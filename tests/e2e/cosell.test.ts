@@ -166,6 +166,25 @@ describe("a column Partner Center will not change, changed through the Web API",
   });
 });
 
+describe("a referral Partner Center closed", () => {
+  it("takes no more changes: a description and close date changed through the Web API are put back, with no call", async () => {
+    const { id, opp } = await fromTheCrm({ [OPPORTUNITY_COSELL.purchaseIntent]: YES });
+    const referralId = opp[OPPORTUNITY.referralIdentifier] as string;
+    await e.changeInPartnerCenter(referralId, { status: "Closed", substatus: "Won" });
+    await e.quiet();
+    const closed = await e.opportunity(id);
+    expect(closed[OPPORTUNITY.referralStatus]).toBe("Closed / Won");
+    const before = await e.pcSeq();
+    await e.update(id, { description: "Rewritten after the win.", estimatedclosedate: "2027-02-28" });
+    await e.quiet();
+    expect(await e.referralCalls(before)).toEqual([]);
+    const now = await e.opportunity(id);
+    expect([now.description, now.estimatedclosedate]).toEqual([closed.description, closed.estimatedclosedate]);
+    expect(E2E.newestAudit(now).message).toBe(`Put back to what Partner Center has: ${messageTemplate("lockedClosed").replace("{status}", "Closed / Won")}`);
+    e.expectNoFailedRuns();
+  });
+});
+
 describe("next year's solution play", () => {
   it("is a row an admin adds; a Services co-sell sends it", async () => {
     const area = await rowOf(SOLUTION_AREA, "AIBusinessSolutions");
@@ -273,6 +292,14 @@ describe("deal registration from the CRM (flow 12)", () => {
     let now = await e.opportunity(id);
     expect(now).toMatchObject({ [DEAL_REGISTRATION.register]: false, [DEAL_REGISTRATION.status]: "ReviewPending", [DEAL_REGISTRATION.registrationId]: r.registrations?.[0]?.id });
     expect(E2E.newestAudit(now)).toMatchObject({ outcome: "Success", operation: "register", message: "Deal registered in Partner Center: ReviewPending." });
+
+    // The seller corrects the contract and asks again: the registration is updated on the connector's paths.
+    const again = await e.pcSeq();
+    await e.update(id, { [DEAL_REGISTRATION.contractValue]: 190000, [DEAL_REGISTRATION.register]: true });
+    await e.quiet();
+    expect((await e.referralCalls(again)).map((c) => `${c.method} ${c.path.replace(referralId, "{id}")} ${c.status}`)).toEqual(["PATCH /v1.0/engagements/referrals/{id}// 204", "GET /v1.0/engagements/referrals/{id} 200"]);
+    expect((await e.referral(referralId)).registrations?.[0]?.contract?.value).toBe(190000);
+    expect(E2E.newestAudit(await e.opportunity(id)).message).toBe("Deal registration updated in Partner Center: ReviewPending.");
 
     // Microsoft approves it in Partner Center: the webhook brings the status in.
     await e.changeInPartnerCenter(referralId, { registrationStatus: "Approved" }, true);
