@@ -19,6 +19,7 @@ import {
   ATTRIBUTE_TYPES,
   DEAL_REGISTRATION,
   LEAD,
+  LEAD_COSELL,
   MICROSOFT_HELP_OPTIONS,
   OPPORTUNITY,
   OPPORTUNITY_COSELL,
@@ -210,6 +211,9 @@ export function customizeFlow(): FlowSpec {
       address1_postalcode: ex(address("postalCode")),
       address1_country: ex(iff(call("empty", country), "null", country)),
       [LEAD.referralIdentifier]: ex(referralId),
+      // Microsoft's side, read-only (carried to the opportunity on qualify).
+      [LEAD_COSELL.engagementId]: ex(prop(R, "engagementId")),
+      [LEAD_COSELL.closedOn]: ex(prop(R, "closedDateTime")),
       [LEAD.syncWithPartnerCenter]: ex("true"),
     }),
   );
