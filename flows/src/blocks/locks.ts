@@ -90,18 +90,19 @@ function putBack(l: Locked, sources: WdlSources, o: string, when: string): [stri
     const before = l.type === "text" ? iff(call("empty", str(previous)), "null", previous) : l.type === "flag" ? equals(previous, "true") : previous;
     return [l.write, iff(when, before, prop(o, l.write))];
   }
-  const bind = (v: string) => iff(call("empty", str(v)), "null", concat(lit(`/${l.write && typeof l.write === "object" ? l.write.entitySet : ""}(`), v, lit(")")));
-  return [`${l.write.navigation}@odata.bind`, iff(when, bind(previous), bind(prop(o, l.key)))];
+  const { navigation, entitySet } = l.write;
+  const bind = (v: string) => iff(call("empty", str(v)), "null", concat(lit(`/${entitySet}(`), v, lit(")")));
+  return [`${navigation}@odata.bind`, iff(when, bind(previous), bind(prop(o, l.key)))];
 }
 
 /**
  * The "locked" branch: the locks' messages (one Compose), then one write that puts every locked
- * column that changed back, with the Audit line and `rest` (the sync record and status). No Partner
+ * column that changed back, with the Audit line and the sync record `record` gives. No Partner
  * Center call. The deal value lives in a configured column, which an item key cannot name: a deal
  * value changed on a closed referral stays in the CRM (audited), and the stored key takes it, so that
  * it starts no further run; any other change of it is sent by the run the write starts.
  */
-export function addPutBack(steps: Steps, id: string, o: string, sources: WdlSources, audit: (message: string) => string, record: (dealValueKept: string) => string, rest: ReadonlyArray<readonly [string, string]>): void {
+export function addPutBack(steps: Steps, id: string, o: string, sources: WdlSources, audit: (message: string) => string, record: (dealValueKept: string) => string): void {
   const table = { ...sources, table: LOCKS_TABLE };
   steps.add("Locked_columns", compose(Object.fromEntries(failureMessagesObject(table, " ").map(([rule, e]) => [rule, ex(e)]))));
   const messages = call("trim", failuresTextFromObject(outputs("Locked_columns"), LOCKS_TABLE));
@@ -119,7 +120,7 @@ export function addPutBack(steps: Steps, id: string, o: string, sources: WdlSour
     dataverse.updateOnlyRecord(
       OPPORTUNITY.entitySetName,
       ex(id),
-      Object.fromEntries([...columns, [OPPORTUNITY.syncAudit, audit(concat(lit("Put back to what Partner Center has: "), messages))], [OPPORTUNITY.syncHash, record(whenOf(dealValue))], ...rest].map(([c, v]) => [c, ex(v)])),
+      Object.fromEntries([...columns, [OPPORTUNITY.syncAudit, audit(concat(lit("Put back to what Partner Center has: "), messages))], [OPPORTUNITY.syncHash, record(whenOf(dealValue))]].map(([c, v]) => [c, ex(v)])),
     ),
   );
 }

@@ -380,7 +380,6 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
     staged,
     (message) => auditColumn(audit, auditLine("CRM->PC", "Info", "validate", message)),
     (dealValueKept) => recordText({ pc: prop(check, "agreed", "pc"), crm: agreedKey(dealValueKept), updated: prop(check, "agreed", "updated"), rows: prop(check, "agreed", "rows") }),
-    [],
   );
   const lockedColumn = call("or", ...(RULE_TABLES.locks.rules as readonly RuleSpec[]).map((rule) => equals(prop(check, "locks", rule.id), "true")));
   // A lock first: a rule failure stores the key as read, which would take the locked value as agreed.
