@@ -1,10 +1,16 @@
 /**
  * `npm start` in a child process, for the tests and benchmarks that kill it (./process.ts): the same
  * main() as `npm start` (same steps, same state folder handling, same stop on SIGINT / SIGTERM), on
- * ports the OS picks, without the web page, with the state folder and a wait scale from the
- * environment variable PCS_SANDBOX_CHILD (JSON: `{ "stateDir": "…", "timeScale": 0.001 }`; the scale
- * shortens every flow wait and retry back-off and Partner Center's webhook re-delivery waits, as the
- * end-to-end tests do in process). Prints `PCS_SANDBOX_READY <endpoints JSON>` once it is up.
+ * ports the OS picks, without the web page, configured by the environment variable
+ * PCS_SANDBOX_CHILD (JSON ChildConfig):
+ * - stateDir: the state folder;
+ * - timeScale: multiplies every flow wait and retry back-off and Partner Center's webhook re-delivery
+ *   waits, as the end-to-end tests do in process;
+ * - clockOffsetMs: how far ahead of the machine's clock the three services' clocks run (Dataverse's
+ *   createdon/modifiedon, Partner Center's write times, the flows' utcNow()). The parent moves it on
+ *   with an IPC message `{ advanceClockMs }` (answered `{ clockOffsetMs }`), e.g. an hour before it
+ *   fires the hourly recovery, as the cloud would an hour later.
+ * Prints `PCS_SANDBOX_READY <endpoints JSON>` once it is up.
  */
 import { main } from "../cli/start";
 import { processIo } from "../cli/common";
@@ -21,8 +27,20 @@ if (require.main === module) {
   }
   const scale = config.timeScale ?? 1;
   const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms * scale));
+  let offset = config.clockOffsetMs ?? 0;
+  process.on("message", (m: { advanceClockMs?: unknown }) => {
+    if (typeof m?.advanceClockMs === "number" && m.advanceClockMs >= 0) offset += m.advanceClockMs;
+    process.send?.({ clockOffsetMs: offset });
+  });
+  const now = () => new Date(Date.now() + offset);
   main(["--port", "0"], processIo, {
-    sandbox: { stateDir: config.stateDir, web: false, flowRunner: { sleep: wait }, partnerCenter: { sleep: wait } },
+    sandbox: {
+      stateDir: config.stateDir,
+      web: false,
+      dataverse: { clock: now },
+      partnerCenter: { sleep: wait, now },
+      flowRunner: { sleep: wait, clock: () => Date.now() + offset },
+    },
     onStarted: (sb) => {
       process.stdout.write(`${READY_PREFIX}${JSON.stringify(sb.endpoints)}\n`);
     },

@@ -5,6 +5,7 @@
  *
  *   const sp = await startSandboxProcess({ stateDir, timeScale: 0.001 });
  *   sp.endpoints            // as endpoints.json: URLs, tokens (new ports at every start)
+ *   await sp.advanceClock(3_600_000);   // the services' clocks an hour on (IPC)
  *   await sp.kill();        // SIGKILL, then waits for the process to be gone
  *   const again = await startSandboxProcess({ stateDir, timeScale: 0.001 });
  *   await again.stop();     // SIGTERM: npm start's clean stop (state saved)
@@ -27,6 +28,8 @@ export interface ChildConfig {
   stateDir: string;
   /** Multiplies every wait of the flows and of webhook re-deliveries (default 1). */
   timeScale?: number;
+  /** How far ahead of the machine's clock the services' clocks start (default 0). */
+  clockOffsetMs?: number;
 }
 
 export interface SandboxProcessOptions extends ChildConfig {
@@ -45,6 +48,8 @@ export interface SandboxProcess {
   kill(): Promise<void>;
   /** SIGTERM: npm start's own stop (services closed, state saved). Resolves once it is gone. */
   stop(): Promise<void>;
+  /** Moves the services' clocks on (never back); resolves with the offset from the machine's clock. */
+  advanceClock(ms: number): Promise<number>;
   /** Whether the process has ended. */
   readonly exited: boolean;
 }
@@ -85,11 +90,15 @@ export function compiledChild(root = repoRoot()): string {
 export async function startSandboxProcess(options: SandboxProcessOptions): Promise<SandboxProcess> {
   const root = repoRoot();
   const script = compiledChild(root);
-  const config: ChildConfig = { stateDir: options.stateDir, ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) };
+  const config: ChildConfig = {
+    stateDir: options.stateDir,
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.clockOffsetMs !== undefined ? { clockOffsetMs: options.clockOffsetMs } : {}),
+  };
   const child: ChildProcess = spawn(process.execPath, [script], {
     cwd: root,
     env: { ...process.env, [CHILD_ENV]: JSON.stringify(config) },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   const lines: string[] = [];
   let exited = false;
@@ -129,9 +138,16 @@ export async function startSandboxProcess(options: SandboxProcessOptions): Promi
     if (!exited) child.kill(signal);
     await gone;
   };
+  const advanceClock = (ms: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      if (exited) return reject(new Error("the sandbox process has ended"));
+      child.once("message", (m: { clockOffsetMs?: number }) => resolve(m.clockOffsetMs ?? 0));
+      child.send({ advanceClockMs: ms });
+    });
   return {
     pid: child.pid!,
     endpoints,
+    advanceClock,
     output: () => [...lines],
     kill: () => end("SIGKILL"),
     stop: () => end("SIGTERM"),
