@@ -7,5 +7,6 @@ module.exports = {
     "<rootDir>/scripts",
     "<rootDir>/flows",
     "<rootDir>/tests/e2e",
+    "<rootDir>/tests/chaos",
   ],
 };

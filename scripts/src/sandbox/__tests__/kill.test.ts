@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OPPORTUNITY } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../../plugins-ts/src/model/schema";
 import { startSandboxProcess, type SandboxProcess } from "../process";
 import type { SandboxEndpoints } from "../endpoints";
 
@@ -60,6 +60,26 @@ test("kill -9 during creates and updates on both emulators: every acknowledged w
   const referral = (await pc(e, "POST", "", referralBody("Patched while killed"))).id as string;
   // A create that Partner Center answers slowly keeps flow 8's run in progress when the kill comes.
   expect((await control(e, "POST", "/faults", { operation: "createReferral", delayMs: 60_000, count: 1000 })).status).toBe(201);
+  const usd = (await dv(e, "GET", "transactioncurrencies?$select=transactioncurrencyid&$filter=isocurrencycode eq 'USD'")).value[0].transactioncurrencyid as string;
+  const solution = (await dv(e, "GET", `${SOLUTION_DETAIL.entitySetName}?$select=${SOLUTION_DETAIL.primaryId}&$top=1`)).value[0][SOLUTION_DETAIL.primaryId] as string;
+  const shared = (await dv(e, "POST", "opportunities", {
+    name: "Being created when killed",
+    estimatedvalue: 50000,
+    estimatedclosedate: "2027-06-30",
+    "customerid_account@odata.bind": `/accounts(${account})`,
+    "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
+  })).opportunityid as string;
+  await dv(e, "POST", PARTNER_CENTER_SOLUTION.entitySetName, {
+    [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: `/opportunities(${shared})`,
+    [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: `/${SOLUTION_DETAIL.entitySetName}(${solution})`,
+  });
+  await dv(e, "PATCH", `opportunities(${shared})`, { [OPPORTUNITY.syncWithPartnerCenter]: true });
+  const creating = async (): Promise<boolean> => {
+    const res = (await (await fetch(`${e.flowRunner.url}/runs?status=Running`)).json()) as { value: Array<{ workflowName: string }> };
+    return res.value.some((r) => r.workflowName === "Dynamics 365 Opportunity to Partner Center");
+  };
+  for (let i = 0; i < 500 && !(await creating()); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(await creating()).toBe(true);
 
   const acked = { contacts: [] as string[], opportunities: [] as string[], referrals: [] as string[], phone: 0, notes: 0 };
   let stop = false;
