@@ -313,7 +313,12 @@ export async function perform(sb: ChaosSandbox, state: WorkloadState, step: Step
         const has = (rows.value ?? []).filter((r) => String(r[`_${PARTNER_CENTER_SOLUTION.solutionDetail}_value`]).toLowerCase() === detail.toLowerCase());
         if (step.add && !has.length) await addSolution(sb, state, id, step.solution);
         // never the last one: a referral with no solution is a rule failure, a test of its own
-        if (!step.add && has.length && (rows.value ?? []).length > 1) await sb.dv.deleteRecord({ collection: PARTNER_CENTER_SOLUTION.entitySetName, key: has[0]![PARTNER_CENTER_SOLUTION.primaryId] as string });
+        if (!step.add && has.length && (rows.value ?? []).length > 1) {
+          // a step of the same burst may have removed it first: gone is what this step wanted
+          await sb.dv.deleteRecord({ collection: PARTNER_CENTER_SOLUTION.entitySetName, key: has[0]![PARTNER_CENTER_SOLUTION.primaryId] as string }).catch((e: { status?: number }) => {
+            if (e.status !== 404) throw e;
+          });
+        }
         return;
       }
       case "pcEdit": {
