@@ -110,8 +110,8 @@ export function chaosSeed(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1 + Math.floor(Math.random() * 2 ** 31);
 }
 
-/** A failure report a person can act on: the seed to replay, the plan, what was found. */
-export function formatResult(r: InterleavingResult): string {
+/** A failure report a person can act on: the seed to replay, the plan, what was found (and the failed runs, unless runs: false). */
+export function formatResult(r: InterleavingResult, options: { runs?: boolean } = {}): string {
   const lines = [
     `chaos seed ${r.seed} (replay: CHAOS_SEED=${r.seed} npx jest tests/chaos): ${r.operations} operations, ${r.faultedCalls} faulted calls, ${r.redeliveries} re-deliveries, ${r.kills} kills, ${r.report.recordsChecked} records and ${r.report.editsChecked ?? 0} seller edits checked, ${r.report.violations.length} violations, ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
@@ -119,7 +119,7 @@ export function formatResult(r: InterleavingResult): string {
     lines.push("plan:", ...r.plan.map((s, i) => `  #${i} ${describeStep(s)}`));
     if (r.report.violations.length) lines.push("violations:", ...r.report.violations.map((v) => `  ${v.kind}: ${v.record}: ${v.detail}`));
     if (r.stepErrors.length) lines.push("steps the sandbox refused:", ...r.stepErrors.map((e) => `  ${e}`));
-    if (r.failedRuns.length) lines.push("failed runs (newest first, at most 10):", ...r.failedRuns.map((t) => t.split("\n").slice(0, 40).join("\n")));
+    if (r.failedRuns.length && options.runs !== false) lines.push("failed runs (newest first, at most 10):", ...r.failedRuns.map((t) => t.split("\n").slice(0, 40).join("\n")));
   }
   return lines.join("\n");
 }
