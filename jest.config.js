@@ -7,6 +7,7 @@ module.exports = {
     "<rootDir>/scripts",
     "<rootDir>/flows",
     "<rootDir>/tests/e2e",
+    "<rootDir>/tests/admin",
     "<rootDir>/tests/chaos",
   ],
 };

@@ -23,7 +23,6 @@ export interface Action {
   default?: { actions: Record<string, Action> };
   foreach?: string;
   runtimeConfiguration?: unknown;
-  retryPolicy?: unknown;
   description?: string;
   [key: string]: unknown;
 }
@@ -158,6 +157,9 @@ const eventsBody = (r: Record<string, unknown>) => Object.fromEntries(Object.ent
 // ---- built-in actions ------------------------------------------------------------------------------
 
 export const compose = (inputs: unknown): Action => ({ type: "Compose", inputs });
+
+/** The action without Power Automate's default retries (4, exponential). The policy sits in the action's inputs, as the definition language places it. */
+export const noRetry = (action: Action): Action => ({ ...action, inputs: { ...(action.inputs as Record<string, unknown>), retryPolicy: { type: "none" } } });
 export const initVariable = (name: string, type: "string" | "boolean" | "integer" | "float" | "array" | "object", value?: unknown): Action => ({
   type: "InitializeVariable",
   inputs: { variables: [{ name, type, ...(value !== undefined ? { value } : {}) }] },

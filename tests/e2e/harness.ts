@@ -216,6 +216,12 @@ export class E2E {
     else await this.dv.create({ collection: "environmentvariablevalues", data: { value, schemaname: `${schemaName}_value`, "EnvironmentVariableDefinitionId@odata.bind": `/environmentvariabledefinitions(${id})` } });
   }
 
+  /** Turns a flow off (false) or on (true), as an admin does: a change made while it is off starts no run later. */
+  async setFlowOn(name: string, on: boolean): Promise<void> {
+    const wf = (await this.dv.retrieveMultiple({ collection: "workflows", select: ["workflowid"], filter: `name eq '${name.replace(/'/g, "''")}' and category eq 5` })).value![0];
+    await this.dv.update({ collection: "workflows", key: wf.workflowid as string, data: on ? { statecode: 1, statuscode: 2 } : { statecode: 0, statuscode: 1 } });
+  }
+
   /** Turns a flow off and on again (what makes a new environment variable value reach its trigger). */
   async restartFlow(name: string): Promise<void> {
     const wf = (await this.dv.retrieveMultiple({ collection: "workflows", select: ["workflowid"], filter: `name eq '${name.replace(/'/g, "''")}' and category eq 5` })).value![0];

@@ -3,7 +3,7 @@
  * a lead not yet accepted, as a lead), updates and closing come across, repeated and out-of-order
  * deliveries change nothing, and leads become exactly one opportunity when accepted or qualified.
  */
-import { LEAD, OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { LEAD, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SyncStatus } from "../../plugins-ts/src/model/schema";
 import type { Referral } from "../../plugins-ts/src/partner-center/referral";
 import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
 import { E2E, useE2E } from "./harness";
@@ -49,6 +49,7 @@ async function arrived(referral: Referral) {
 describe("a referral shared in Partner Center (Microsoft's scenario 2)", () => {
   it("appears as an opportunity that syncs, On Hold until accepted, with its account, contact and solution", async () => {
     const before = await e.pcSeq();
+    const solutionRuns = e.runsOf("Dynamics 365 Microsoft Solutions to Partner Center").length;
     const r = await e.shareFromPartnerCenter(coSellDeal());
     const opp = await arrived(r);
     expect(opp).toMatchObject({
@@ -74,6 +75,9 @@ describe("a referral shared in Partner Center (Microsoft's scenario 2)", () => {
     expect(contact).toMatchObject({ emailaddress1: r.customerProfile!.team![0].email, lastname: "Chen" });
     const rows = await e.dv.retrieveMultiple({ collection: "pcs_partnercentersolutions", filter: `_pcs_opportunityid_value eq ${opp.opportunityid}` });
     expect(rows.value).toHaveLength(1);
+    // the row the sync linked is marked as its own: the solutions flow starts no run for it
+    expect(rows.value![0][PARTNER_CENTER_SOLUTION.linkedBySync]).toBe(true);
+    expect(e.runsOf("Dynamics 365 Microsoft Solutions to Partner Center")).toHaveLength(solutionRuns);
     // The referral is read once, the CRM id sent back (a field only the partner writes: no read first), the new version read back; no flow 8 run.
     expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["GET", "PATCH", "GET"]);
     expect((await e.referral(r.id!)).externalReferenceId).toBe(opp.opportunityid);
@@ -206,6 +210,9 @@ describe("leads", () => {
     expect(opp._parentcontactid_value).toBeTruthy();
     const rows = await e.dv.retrieveMultiple({ collection: "pcs_partnercentersolutions", filter: `_pcs_opportunityid_value eq ${opp.opportunityid}` });
     expect(rows.value).toHaveLength(1);
+    // never shown as failing on the way: no rule ran on it before its solutions came in
+    expect(parseAudit(opp[OPPORTUNITY.syncAudit]).filter((a) => a.kind === "entry" && a.outcome === "Error")).toEqual([]);
+    expect(opp.name.endsWith("✔")).toBe(true);
     const after = (await e.dv.retrieve({ collection: LEAD.entitySetName, key: lead.leadid })) as Record<string, any>;
     expect(after).toMatchObject({ statecode: 1, [LEAD.referralStatus]: "Active / Accepted" });
   });

@@ -5,6 +5,7 @@
  * nothing, and Microsoft's side of the engagement comes back.
  */
 import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
 import { E2E, useE2E } from "./harness";
 
 let e: E2E;
@@ -119,6 +120,19 @@ describe("closing in the CRM", () => {
     await e.quiet();
     expect(await e.referral(referralId)).toMatchObject({ status: "Closed", substatus: "Won" });
     expect((await e.opportunity(id))[OPPORTUNITY.referralStatus]).toBe("Closed / Won");
+  });
+
+  it("won with an actual revenue → Partner Center's deal value is the actual revenue, in the same patch", async () => {
+    const { id, referralId } = await shared();
+    const before = await e.pcSeq();
+    await e.dv.callAction({ actionName: "WinOpportunity", action: { Status: 3, OpportunityClose: { subject: "Won", actualrevenue: 80000, actualend: "2026-12-20", "opportunityid@odata.bind": `/opportunities(${id})` } } });
+    await e.quiet();
+    expect(await e.referral(referralId)).toMatchObject({ status: "Closed", substatus: "Won", details: { dealValue: 80000 } });
+    // one patch (closing and the value together); the close's two writes may each start a look
+    expect((await e.referralCalls(before)).filter((c) => c.method === "PATCH")).toHaveLength(1);
+    const opp = await e.opportunity(id);
+    expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
+    expect(parseAudit(opp[OPPORTUNITY.syncAudit]).some((a) => a.kind === "entry" && /^Sent to Partner Center: .*Deal value/.test(a.message))).toBe(true);
   });
 
   it("lost (out-sold) → Closed / Lost with the reason", async () => {

@@ -6,6 +6,7 @@
  * and recovered from on the next change, with every pending change sent then — no duplicate referral.
  */
 import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
 import { E2E, useE2E } from "./harness";
 
 let e: E2E;
@@ -102,4 +103,23 @@ it("a create that failed in an outage does not create twice once Partner Center 
   const all = [];
   for await (const r of e.pc.listReferrals({ filter: `externalReferenceId eq '${id}'` })) all.push(r);
   expect(all).toHaveLength(1);
+});
+
+it("a create Partner Center carried out but whose answer was lost (504) is adopted at the next attempt, never made twice", async () => {
+  await e.fault({ method: "POST", path: "/v1.0/engagements/referrals", status: 504, committed: true });
+  const id = await e.createOpportunity({ name: "Answer lost" });
+  await e.quiet();
+  // The next attempt (here the solution row's run, which waited for the failed create; otherwise the
+  // next save or the hourly reconciliation) finds the claim made old, looks for the referral first and adopts it.
+  if ((await e.opportunity(id))[OPPORTUNITY.syncStatus] !== SyncStatus.Synced) {
+    await e.update(id, { description: "Saved again after the timeout." });
+    await e.quiet();
+  }
+  const opp = await e.opportunity(id);
+  const all = [];
+  for await (const r of e.pc.listReferrals({ filter: `externalReferenceId eq '${id}'` })) all.push(r);
+  expect(all).toHaveLength(1);
+  expect(opp[OPPORTUNITY.referralIdentifier]).toBe(all[0].id);
+  expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
+  expect(parseAudit(opp[OPPORTUNITY.syncAudit]).some((a) => a.kind === "entry" && /found and adopted/.test(a.message))).toBe(true);
 });

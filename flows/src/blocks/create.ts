@@ -15,7 +15,7 @@
  */
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { addSolutionIds } from "./projection";
-import { condition, dataverse, referrals, scope, Steps, switchOn } from "../builder";
+import { condition, dataverse, noRetry, referrals, scope, Steps, switchOn } from "../builder";
 import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, prop, str, tpl } from "../wdl";
 import { REFERRAL_LINK_BASE } from "./inbound";
 import { addReferralToCreate } from "./opportunity";
@@ -102,7 +102,7 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   adopt.add("Record_the_earlier_referral", recordReferral(id, o, check, earlier, audit, lit("A referral an earlier attempt created was found and adopted.")));
   const create = new Steps();
   // No retry of a create: one that timed out may have committed; the next attempt looks for it first.
-  create.add("Create_the_referral", { ...referrals.create(ex(desired)), retryPolicy: { type: "none" } });
+  create.add("Create_the_referral", noRetry(referrals.create(ex(desired))));
   // A failed create leaves its claim old at once: the next attempt looks for what it may have committed, then creates.
   create.onFailure("Create_the_referral", "Let_the_next_attempt_look_first", dataverse.updateOnlyRecord(REFERRAL_CREATION.entitySetName, ex(id), { [REFERRAL_CREATION.attemptedOn]: "1900-01-01T00:00:00Z" }));
   create.add("Record_the_failed_create", createFailure(id, o, check, audit, "Create_the_referral"), { Let_the_next_attempt_look_first: ["Succeeded", "Failed"] });

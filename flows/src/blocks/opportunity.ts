@@ -5,7 +5,7 @@ import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound"
 import { configuredColumn, compose, Steps } from "../builder";
 import { call, coalesce, equals, ex, iff, isEmpty, left, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
 import { nameWithoutMark } from "./sync";
-import type { OpportunityRows } from "./projection";
+import { dealValueOf, type OpportunityRows } from "./projection";
 
 const member = (row: string, first: string, last: string, email: string, phone: string): string =>
   objectOf([
@@ -66,7 +66,7 @@ export function addReferralToCreate(
     },
     ...(rows.owner ? { team: ex(iff(equals(rows.owner, "null"), "json('[]')", call("createArray", member(rows.owner, "firstname", "lastname", "internalemailaddress", "address1_telephone1")))) } : {}),
     details: {
-      dealValue: ex(propDyn(o, config.dealValueField)),
+      dealValue: ex(dealValueOf(o, config.dealValueField)),
       currency: ex(iff(isEmpty(prop(rows.currency, "isocurrencycode")), "null", call("toUpper", trimmed(prop(rows.currency, "isocurrencycode"))))),
       closingDateTime: ex(iff(call("empty", closeDate), "null", call("concat", left(closeDate, 10), lit("T00:00:00Z")))),
       notes: ex(trimmed(prop(o, "description"))),

@@ -32,7 +32,7 @@ import { addCreate } from "./create";
 import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
 import { actionExpression } from "./merge";
 import { partnerCenterError } from "./patch";
-import { addSolutionIds, crmProjectionFields, OpportunityRows, pcProjectionFields } from "./projection";
+import { addSolutionIds, crmProjectionFields, dealValueOf, OpportunityRows, pcProjectionFields } from "./projection";
 import { crmKey, joinedKey, recordText, storedKey, storedRecord } from "./record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
 
@@ -133,7 +133,7 @@ function patchOperations(check: string, compare: string, read: OpportunityRead, 
     closingDate: when("closingDate", op("closingDate", "/details/closingDateTime", concat(C("closingDate"), lit("T00:00:00Z")))),
     contact: when("contact", op("contact", "/customerProfile/team/-", member, lit("add"))),
     currency: when("currency", op("currency", "/details/currency", C("currency"))),
-    dealValue: when("dealValue", op("dealValue", "/details/dealValue", propDyn(read.rows.opportunity, configuredColumn("dealValueField")))),
+    dealValue: when("dealValue", op("dealValue", "/details/dealValue", dealValueOf(read.rows.opportunity))),
     externalReferenceId: when("externalReferenceId", op("externalReferenceId", "/externalReferenceId", C("externalReferenceId"))),
     notes: when("notes", op("notes", "/details/notes", C("notes"))),
     salesStage: when("salesStage", op("salesStage", "/salesStage", C("salesStage"))),

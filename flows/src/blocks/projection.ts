@@ -12,7 +12,7 @@ import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound"
 import { SALES_STAGE_NUMBERS } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { OPPORTUNITY_STATUS_CODE } from "../../../plugins-ts/src/rulebook/status";
 import { configuredColumn, select, Steps } from "../builder";
-import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, or, prop, propDyn, str, trimmed } from "../wdl";
+import { and, body, call, coalesce, concat, equals, ex, iff, left, lit, not, or, prop, propDyn, str, trimmed } from "../wdl";
 import { projectionOf } from "./record";
 import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
 
@@ -37,6 +37,11 @@ export function crmProjection(rows: OpportunityRows, solutions: string, dealValu
 }
 
 /** The CRM side's projection, one expression per field (for a Compose whose inputs name each field). */
+/** The deal value the CRM holds (mapping-outbound.ts): a won opportunity's Actual Revenue when set, else the configured column. */
+export function dealValueOf(o: string, dealValueColumn: string = configuredColumn("dealValueField")): string {
+  return iff(and(equals(prop(o, "statecode"), "1"), not(equals(prop(o, "actualvalue"), "null"))), prop(o, "actualvalue"), propDyn(o, dealValueColumn));
+}
+
 export function crmProjectionFields(rows: OpportunityRows, solutions: string, dealValueColumn: string = configuredColumn("dealValueField")): Record<SyncField, string> {
   const o = rows.opportunity;
   const state = iff(
@@ -54,7 +59,7 @@ export function crmProjectionFields(rows: OpportunityRows, solutions: string, de
       case "currency":
         return call("toUpper", trimmed(prop(rows.currency, "isocurrencycode")));
       case "dealValue":
-        return amount(propDyn(o, dealValueColumn));
+        return amount(dealValueOf(o, dealValueColumn));
       case "externalReferenceId":
         return trimmed(prop(o, OPPORTUNITY.primaryId));
       case "help":

@@ -269,6 +269,8 @@ function addSolutionLinks(steps: Steps, opportunityId: string, route: "new" | "u
       [PARTNER_CENTER_SOLUTION.name]: ex(iff(isEmpty(sol("name")), solId, trimmed(sol("name")))),
       [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: ex(concat(lit("/opportunities("), opportunityId, lit(")"))),
       [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: ex(concat(lit(`/${SOLUTION_DETAIL.entitySetName}(`), detailId, lit(")"))),
+      // Marks the row as the sync's own: flow 9 starts no run for it.
+      [PARTNER_CENTER_SOLUTION.linkedBySync]: true,
     });
   const add = new Steps();
   add.add(n("Find_the_catalogue_row"), dataverse.listRecords(SOLUTION_DETAIL.entitySetName, { select: SOLUTION_DETAIL.primaryId, filter: `${SOLUTION_DETAIL.solutionId} eq '@{${odataString(solId)}}'`, top: 1 }));

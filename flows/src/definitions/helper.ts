@@ -69,6 +69,21 @@ export function helperFlow(): FlowSpec {
   const known = new Steps();
   addInboundSync(known, { referral: R, opportunity: opp });
 
+  // ---- a second referral for an opportunity that carries another (a create repeated blind elsewhere):
+  // reported on the opportunity, nothing of it taken; a person closes it in Partner Center.
+  const orphan = new Steps();
+  orphan.add(
+    "Report_the_other_referral",
+    dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(prop(opp, OPPORTUNITY.primaryId)), {
+      [OPPORTUNITY.syncAudit]: ex(
+        auditColumn(
+          prop(opp, OPPORTUNITY.syncAudit),
+          auditLine("PC->CRM", "Error", "reconcile", concat(lit("Partner Center holds another referral for this opportunity: "), prop(R, "id"), lit(" ("), referralStatusLabel(R), lit("). The sync keeps "), prop(opp, OPPORTUNITY.referralIdentifier), lit("; close or decline the other in Partner Center."))),
+        ),
+      ),
+    }),
+  );
+
   // ---- one made from a lead (the entity map copies the referral id, not the sync record): completed from the referral
   const complete = new Steps();
   complete.add("Complete_the_opportunity", newRecord("opportunity", str(prop(opp, OPPORTUNITY.primaryId))));
@@ -144,11 +159,25 @@ export function helperFlow(): FlowSpec {
   steps.add(
     "Route_the_referral",
     // An opportunity the CRM is sharing right now (found by externalReferenceId, its referral id not written back yet) is left to flow 2.
-    switchOn(ex(iff(equals(opp, "null"), lit("other"), iff(call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))), lit("being created"), iff(equals(sees, "null"), lit("complete"), lit("known"))))), {
-      Known: { value: "known", steps: known },
-      Complete: { value: "complete", steps: complete },
-      Other: { value: "other", steps: other },
-    }),
+    switchOn(
+      ex(
+        iff(
+          equals(opp, "null"),
+          lit("other"),
+          iff(
+            call("empty", str(prop(opp, OPPORTUNITY.referralIdentifier))),
+            lit("being created"),
+            iff(not(equals(call("toLower", str(prop(opp, OPPORTUNITY.referralIdentifier))), call("toLower", str(referralId)))), lit("orphan"), iff(equals(sees, "null"), lit("complete"), lit("known"))),
+          ),
+        ),
+      ),
+      {
+        Known: { value: "known", steps: known },
+        Complete: { value: "complete", steps: complete },
+        Orphan: { value: "orphan", steps: orphan },
+        Other: { value: "other", steps: other },
+      },
+    ),
   );
   outer.add("If_the_CRM_does_not_hold_this_version", condition(not(alreadyHeld), steps));
   outer.add("Respond", respond({ referralId: ex(referralId) }, { referralId: { title: "Referral", type: "string" } }), completed("If_the_CRM_does_not_hold_this_version"));

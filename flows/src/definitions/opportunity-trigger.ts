@@ -17,7 +17,7 @@ import { configuredColumn, dataverseTrigger, FlowSpec, Steps } from "../builder"
 import { FLOWS } from "../ids";
 import { addOutboundSync } from "../blocks/outbound";
 import { keyChangedCondition } from "../blocks/record";
-import { equals, ex, prop, tpl, triggerBody } from "../wdl";
+import { call, equals, ex, not, prop, str, tpl, triggerBody } from "../wdl";
 
 /** The trigger's filtering columns: every column of the CRM key (lookups by name, the deal value column from its variable), and the sync record. */
 export const OPPORTUNITY_TRIGGER_COLUMNS = [
@@ -40,7 +40,12 @@ export function opportunityTriggerFlow(): FlowSpec {
       entity: OPPORTUNITY.logicalName,
       message: 4,
       filteringAttributes: OPPORTUNITY_TRIGGER_COLUMNS.join(","),
-      conditions: [ex(equals(prop(row, OPPORTUNITY.syncWithPartnerCenter), "true")), ex(keyChangedCondition(row))],
+      conditions: [
+        ex(equals(prop(row, OPPORTUNITY.syncWithPartnerCenter), "true")),
+        ex(keyChangedCondition(row)),
+        // Made from a lead (the entity map copies the referral id, not the sync record): the helper completes it first.
+        ex(call("or", call("empty", str(prop(row, OPPORTUNITY.referralIdentifier))), not(call("empty", str(prop(row, OPPORTUNITY.syncHash)))))),
+      ],
     }),
     steps,
   };

@@ -12,7 +12,7 @@
  * credentials. No concurrency limit: Power Automate would drop events beyond 10 waiting runs.
  */
 import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
-import { childFlow, dataverse, delay, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
+import { childFlow, condition, dataverse, delay, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { addInboundSync, OPPORTUNITY_EXPAND } from "../blocks/inbound";
 import { storedRecord } from "../blocks/record";
@@ -35,18 +35,22 @@ const event = (k: string) => prop(triggerBody(), k);
 export const EVENT_REFERRAL_ID = call("last", call("split", str(event("ResourceUri")), lit("/")));
 const ticksOf = (date: string) => call("ticks", iff(isEmpty(date), lit("1900-01-01T00:00:00Z"), str(date)));
 
+const findOpportunity = () =>
+  dataverse.listRecords(OPPORTUNITY.entitySetName, { filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(EVENT_REFERRAL_ID))}'`, expand: OPPORTUNITY_EXPAND(), top: 1 });
+
+/** The version the CRM holds is this change or newer: an echo of the sync's own write, or a repeat. */
+function heldBy(opp: string): string {
+  const held = prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "updated");
+  return and(not(isEmpty(event("ResourceChangeUtcDate"))), not(isEmpty(held)), call("lessOrEquals", ticksOf(event("ResourceChangeUtcDate")), ticksOf(held)));
+}
+
 export function receiverFlow(): FlowSpec {
   const steps = new Steps();
   steps.add("Acknowledge", { type: "Response", kind: "Http", inputs: { statusCode: 200, body: { status: "accepted" } } });
 
-  steps.add(
-    "Find_the_opportunity",
-    dataverse.listRecords(OPPORTUNITY.entitySetName, { filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(EVENT_REFERRAL_ID))}'`, expand: OPPORTUNITY_EXPAND(), top: 1 }),
-  );
+  steps.add("Find_the_opportunity", findOpportunity());
   const opp = call("first", coalesce(prop(body("Find_the_opportunity"), "value"), "json('[]')"));
-  const held = prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "updated");
-  // The version the CRM holds is this change or newer: an echo of the sync's own write, or a repeat.
-  const alreadyHeld = and(not(isEmpty(event("ResourceChangeUtcDate"))), not(isEmpty(held)), call("lessOrEquals", ticksOf(event("ResourceChangeUtcDate")), ticksOf(held)));
+  const alreadyHeld = heldBy(opp);
   const inline = new Steps();
   inline.add("Get_the_referral", referrals.get(ex(EVENT_REFERRAL_ID)));
   addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
@@ -55,7 +59,12 @@ export function receiverFlow(): FlowSpec {
   // answers. A minute's pause lets the helper find this version held, without a read.
   const unknown = new Steps();
   unknown.add("Wait_for_a_referral_being_created", delay(1, "Minute"));
-  unknown.add("Bring_the_new_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID), changedOn: ex(str(event("ResourceChangeUtcDate"))) }));
+  unknown.add("Find_the_opportunity_again", findOpportunity());
+  const again = call("first", coalesce(prop(body("Find_the_opportunity_again"), "value"), "json('[]')"));
+  const bringIn = new Steps();
+  bringIn.add("Bring_the_new_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID), changedOn: ex(str(event("ResourceChangeUtcDate"))) }));
+  // Recorded meanwhile with this version or a newer one (the echo of a create): nothing to do.
+  unknown.add("If_it_is_still_new", condition(not(heldBy(again)), bringIn));
   // One Switch routes everything (each routing step is a request): Microsoft's side goes to flow 5; an
   // opportunity the sync knows brings the change in here; none yet, or one made from a lead that the sync
   // has not completed, goes to the helper; a version the CRM already holds (an echo of the sync's own

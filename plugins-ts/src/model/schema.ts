@@ -101,6 +101,8 @@ export const PARTNER_CENTER_SOLUTION = {
   solutionDetailNavigation: "pcs_SolutionDetailId",
   opportunityRelationship: "pcs_opportunity_pcs_partnercentersolution",
   solutionDetailRelationship: "pcs_microsoftsolutiondetail_pcs_partnercentersolution",
+  /** Yes when the inbound sync linked the row (flow 9's trigger condition skips it). */
+  linkedBySync: "pcs_linkedbysync",
 } as const;
 
 /** pcs_syncstatus choice (opportunity and lead). */
@@ -156,6 +158,13 @@ export const ENVIRONMENT_VARIABLES = {
     displayName: "Customer Account Country Code",
     type: "String",
     defaultValue: "address1_country",
+  },
+  /** Written by the reconciliation (flow 11): the newest Partner Center change it has brought in. */
+  syncWatermark: {
+    schemaName: "pcs_SyncWatermark",
+    displayName: "Partner Center sync watermark",
+    type: "String",
+    defaultValue: "",
   },
 } as const;
 
@@ -254,4 +263,13 @@ export const REFERRAL_CREATION = {
   referralIdentifier: "pcs_referralidentifier",
   /** When the create was attempted (date and time, stored in UTC). */
   attemptedOn: "pcs_attemptedon",
+} as const;
+
+/**
+ * Security roles the solution ships (solution/src/Roles), by name (Dataverse finds a role by name;
+ * its id differs per business unit). Sellers need the seller role; admins the administrator role.
+ */
+export const SECURITY_ROLES = {
+  seller: "Partner Center Sync Seller",
+  administrator: "Partner Center Sync Administrator",
 } as const;

@@ -17,4 +17,7 @@ export * from "./mapping-inbound";
 export * from "./patch";
 export * from "./sync-hash";
 export * from "./audit";
+export * from "./merge";
+export * from "./sync-record";
+export * from "./plan-apply";
 export * from "./wdl";

@@ -136,7 +136,8 @@ export function toReferral(snapshot: OpportunitySnapshot): Referral {
   }
   if (snapshot.owner) referral.team = [memberOfUser(snapshot.owner)];
 
-  const dealValue = o[config.dealValueField];
+  // Won: what Partner Center records is the revenue the seller closed with (Actual Revenue), when set.
+  const dealValue = o.statecode === 1 && typeof o.actualvalue === "number" ? o.actualvalue : o[config.dealValueField];
   referral.details = compact({
     dealValue: typeof dealValue === "number" ? dealValue : undefined,
     currency: snapshot.currency ? normalizeCurrency(snapshot.currency[COLUMNS.currency.isoCode]) || undefined : undefined,

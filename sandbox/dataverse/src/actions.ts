@@ -1,6 +1,7 @@
 /**
- * Functions and actions: WhoAmI, WinOpportunity, LoseOpportunity, QualifyLead (bound to lead),
- * ImportSolution, ImportSolutionAsync, PublishXml / PublishAllXml (accepted, nothing to publish).
+ * Functions and actions: WhoAmI, RetrieveCurrentOrganization, WinOpportunity, LoseOpportunity,
+ * QualifyLead (bound to lead), ImportSolution, ImportSolutionAsync, StageAndUpgradeAsync,
+ * PublishXml / PublishAllXml (accepted, nothing to publish).
  * Parameters and responses follow the Web API reference
  * (learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/*).
  */
@@ -369,53 +370,104 @@ const importSolution: ActionHandler = async (env) => {
   return empty(204);
 };
 
-const importSolutionAsync: ActionHandler = async (env) => {
-  requirePost(env, "ImportSolutionAsync");
-  const body = parseBody(env, "ImportSolutionAsync");
-  if (!isPlainObject(body)) throw payloadError("ImportSolutionAsync", "The request body must be a JSON object.");
-  const request = importRequest(body);
-  const ctx = env.ctx;
-  const asyncId = newGuid();
-  const jobKey = newGuid();
-  request.options.importJobId = request.options.importJobId ?? jobKey;
-  await ctx.write((s) => {
-    ctx.engine.platformPut(s, "asyncoperation", asyncId, {
-      name: "ImportSolutionAsync",
-      operationtype: 201,
-      statecode: 0,
-      statuscode: 0,
-      correlationid: jobKey,
-    });
-  });
-  const job = (async () => {
-    await ctx.write((s) => {
-      ctx.engine.platformPut(s, "asyncoperation", asyncId, { statecode: 2, statuscode: 20, startedon: isoSeconds(s.now()) });
-    });
-    let ok = true;
-    let message = "";
-    try {
-      const r = await runImport({ ...env, run: (fn) => ctx.write(fn) }, request);
-      message = r.warnings.join("\n");
-    } catch (e) {
-      ok = false;
-      const de = e instanceof DataverseError ? e : undefined;
-      message = de ? `${de.code} ${de.message}` : String(e);
-    }
+/**
+ * ImportSolutionAsync and StageAndUpgradeAsync: the import runs in the background; the caller polls
+ * asyncoperations(AsyncOperationId) (statecode 3, statuscode 30 Succeeded / 31 Failed) and may read
+ * importjobs(ImportJobKey) for progress. Both answer {AsyncOperationId, ImportJobKey}
+ * (webapi/reference/importsolutionasync, …/stageandupgradeasync).
+ */
+function asyncImport(name: "ImportSolutionAsync" | "StageAndUpgradeAsync"): ActionHandler {
+  return async (env) => {
+    requirePost(env, name);
+    const body = parseBody(env, name);
+    if (!isPlainObject(body)) throw payloadError(name, "The request body must be a JSON object.");
+    const request = importRequest(body);
+    if (name === "StageAndUpgradeAsync") request.options.upgrade = true;
+    const ctx = env.ctx;
+    const asyncId = newGuid();
+    const jobKey = newGuid();
+    request.options.importJobId = request.options.importJobId ?? jobKey;
     await ctx.write((s) => {
       ctx.engine.platformPut(s, "asyncoperation", asyncId, {
-        statecode: 3,
-        statuscode: ok ? 30 : 31,
-        message: message || null,
-        friendlymessage: ok ? null : message,
-        completedon: isoSeconds(s.now()),
+        name,
+        operationtype: 201,
+        statecode: 0,
+        statuscode: 0,
+        correlationid: jobKey,
       });
+      // The import job exists from the start (progress 0) so a caller can poll it (pac does).
+      ctx.engine.platformPut(s, "importjob", request.options.importJobId!, { name: "Customizations", progress: 0, startedon: isoSeconds(s.now()) });
     });
-  })();
-  ctx.track(job);
+    const job = (async () => {
+      await ctx.write((s) => {
+        ctx.engine.platformPut(s, "asyncoperation", asyncId, { statecode: 2, statuscode: 20, startedon: isoSeconds(s.now()) });
+      });
+      let ok = true;
+      let message = "";
+      try {
+        const r = await runImport({ ...env, run: (fn) => ctx.write(fn) }, request);
+        message = [...r.warnings, ...r.removed.map((c) => `Removed by the upgrade: ${c}`)].join("\n");
+      } catch (e) {
+        ok = false;
+        const de = e instanceof DataverseError ? e : undefined;
+        message = de ? `${de.code} ${de.message}` : String(e);
+      }
+      await ctx.write((s) => {
+        ctx.engine.platformPut(s, "asyncoperation", asyncId, {
+          statecode: 3,
+          statuscode: ok ? 30 : 31,
+          message: message || null,
+          friendlymessage: ok ? null : message,
+          completedon: isoSeconds(s.now()),
+        });
+      });
+    })();
+    ctx.track(job);
+    return json(200, {
+      "@odata.context": `${ctx.apiUrl()}$metadata#Microsoft.Dynamics.CRM.${name}Response`,
+      AsyncOperationId: asyncId,
+      ImportJobKey: jobKey,
+    });
+  };
+}
+
+// ---- RetrieveCurrentOrganization -------------------------------------------------------------------
+
+/** EndpointAccessType (webapi/reference/endpointaccesstype): the function's one required parameter. */
+const ENDPOINT_ACCESS_TYPES = ["Default", "Internet", "Intranet"];
+
+/**
+ * GET RetrieveCurrentOrganization(AccessType=@p1)?@p1=Microsoft.Dynamics.CRM.EndpointAccessType'Default'
+ * (webapi/reference/retrievecurrentorganization): the organization's details, EnvironmentId among
+ * them (the Power Platform environment a tool names when it calls Power Automate).
+ */
+const retrieveCurrentOrganization: ActionHandler = (env, seg) => {
+  if (env.req.method !== "GET") throw new DataverseError(405, "", `No HTTP resource was found that matches the request URI '${env.ctx.apiUrl()}RetrieveCurrentOrganization' for method ${env.req.method}.`);
+  const args = new Map((seg.args ?? "").split(",").filter(Boolean).map((p) => p.split("=").map((x) => x.trim()) as [string, string]));
+  let access = args.get("AccessType");
+  if (access?.startsWith("@")) access = new URLSearchParams(env.req.query).get(access) ?? undefined;
+  const m = /^(?:Microsoft\.Dynamics\.CRM\.EndpointAccessType)?'([A-Za-z]+)'$|^(\d)$/.exec(access ?? "");
+  const value = m ? (m[1] ?? ENDPOINT_ACCESS_TYPES[Number(m[2])]) : undefined;
+  if (!value || !ENDPOINT_ACCESS_TYPES.includes(value)) {
+    throw new DataverseError(400, ErrorCodes.QueryInvalid, `RetrieveCurrentOrganization: the parameter 'AccessType' (Microsoft.Dynamics.CRM.EndpointAccessType: ${ENDPOINT_ACCESS_TYPES.join(", ")}) is required.`);
+  }
+  const org = [...env.ctx.store.scan("organization")][0];
+  const webUrl = env.ctx.apiUrl().replace(/\/api\/data\/v9\.2\/$/, "/");
   return json(200, {
-    "@odata.context": `${ctx.apiUrl()}$metadata#Microsoft.Dynamics.CRM.ImportSolutionAsyncResponse`,
-    AsyncOperationId: asyncId,
-    ImportJobKey: jobKey,
+    "@odata.context": `${env.ctx.apiUrl()}$metadata#Microsoft.Dynamics.CRM.RetrieveCurrentOrganizationResponse`,
+    Detail: {
+      OrganizationId: org ? String(org.organizationid) : null,
+      FriendlyName: org ? String(org.name ?? "") : "",
+      OrganizationVersion: "9.2.0.0",
+      EnvironmentId: env.ctx.environmentId,
+      DatacenterId: null,
+      Geo: "local",
+      TenantId: env.ctx.tenantId,
+      UrlName: "sandbox",
+      UniqueName: "sandbox",
+      State: "Enabled",
+      Endpoints: { Count: 1, IsReadOnly: false, Keys: ["WebApplication"], Values: [webUrl] },
+    },
   });
 };
 
@@ -429,7 +481,9 @@ export const actionHandlers: Record<string, ActionHandler> = {
   WinOpportunity: closeOpportunity(1),
   LoseOpportunity: closeOpportunity(2),
   ImportSolution: importSolution,
-  ImportSolutionAsync: importSolutionAsync,
+  ImportSolutionAsync: asyncImport("ImportSolutionAsync"),
+  StageAndUpgradeAsync: asyncImport("StageAndUpgradeAsync"),
+  RetrieveCurrentOrganization: retrieveCurrentOrganization,
   PublishXml: publish,
   PublishAllXml: publish,
 };

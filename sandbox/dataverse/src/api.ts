@@ -10,7 +10,7 @@ import { DataverseError, ErrorCodes, notFound, payloadError, propertyNotFound, q
 import { empty, errorResponse, json, parsePrefer, type Prefer } from "./http-util";
 import { metadataHandler } from "./metadata-api";
 import { isLookupType } from "./metadata/registry";
-import type { AttributeMeta, EntityMeta } from "./metadata/types";
+import type { AttributeMeta, EntityMeta, ManyToManyMeta } from "./metadata/types";
 import { actionHandlers, boundActionHandlers } from "./actions";
 import { AnnotationFilter, compareValues, contextUrl, etagOf, formatRow, sortRows } from "./odata/format";
 import { coerce, EDM_TYPES, parsePayload } from "./odata/payload";
@@ -18,6 +18,7 @@ import { parseKey, parseQueryOptions, parseQueryString, splitPath, type KeyRef, 
 import { isLookupValue, type DataView, type LookupValue, type Row, type Value } from "./store/store";
 import { jsonNestingDepth, mediaType } from "../../shared/src/request-body";
 import { MAX_JSON_DEPTH } from "./limits";
+import { newGuid, normGuid } from "./util";
 
 /** How writes are applied: on their own (commit per request) or inside a $batch change set. */
 export type Runner = <T>(fn: (s: Session) => T | Promise<T>) => Promise<T>;
@@ -524,8 +525,60 @@ async function propertyOrNavigation(env: HandlerEnv, entity: EntityMeta, key: Ke
     }
     throw methodNotAllowed(req);
   }
+  const nn = registry.model.manyToMany.find((m) => m.schemaName === name && (m.entity1 === entity.logicalName || m.entity2 === entity.logicalName));
+  if (nn) return manyToManyNavigation(env, entity, key, rest, nn);
   if (attr && isLookupType(attr)) throw propertyNotFound(name, entity.logicalName);
   throw segmentNotFound(name);
+}
+
+/**
+ * An N:N navigation property (e.g. systemusers(id)/systemuserroles_association): GET lists the
+ * related rows; POST …/$ref {"@odata.id": …} associates, DELETE …(otherid)/$ref disassociates
+ * (webapi/associate-disassociate-entities-using-web-api). The pairs live in the intersect table,
+ * one column per side named after that side's primary key.
+ */
+async function manyToManyNavigation(env: HandlerEnv, entity: EntityMeta, key: KeyRef, rest: PathSegment[], nn: ManyToManyMeta): Promise<InternalResponse> {
+  const { req, ctx } = env;
+  const registry = ctx.store.registry;
+  const other = registry.entity(nn.entity1 === entity.logicalName ? nn.entity2 : nn.entity1);
+  const intersect = registry.entity(nn.intersectEntity);
+  if (!other || !intersect) throw segmentNotFound(nn.schemaName);
+  const mine = entity.primaryIdAttribute;
+  const theirs = other.primaryIdAttribute;
+  const pairs = (view: { scan(e: string): Iterable<Row> }, id: string) => [...view.scan(intersect.logicalName)].filter((r) => r[mine] === id);
+  if (rest.length === 1 && req.method === "GET") {
+    const id = requireId(env, ctx.store, entity, key);
+    const related = new Set(pairs(ctx.store, id).map((r) => String(r[theirs])));
+    const opts = parseQueryOptions(parseQueryString(req.query), registry, other, true);
+    return collectionResponse(env, other, ctx.store, opts, `${entity.entitySetName}(${id})/${nn.schemaName}`, (r) => related.has(String(r[theirs])));
+  }
+  const last = rest[rest.length - 1];
+  if (last.name !== "$ref" || (req.method !== "POST" && req.method !== "DELETE")) throw methodNotAllowed(req);
+  await env.run((s) => {
+    const id = requireId(env, s.tx, entity, key);
+    let otherId: string;
+    if (req.method === "POST") {
+      const body = parseBody(env, entity.entitySetName) as { "@odata.id"?: unknown };
+      if (typeof body["@odata.id"] !== "string") throw payloadError(entity.entitySetName, "Microsoft.OData.ODataException: A $ref body needs \"@odata.id\".");
+      const ref = env.ctx.engine.resolveReference(s.tx, body["@odata.id"], env.contentIds ?? s.contentIds);
+      if (ref.entity !== other.logicalName) throw payloadError(entity.entitySetName, `Microsoft.OData.ODataException: '${nn.schemaName}' relates '${other.logicalName}' rows, not '${ref.entity}'.`);
+      if (!s.tx.get(other.logicalName, ref.id)) throw notFound(other.logicalName, ref.id);
+      if (pairs(s.tx, id).some((r) => r[theirs] === ref.id)) throw new DataverseError(412, ErrorCodes.DuplicateRecord, "Cannot insert duplicate key.");
+      env.ctx.engine.platformPut(s, intersect.logicalName, newGuid(), { [mine]: id, [theirs]: ref.id });
+      return;
+    }
+    const childKey = rest.length === 2 && rest[0].args ? rest[0].args : parseQueryString(req.query).get("$id");
+    if (!childKey) throw queryError("Disassociating needs the other row's key: .../nav(otherid)/$ref.");
+    if (childKey.includes("(")) otherId = env.ctx.engine.resolveReference(s.tx, childKey, env.contentIds).id;
+    else {
+      const k = parseKey(childKey, other);
+      otherId = typeof k === "string" ? k : (env.ctx.engine.resolveKey(s.tx, other, k) ?? "");
+    }
+    const pair = pairs(s.tx, id).find((r) => r[theirs] === normGuid(otherId));
+    if (!pair) throw notFound(intersect.logicalName, normGuid(otherId));
+    s.tx.delete(intersect.logicalName, String(pair[intersect.primaryIdAttribute]));
+  });
+  return empty(204);
 }
 
 // ---- $metadata ---------------------------------------------------------------------------------------------

@@ -36,11 +36,19 @@ export class Context {
     readonly caller: CallerContext,
     readonly clock: () => Date,
     readonly apiUrl: () => string,
-    readonly options: { flowServiceUrl?: string; flowServiceTimeoutMs: number; log: (line: string) => void },
+    readonly options: { flowServiceUrl?: string; flowServiceTimeoutMs: number; log: (line: string) => void; environmentId: string; tenantId: string },
     baseCurrencyId: () => string | undefined,
   ) {
     this.engine = new Engine({ baseCurrencyId });
     this.importer = new SolutionImporter(this.engine);
+  }
+
+  /** The Power Platform environment this organization is (RetrieveCurrentOrganization). */
+  get environmentId(): string {
+    return this.options.environmentId;
+  }
+  get tenantId(): string {
+    return this.options.tenantId;
   }
 
   /** Keep track of background work (ImportSolutionAsync) so close() and tests can wait for it. */

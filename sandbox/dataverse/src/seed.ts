@@ -10,6 +10,11 @@ export const SEED_IDS = {
   organizationId: stableGuid("seed:organization"),
   businessUnitId: stableGuid("seed:businessunit"),
   userId: stableGuid("seed:systemuser"),
+  /** The Entra ID tenant and the Power Platform environment (RetrieveCurrentOrganization). */
+  tenantId: stableGuid("seed:tenant"),
+  environmentId: stableGuid("seed:environment"),
+  /** The System Administrator role, which the signed-in user has. */
+  systemAdministratorRoleId: stableGuid("seed:role:System Administrator"),
   currencies: {
     USD: stableGuid("seed:currency:USD"),
     EUR: stableGuid("seed:currency:EUR"),
@@ -54,6 +59,9 @@ export function seedRows(o: SeedOptions): Map<string, Map<string, Row>> {
     azureactivedirectoryobjectid: stableGuid("seed:aad-user"),
     ...sys(),
   } as Row);
+  put("role", SEED_IDS.systemAdministratorRoleId, { roleid: SEED_IDS.systemAdministratorRoleId, name: "System Administrator", businessunitid: { id: SEED_IDS.businessUnitId, entity: "businessunit" }, ismanaged: true, organizationid: null, ...sys() } as Row);
+  const pair = stableGuid("seed:systemuserroles:admin");
+  put("systemuserroles", pair, { systemuserroleid: pair, systemuserid: SEED_IDS.userId, roleid: SEED_IDS.systemAdministratorRoleId, $seq: ++seq } as Row);
   const currencies: Array<[keyof typeof SEED_IDS.currencies, string, string, number]> = [
     ["USD", "US Dollar", "$", 1],
     ["EUR", "Euro", "€", 0.92],

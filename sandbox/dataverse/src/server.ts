@@ -13,9 +13,13 @@ import type { MetadataModel } from "./metadata/types";
 import { Notifier, type DeliveryRecord } from "./notifications";
 import { SEED_IDS, seedRows } from "./seed";
 import { JournalPersistence, MemoryStore, type Row } from "./store/store";
+import { stableGuid } from "./util";
 import { refuseNonLocal } from "../../shared/src/local-guard";
 import { readRequestBody, requestUrl } from "../../shared/src/request-body";
 import { MAX_BODY_BYTES, MAX_URL_LENGTH } from "./limits";
+
+/** The Power Platform environment id of an emulator started without `environmentId`. */
+export const DEFAULT_ENVIRONMENT_ID = SEED_IDS.environmentId;
 
 /** The bearer token the emulator accepts when no `tokens` option is given. */
 export const SANDBOX_TOKEN = "dataverse-emulator-sandbox-token";
@@ -39,6 +43,8 @@ export interface DataverseEmulatorOptions {
   /** Clock, for reproducible createdon/modifiedon. */
   clock?: () => Date;
   organizationName?: string;
+  /** The Power Platform environment id RetrieveCurrentOrganization gives (default DEFAULT_ENVIRONMENT_ID). */
+  environmentId?: string;
   user?: { firstName: string; lastName: string; email: string };
   /** Change-notification delivery: extra attempts after a failure (default 2), delay (ms, default 200), timeout (ms, default 10000). */
   notificationRetries?: number;
@@ -73,6 +79,8 @@ export interface DataverseEmulator {
   userId: string;
   businessUnitId: string;
   organizationId: string;
+  /** The Power Platform environment id (RetrieveCurrentOrganization's EnvironmentId). */
+  environmentId: string;
   /** Ids of the seeded currencies. */
   currencies: { USD: string; EUR: string; GBP: string };
   /** Web API calls so far (control API excluded), optionally those after `since`. */
@@ -88,8 +96,33 @@ export interface DataverseEmulator {
    * and after a request that stored nothing. The fuzz test checks refused requests with it.
    */
   stateDigest(): string;
+  /**
+   * Power Automate's own write of a finished run into the flowrun table (cloud flow run history in
+   * Dataverse): done inside the service, so it is not a Web API call and is not in the call log.
+   * Rows older than the newest `maxFlowRuns` are dropped (the cloud keeps them 28 days).
+   */
+  recordFlowRun(run: FlowRunRow): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One flowrun row (columns as the Web API reference names them). */
+export interface FlowRunRow {
+  /** The run's name (its id in Power Automate). */
+  name: string;
+  workflowid: string;
+  workflowname: string;
+  status: "Succeeded" | "Failed" | "Cancelled" | string;
+  starttime: string;
+  endtime?: string;
+  durationMs?: number;
+  triggertype?: string;
+  errorcode?: string;
+  errormessage?: string;
+  parentrunid?: string;
+}
+
+/** flowrun rows kept by the emulator. */
+export const MAX_FLOW_RUNS = 2000;
 
 /** Tables a reset with keepCustomizations keeps (what a solution installs, and the seed). */
 const CUSTOMIZATION_TABLES = new Set([
@@ -107,7 +140,25 @@ const CUSTOMIZATION_TABLES = new Set([
   "webresource",
   "customcontrol",
   "callbackregistration",
+  "role",
+  "systemuserroles",
 ]);
+
+/**
+ * Platform tables this emulator gained after a state file was saved (e.g. flowrun) are added to the
+ * saved model, as the platform adds its own tables to an existing environment.
+ */
+function withNewPlatformTables(saved: MetadataModel, builtins: MetadataModel): MetadataModel {
+  const missing = Object.keys(builtins.entities).filter((n) => !saved.entities[n]);
+  if (!missing.length) return saved;
+  const entities = { ...saved.entities };
+  for (const n of missing) entities[n] = builtins.entities[n];
+  const known = new Set(saved.relationships.map((r) => r.schemaName));
+  const relationships = [...saved.relationships, ...builtins.relationships.filter((r) => !known.has(r.schemaName) && (missing.includes(r.referencingEntity) || missing.includes(r.referencedEntity)))];
+  const nn = new Set(saved.manyToMany.map((m) => m.schemaName));
+  const manyToMany = [...saved.manyToMany, ...builtins.manyToMany.filter((m) => !nn.has(m.schemaName))];
+  return { ...saved, entities, relationships, manyToMany };
+}
 
 function send(res: ServerResponse, r: InternalResponse): void {
   const headers: Record<string, string | number> = { ...r.headers };
@@ -131,7 +182,8 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
   });
 
   const persistence = options.dataFile ? new JournalPersistence(options.dataFile) : undefined;
-  let store = persistence?.load();
+  // a saved environment gets the platform tables added since it was saved (and so does a model a journalled import wrote)
+  let store = persistence?.load((saved) => withNewPlatformTables(saved, builtinModel()));
   if (!store) {
     const f = fresh();
     store = new MemoryStore(f.model);
@@ -158,7 +210,13 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
     { userId: SEED_IDS.userId, businessUnitId: SEED_IDS.businessUnitId },
     clock,
     () => apiUrl,
-    { flowServiceUrl: options.flowServiceUrl, flowServiceTimeoutMs: options.flowServiceTimeoutMs ?? 30000, log },
+    {
+      flowServiceUrl: options.flowServiceUrl,
+      flowServiceTimeoutMs: options.flowServiceTimeoutMs ?? 30000,
+      log,
+      environmentId: options.environmentId ?? DEFAULT_ENVIRONMENT_ID,
+      tenantId: SEED_IDS.tenantId,
+    },
     baseCurrency,
   );
 
@@ -367,11 +425,39 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
     userId: SEED_IDS.userId,
     businessUnitId: SEED_IDS.businessUnitId,
     organizationId: SEED_IDS.organizationId,
+    environmentId: options.environmentId ?? DEFAULT_ENVIRONMENT_ID,
     currencies: { ...SEED_IDS.currencies },
     calls: (since) => callsSince(since),
     deliveries: () => [...notifier.deliveries],
     reset,
     idle: () => ctx.idle(),
+    recordFlowRun: (run) =>
+      ctx.write((s) => {
+        const id = stableGuid(`flowrun:${run.workflowid}:${run.name}`);
+        const workflow = s.tx.get("workflow", run.workflowid.toLowerCase()) ? { id: run.workflowid.toLowerCase(), entity: "workflow" } : null;
+        ctx.engine.platformPut(s, "flowrun", id, {
+          name: run.name,
+          workflowid: run.workflowid,
+          workflowname: run.workflowname.slice(0, 100),
+          workflow,
+          status: run.status,
+          starttime: run.starttime,
+          endtime: run.endtime ?? null,
+          duration: run.durationMs ?? null,
+          triggertype: run.triggertype ?? null,
+          errorcode: run.errorcode?.slice(0, 500) ?? null,
+          errormessage: run.errormessage?.slice(0, 10000) ?? null,
+          isprimary: !run.parentrunid,
+          parentrunid: run.parentrunid ?? null,
+          ttlinseconds: 2419200,
+          ownerid: { id: SEED_IDS.userId, entity: "systemuser" },
+        });
+        const rows = [...s.tx.scan("flowrun")];
+        if (rows.length > MAX_FLOW_RUNS) {
+          rows.sort((a, b) => Number(a.$seq ?? 0) - Number(b.$seq ?? 0));
+          for (const r of rows.slice(0, rows.length - MAX_FLOW_RUNS)) s.tx.delete("flowrun", String(r.flowrunid));
+        }
+      }),
     stateDigest: () => {
       const { model, tables } = store.snapshot();
       return createHash("sha256").update(JSON.stringify({ model, tables })).digest("hex");

@@ -99,6 +99,13 @@ describe("lintFlow", () => {
     expect(codes(lintFlow(f)).sort()).toEqual(["duplicate-action", "variable-not-top-level"]);
   });
 
+  it("reports a retry policy beside an action's inputs, where it is not read; accepts one in the inputs", () => {
+    const beside = flowFile({ H: { type: "Http", inputs: { method: "GET", uri: "https://example.com" }, retryPolicy: { type: "none" } } as never });
+    expect(codes(lintFlow(beside))).toEqual(["retry-policy-placement"]);
+    const inside = flowFile({ H: { type: "Http", inputs: { method: "GET", uri: "https://example.com", retryPolicy: { type: "none" } } } });
+    expect(codes(lintFlow(inside))).toEqual([]);
+  });
+
   it("accepts the JSON text of a flow file and reports a non-flow", () => {
     expect(lintFlow(JSON.stringify(clean()))).toEqual([]);
     expect(codes(lintFlow("{not json"))).toEqual(["invalid-json", "not-a-flow"]);

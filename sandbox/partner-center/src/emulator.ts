@@ -270,8 +270,19 @@ async function handle(ctx: EmulatorContext, req: http.IncomingMessage, res: http
     if (match.kind === "method") {
       throw new ApiError(405, "invalidRequest", `Method ${method} is not allowed on ${path}; allowed: ${match.allowed.join(", ")}.`, undefined, { Allow: match.allowed.join(", ") });
     }
+    const authenticate = () => {
+      const auth = header("authorization") ?? "";
+      const m = auth.match(/^Bearer\s+(.+)$/i);
+      if (!m) throw unauthenticated("Authentication failed. The request must carry a bearer token in the Authorization header.");
+      if (!ctx.config.tokens.has(m[1]!.trim())) throw unauthenticated("Authentication failed. The bearer token is not valid for this API.");
+    };
     const f = api === "control" ? undefined : ctx.faults.take(operation, method, path);
     if (f?.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
+    if (f?.status !== undefined && f.committed) {
+      // Carried out first (authenticated as any call), then answered as the fault says.
+      authenticate();
+      await match.route.handler(ctx, { method, path, query: url.searchParams, headers: req.headers, params: match.params, rawBody });
+    }
     if (f?.status !== undefined) {
       fault = true;
       const headers: Record<string, string> = f.retryAfter !== undefined ? { "Retry-After": String(f.retryAfter) } : {};
@@ -284,12 +295,7 @@ async function handle(ctx: EmulatorContext, req: http.IncomingMessage, res: http
         result = { status: f.status, headers, body: { error: { code: f.code ?? codeForStatus(f.status), message: f.message ?? messageForStatus(f.status) } } };
       }
     } else {
-      if (api !== "control") {
-        const auth = header("authorization") ?? "";
-        const m = auth.match(/^Bearer\s+(.+)$/i);
-        if (!m) throw unauthenticated("Authentication failed. The request must carry a bearer token in the Authorization header.");
-        if (!ctx.config.tokens.has(m[1]!.trim())) throw unauthenticated("Authentication failed. The bearer token is not valid for this API.");
-      }
+      if (api !== "control") authenticate();
       result = await match.route.handler(ctx, { method, path, query: url.searchParams, headers: req.headers, params: match.params, rawBody });
     }
   } catch (e) {

@@ -1,7 +1,8 @@
 /**
  * Injected faults (POST /_emulator/faults): the next N calls matching an operation, or a method
  * and path pattern, answer a given status (with the documented error body, and Retry-After when
- * asked) and/or answer slowly. A faulted call changes nothing.
+ * asked) and/or answer slowly. A faulted call changes nothing, unless the fault says `committed`
+ * (the call is carried out and its answer replaced: a write whose answer was lost).
  */
 import { invalidRequest } from "./errors";
 
@@ -20,6 +21,11 @@ export interface FaultSpec {
   retryAfter?: number;
   /** Wait this long before answering. */
   delayMs?: number;
+  /**
+   * Carry the call out, then answer with the fault anyway: what a client sees when the service
+   * committed but the answer was lost (a gateway timeout after the write). Needs a status.
+   */
+  committed?: boolean;
   /** Override the error body's code and message. */
   code?: string;
   message?: string;
@@ -49,6 +55,8 @@ export class FaultRegistry {
     if (!s.operation && !s.path) throw invalidRequest("A fault needs an operation or a path to match.", "operation");
     if (s.status !== undefined && (!Number.isInteger(s.status) || s.status < 200 || s.status > 599)) throw invalidRequest("status must be an HTTP status between 200 and 599.", "status");
     if (s.status === undefined && s.delayMs === undefined) throw invalidRequest("A fault needs a status, a delayMs, or both.", "status");
+    if (s.committed !== undefined && typeof s.committed !== "boolean") throw invalidRequest("committed must be true or false.", "committed");
+    if (s.committed && s.status === undefined) throw invalidRequest("A committed fault needs the status to answer after the call is carried out.", "status");
     const count = s.count ?? 1;
     if (!Number.isInteger(count) || count < 1) throw invalidRequest("count must be a positive integer.", "count");
     if (s.retryAfter !== undefined && !(typeof s.retryAfter === "number" && s.retryAfter >= 0)) throw invalidRequest("retryAfter must be a number of seconds.", "retryAfter");

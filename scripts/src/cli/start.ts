@@ -5,7 +5,7 @@
 import { DEFAULT_BASE_PORT, DEFAULT_MAX_RUNS, displayPath, parseBasePort, PORT_ENV, SandboxPortError, SandboxSeedError, SandboxSolutionError, SandboxStateError, startSandbox, type Sandbox, type SandboxOptions } from "../sandbox";
 import { parseArgs, processIo, UsageError, type Io } from "./common";
 
-export const HELP = `npm start [-- --port <n>] [--reset] [--max-runs <n>] [--help]
+export const HELP = `npm start [-- --port <n>] [--reset] [--bare] [--max-runs <n>] [--help]
 
 Builds the solution (npm run build), then runs a local stand-in for the cloud on 127.0.0.1 until
 you stop it: a Dataverse Web API emulator, a Partner Center emulator and a cloud-flow runner.
@@ -26,6 +26,11 @@ Options
               n+1, its certificate host on n+2, the flow runner on n+3, the web app on n+4.
               0: ports the OS picks.
   --reset     delete the saved state first and start from a fresh environment.
+  --bare      a new environment with nothing installed: only the three services, and one
+              connection per connector (as an admin makes them in Power Automate), for the admin
+              command line to set up as it would a real one:
+                npm run deploy -- --sandbox --settings <file>   (then npm run doctor -- --sandbox)
+              State lives in .sandbox-bare/ (kept between starts like .sandbox/; --reset empties it).
   --max-runs <n>  flow runs kept in run history (default ${DEFAULT_MAX_RUNS}); older ones are dropped.
   --help      this text.
 
@@ -86,7 +91,7 @@ export async function main(argv: string[], io: Io = processIo, deps: StartDeps =
   let port: number | undefined;
   let maxRuns: number | undefined;
   try {
-    const parsed = parseArgs(argv, { values: ["port", "max-runs"], flags: ["reset", "help"] });
+    const parsed = parseArgs(argv, { values: ["port", "max-runs"], flags: ["reset", "bare", "help"] });
     if (parsed.positionals.length) throw new UsageError(`unexpected argument ${parsed.positionals[0]}`);
     opts = parsed.opts;
     if (opts.port !== undefined) port = parseBasePort(String(opts.port), "--port");
@@ -96,7 +101,7 @@ export async function main(argv: string[], io: Io = processIo, deps: StartDeps =
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof SandboxPortError) {
-      io.err(`start: ${e.message}\nusage: npm start [-- --port <n>] [--reset] [--max-runs <n>] [--help]`);
+      io.err(`start: ${e.message}\nusage: npm start [-- --port <n>] [--reset] [--bare] [--max-runs <n>] [--help]`);
       return 2;
     }
     throw e;
@@ -112,6 +117,7 @@ export async function main(argv: string[], io: Io = processIo, deps: StartDeps =
       ...(port !== undefined ? { port } : {}),
       ...(maxRuns !== undefined ? { maxRuns } : {}),
       reset: opts.reset === true,
+      bare: opts.bare === true,
       log: (l) => io.out(l),
       ...deps.sandbox,
     });
@@ -127,13 +133,15 @@ export async function main(argv: string[], io: Io = processIo, deps: StartDeps =
   io.out("");
   io.out(`The sandbox is running (process ${process.pid}). Stop it with Ctrl-C, or: kill ${process.pid}`);
   if (endpointsFile) io.out(`Endpoints and tokens: ${endpointsFile}`);
+  if (opts.bare) io.out("Nothing is installed. Set it up as a real environment: npm run deploy -- --sandbox --write-settings settings.json, edit it, then npm run deploy -- --sandbox --settings settings.json");
   if (sb.web) io.out(`Open ${sb.web.url} in a browser: opportunities and leads on the real form, Partner Center as Microsoft, the flow runs.`);
   await deps.onStarted?.(sb);
 
   const signal = await (deps.waitForStop ?? processSignals(io))();
-  io.out(`\n${signal}: stopping the web app, the flow runner, the Dataverse emulator and the Partner Center emulator…`);
+  io.out(`\n${signal}: stopping ${sb.web ? "the web app, " : ""}the flow runner, the Dataverse emulator and the Partner Center emulator…`);
   await sb.close();
-  io.out(sb.stateFiles ? `Stopped. State saved in ${displayPath(sb.stateFiles.dir)}/ (npm start reuses it; npm start -- --reset starts fresh).` : "Stopped.");
+  const again = opts.bare ? "npm start -- --bare" : "npm start";
+  io.out(sb.stateFiles ? `Stopped. State saved in ${displayPath(sb.stateFiles.dir)}/ (${again} reuses it; ${again === "npm start" ? "npm start -- --reset" : `${again} --reset`} starts fresh).` : "Stopped.");
   return 0;
 }
 

@@ -95,3 +95,25 @@ export async function connectReferences(api: WebApi, runnerUrl: string, targets:
   }
   return out;
 }
+
+/** The connector of each connection a bare environment offers (one per connector the solution uses). */
+export const BARE_CONNECTORS = ["shared_commondataserviceforapps", "shared_partnercenterref", "shared_partnercenterevents"] as const;
+
+/** A bare environment's connection id for a connector (fixed, so a saved deploy still names it after a restart). */
+export const connectorConnectionId = (apiName: string): string => `sandbox-${apiName.replace(/^shared_/, "")}`;
+
+/**
+ * Bare start: one flow-runner connection per connector, as an admin makes them in Power Automate
+ * before deploying (a settings file then names their ids). Nothing is bound.
+ */
+export async function createConnectorConnections(runnerUrl: string, targets: ConnectionTargets): Promise<Array<{ apiName: string; connectionId: string }>> {
+  const out: Array<{ apiName: string; connectionId: string }> = [];
+  for (const apiName of BARE_CONNECTORS) {
+    const p = connectionParameters(apiName, apiName, targets);
+    if ("error" in p) throw new Error(p.error);
+    const id = connectorConnectionId(apiName);
+    await createRunnerConnection(runnerUrl, id, apiName, apiName, p.parameters);
+    out.push({ apiName, connectionId: id });
+  }
+  return out;
+}

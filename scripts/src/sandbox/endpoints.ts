@@ -16,6 +16,8 @@ export interface SandboxEndpoints {
     controlUrl: string;
     /** Bearer token the Web API accepts. */
     token: string;
+    /** The Power Platform environment id (RetrieveCurrentOrganization), the flow API's environment name. */
+    environmentId?: string;
   };
   partnerCenter: {
     /** Referrals API base (…/v1.0/engagements/referrals lives under it). */
@@ -33,7 +35,12 @@ export interface SandboxEndpoints {
     /** Connections, flows, runs (GET /runs, /runs/{id}?format=text); no token on loopback. */
     url: string;
     runsUrl: string;
+    /** Power Automate's API shape (…/providers/Microsoft.ProcessSimple/environments/{env}/flows/…) and the token it takes. */
+    apiUrl?: string;
+    token?: string;
   };
+  /** Bare start: the connection made for each connector (apiName → connection id), for a deploy settings file. */
+  connections?: Record<string, string>;
   /** The web app: the page to open in a browser (no token: it adds them itself, server side). */
   web?: { url: string };
   /** The webhook receiver's callback URL, when the webhook is registered. */
@@ -64,6 +71,7 @@ export function formatEndpoints(e: SandboxEndpoints, endpointsFile?: string): st
     "  bearer token       " + e.partnerCenter.token,
     "Flow runner          " + e.flowRunner.url + "  (run history: " + e.flowRunner.runsUrl + ")",
   ];
+  if (e.connections) for (const [api, id] of Object.entries(e.connections)) lines.push(`Connection           ${id}  (${api})`);
   if (e.webhookCallbackUrl) lines.push("Webhook receiver     " + hideSig(e.webhookCallbackUrl) + (endpointsFile ? "  (full URL in endpoints.json)" : ""));
   if (endpointsFile) lines.push("Written to           " + endpointsFile);
   return lines;

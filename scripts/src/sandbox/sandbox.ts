@@ -19,9 +19,15 @@
  *
  * A flow the solution does not contain yet never fails the start: the step says what is missing.
  * A failure of the services, the import or the seed does: everything started is closed again.
+ *
+ * bare: steps 2–7 are skipped: a new environment with nothing installed, for the admin command line
+ * (npm run deploy / doctor / reconcile) to set up as it would a real one. One connection per
+ * connector is made in the flow runner (an admin creates them in Power Automate before deploying;
+ * their ids are in endpoints.json). With saved state, the flows a deploy turned on are turned on
+ * again in the new flow runner, as the cloud would have kept them running.
  */
 import * as path from "node:path";
-import { startDataverseEmulator, type DataverseEmulator, type DataverseEmulatorOptions } from "../../../sandbox/dataverse/src";
+import { DEFAULT_ENVIRONMENT_ID, startDataverseEmulator, type DataverseEmulator, type DataverseEmulatorOptions } from "../../../sandbox/dataverse/src";
 import { startFlowRunner, type FlowRunnerHandle, type StartFlowRunnerOptions } from "../../../sandbox/flow-runner/src";
 import { startPartnerCenterEmulator, type PartnerCenterEmulator, type PartnerCenterEmulatorOptions } from "../../../sandbox/partner-center/src";
 import type { DynamicsWebApi, Config as DynamicsWebApiConfig } from "dynamics-web-api";
@@ -29,7 +35,8 @@ import type { PartnerCenterClient, PartnerCenterClientOptions } from "../../../p
 import { repoRoot } from "../cli/common";
 import { errorLine, runActivity } from "./activity-log";
 import { dataverseClient, partnerCenterClient } from "./clients";
-import { connectReferences, type ConnectionOutcome } from "./connections";
+import { connectReferences, createConnectorConnections, type ConnectionOutcome } from "./connections";
+import { flowRunRecorder } from "./flow-runs";
 import { formatEndpoints, writeEndpoints, type SandboxEndpoints } from "./endpoints";
 import { listFlows, resumeFlows, turnOnFlows, type FlowOutcome, type SolutionFlow } from "./flows";
 import { assertPortsFree, DEFAULT_BASE_PORT, parseBasePort, PORT_ENV, portsFrom, type SandboxPorts } from "./ports";
@@ -42,6 +49,11 @@ import { readSolutionAssets, startWebApp, type WebApp } from "../../../sandbox/w
 import { registerWebhook, type WebhookOutcome } from "./webhook";
 
 const HOST = "127.0.0.1";
+/**
+ * The token the flow runner's Power Automate API accepts (a signed-in admin's, in the cloud): a fixed
+ * sandbox value like the emulators' own, accepted on loopback only.
+ */
+export const FLOW_API_TOKEN = "flow-api-sandbox-token";
 /** Flow runs kept in run history unless --max-runs says otherwise (the runner's own default). */
 export const DEFAULT_MAX_RUNS = 2000;
 
@@ -73,6 +85,11 @@ export interface SandboxOptions {
   web?: boolean;
   /** Flow runs kept in run history (default 2,000; the runner drops the oldest beyond it). */
   maxRuns?: number;
+  /**
+   * Start the services only: no solution, connections bound, flows, webhook, seed or web app (a new
+   * environment for npm run deploy). Default state folder: <repo>/.sandbox-bare.
+   */
+  bare?: boolean;
   /** Passed through to the emulators and the runner (tests make waits instant, inject clocks…). */
   dataverse?: Partial<DataverseEmulatorOptions>;
   partnerCenter?: Partial<PartnerCenterEmulatorOptions>;
@@ -141,12 +158,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const root = repoRoot();
   const { port: base, source } = resolveBasePort(options.port);
   const wanted = portsFrom(base);
-  const files = options.stateDir === null ? undefined : stateFiles(options.stateDir ?? path.join(root, ".sandbox"));
+  const files = options.stateDir === null ? undefined : stateFiles(options.stateDir ?? path.join(root, options.bare ? ".sandbox-bare" : ".sandbox"));
   const shown = displayPath;
 
-  // the solution zip first: no point starting anything without it
+  // the solution zip first: no point starting anything without it (a bare start installs nothing)
   const distDir = options.distDir ?? path.join(root, "dist");
-  const zip = loadSolutionZip(options.solutionZip ?? findManagedZip(distDir), distDir);
+  const zip = options.bare ? undefined : loadSolutionZip(options.solutionZip ?? findManagedZip(distDir), distDir);
 
   await assertPortsFree(HOST, wanted, source);
   const release = files ? lockState(files) : () => undefined;
@@ -171,10 +188,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // 1. services, each reporting its runs and errors to the console from now on (activity-log.ts)
     const maxRuns = options.maxRuns ?? options.flowRunner?.maxRuns ?? DEFAULT_MAX_RUNS;
     let runnerUrl = "";
+    const activity = runActivity(log, () => runnerUrl, maxRuns);
+    // Power Automate writes every run of a solution flow into Dataverse's flowrun table.
+    const recordRun = flowRunRecorder(() => dataverseHandle, (l) => log(errorLine("flow runner", l)));
+    let dataverseHandle: DataverseEmulator | undefined;
     const flowRunner = await startFlowRunner({
-      onRunFinished: runActivity(log, () => runnerUrl, maxRuns),
+      onRunFinished: (run) => {
+        activity(run);
+        recordRun(run);
+      },
       log: (l) => log(errorLine("flow runner", l)),
+      environmentName: options.dataverse?.environmentId ?? DEFAULT_ENVIRONMENT_ID,
       ...options.flowRunner,
+      tenantTokens: { [FLOW_API_TOKEN]: "admin@sandbox.invalid", ...options.flowRunner?.tenantTokens },
       maxRuns,
       port: wanted.flowRunner,
       host: HOST,
@@ -202,6 +228,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       throw e;
     }
     closers.push(() => dataverse.close());
+    dataverseHandle = dataverse;
     flowRunner.setDataverse(dataverse.url, dataverse.token);
     let partnerCenter: PartnerCenterEmulator;
     try {
@@ -230,6 +257,68 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log(`  flow runner               ${flowRunner.url}`);
 
     const api = createWebApi(dataverse.apiUrl, dataverse.token);
+    const connectionTargets = {
+      dataverse: { url: dataverse.url, token: dataverse.token },
+      partnerCenter: { referralsBaseUrl: partnerCenter.referralsBaseUrl, partnerCenterBaseUrl: partnerCenter.partnerCenterBaseUrl, token: partnerCenter.token },
+    };
+    const baseEndpoints = (): Omit<SandboxEndpoints, "pid" | "startedAt"> => ({
+      dataverse: { url: dataverse.url, webApiUrl: dataverse.apiUrl, controlUrl: dataverse.controlUrl, token: dataverse.token, environmentId: dataverse.environmentId },
+      partnerCenter: {
+        referralsBaseUrl: partnerCenter.referralsBaseUrl,
+        webhooksBaseUrl: partnerCenter.partnerCenterBaseUrl,
+        controlUrl: partnerCenter.controlUrl,
+        certificateBaseUrl: partnerCenter.certificateBaseUrl,
+        token: partnerCenter.token,
+      },
+      flowRunner: { url: flowRunner.url, runsUrl: `${flowRunner.url}/runs`, apiUrl: flowRunner.url, token: FLOW_API_TOKEN },
+      ...(files ? { stateDir: files.dir } : {}),
+    });
+    const services = { dataverse, partnerCenter, flowRunner };
+    let closing: Promise<void> | undefined;
+    const handle = (endpoints: SandboxEndpoints, report: StartReport, web?: WebApp): Sandbox => ({
+      ...services,
+      ...(web ? { web } : {}),
+      endpoints,
+      ports,
+      report,
+      ...(files ? { stateFiles: files } : {}),
+      webApi: api,
+      dataverseClient: (config) => dataverseClient(endpoints, config),
+      partnerCenterClient: (opts) => partnerCenterClient(endpoints, opts),
+      waitForQuiet: (opts) => waitForQuiet(services, opts),
+      close: () => (closing ??= closeAll()),
+    });
+
+    if (!zip) {
+      // bare: the connections an admin makes before deploying, and flows a deploy turned on kept running
+      const connections = await createConnectorConnections(flowRunner.url, connectionTargets);
+      log("Bare environment: nothing installed. Connections an admin would have made in Power Automate:");
+      for (const c of connections) log(`  ${c.apiName}  ${c.connectionId}`);
+      const flows = await listFlows(api);
+      const wasOn = new Set(flows.filter((f) => f.statecode === 1).map((f) => f.id));
+      let flowOutcomes: FlowOutcome[] = [];
+      if (wasOn.size) {
+        for (const line of await resumeFlows(api, flows)) log(`  ${line}`);
+        flowOutcomes = await turnOnFlows(api, flows.filter((f) => wasOn.has(f.id)), (o) => log(`  ${o.status === "on" ? "✔" : "✖"} ${o.name}: ${o.message}`));
+      }
+      const endpoints: SandboxEndpoints = {
+        ...baseEndpoints(),
+        connections: Object.fromEntries(connections.map((c) => [c.apiName, c.connectionId])),
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+      };
+      if (files) writeEndpoints(files.endpoints, endpoints);
+      log("Endpoints:");
+      for (const l of formatEndpoints(endpoints, files ? shown(files.endpoints) : undefined)) log(`  ${l}`);
+      const report: StartReport = {
+        reusedState,
+        solution: { action: "kept", uniqueName: "", version: "", managed: true, zipPath: "", warnings: [], message: "bare: no solution imported" },
+        connections: [],
+        flows: flowOutcomes,
+        webhook: { status: "not registered", message: "bare: no webhook registered" },
+      };
+      return handle(endpoints, report);
+    }
 
     // 2. solution
     const solution = await importSolutionZip(api, zip);
@@ -241,10 +330,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const line of await resumeFlows(api, flows)) log(`  ${line}`);
 
     // 3. connections
-    const connections = await connectReferences(api, flowRunner.url, {
-      dataverse: { url: dataverse.url, token: dataverse.token },
-      partnerCenter: { referralsBaseUrl: partnerCenter.referralsBaseUrl, partnerCenterBaseUrl: partnerCenter.partnerCenterBaseUrl, token: partnerCenter.token },
-    });
+    const connections = await connectReferences(api, flowRunner.url, connectionTargets);
     log(connections.length ? "Connections:" : "Connections: the solution has no connection references");
     for (const c of connections) log(`  ${c.status === "not bound" ? "✖" : "✔"} ${c.message}`);
 
@@ -290,41 +376,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     // 8. endpoints
     const endpoints: SandboxEndpoints = {
-      dataverse: { url: dataverse.url, webApiUrl: dataverse.apiUrl, controlUrl: dataverse.controlUrl, token: dataverse.token },
-      partnerCenter: {
-        referralsBaseUrl: partnerCenter.referralsBaseUrl,
-        webhooksBaseUrl: partnerCenter.partnerCenterBaseUrl,
-        controlUrl: partnerCenter.controlUrl,
-        certificateBaseUrl: partnerCenter.certificateBaseUrl,
-        token: partnerCenter.token,
-      },
-      flowRunner: { url: flowRunner.url, runsUrl: `${flowRunner.url}/runs` },
+      ...baseEndpoints(),
       ...(web ? { web: { url: web.url } } : {}),
       ...(webhook.status === "registered" && webhook.callbackUrl ? { webhookCallbackUrl: webhook.callbackUrl } : {}),
       pid: process.pid,
       startedAt: new Date().toISOString(),
-      ...(files ? { stateDir: files.dir } : {}),
     };
     if (files) writeEndpoints(files.endpoints, endpoints);
     log("Endpoints:");
     for (const l of formatEndpoints(endpoints, files ? shown(files.endpoints) : undefined)) log(`  ${l}`);
 
     if (web) ports.web = web.port;
-    const services = { dataverse, partnerCenter, flowRunner };
-    let closing: Promise<void> | undefined;
-    return {
-      ...services,
-      ...(web ? { web } : {}),
-      endpoints,
-      ports,
-      report: { reusedState, solution, connections, flows: flowOutcomes, webhook, ...(seeded ? { seed: seeded } : {}) },
-      ...(files ? { stateFiles: files } : {}),
-      webApi: api,
-      dataverseClient: (config) => dataverseClient(endpoints, config),
-      partnerCenterClient: (opts) => partnerCenterClient(endpoints, opts),
-      waitForQuiet: (opts) => waitForQuiet(services, opts),
-      close: () => (closing ??= closeAll()),
-    };
+    return handle(endpoints, { reusedState, solution, connections, flows: flowOutcomes, webhook, ...(seeded ? { seed: seeded } : {}) }, web);
   } catch (e) {
     await closeAll();
     throw e;

@@ -35,12 +35,16 @@ export interface WebApi {
 /** OData string literal: quotes doubled. */
 export const odataString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-export function createWebApi(apiUrl: string, token: string, fetchImpl: typeof fetch = fetch): WebApi {
+/**
+ * `token` is the bearer token, or a function giving it per call (a signed-in admin's token expires;
+ * the function refreshes it). It is never part of an error.
+ */
+export function createWebApi(apiUrl: string, token: string | (() => Promise<string>), fetchImpl: typeof fetch = fetch): WebApi {
   const base = apiUrl.endsWith("/") ? apiUrl : apiUrl + "/";
   const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<unknown> => {
     const url = /^https?:/i.test(path) ? path : base + path.replace(/^\/+/, "");
     const headers: Record<string, string> = {
-      Authorization: `Bearer ${token}`,
+      Authorization: `Bearer ${typeof token === "string" ? token : await token()}`,
       Accept: "application/json",
       "OData-MaxVersion": "4.0",
       "OData-Version": "4.0",

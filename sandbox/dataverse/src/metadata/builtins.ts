@@ -986,7 +986,103 @@ export function builtinModel(): MetadataModel {
     );
   }
 
-  const model: MetadataModel = { entities: {}, relationships, manyToMany: [], entityMaps: [], optionSets: {} };
+  // ---- flowrun: cloud flow run history in Dataverse ----------------------------------------------
+  // Columns: learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/flowrun and
+  // power-automate/dataverse/cloud-flow-run-metadata ("Status: Success, Failed, or Cancelled";
+  // duration in milliseconds per the Web API reference). An elastic table in the cloud; here a plain
+  // one. Power Automate writes the rows (the sandbox: FlowRunRecorder), admins and tools read them.
+  {
+    const c = cols("flowrun");
+    entities.push(
+      userOwned(
+        {
+          logicalName: "flowrun",
+          schemaName: "flowrun",
+          entitySetName: "flowruns",
+          primaryIdAttribute: "flowrunid",
+          primaryNameAttribute: "name",
+          displayName: "Flow Run",
+          displayCollectionName: "Flow Runs",
+          objectTypeCode: 10425,
+        },
+        [
+          c.pk("flowrunid", "Flow Run"),
+          c.str("name", "Name", 100),
+          c.date("starttime", "Start time"),
+          c.date("endtime", "End time"),
+          col("flowrun", "duration", "BigInt", "Duration"),
+          c.str("status", "Status", 100),
+          c.str("triggertype", "Trigger type", 100),
+          c.str("errorcode", "Error code", 500),
+          c.memo("errormessage", "Error message", 10000),
+          c.str("workflowid", "Workflow Id", 100),
+          c.str("workflowname", "Workflow name", 100),
+          c.lookup("workflow", "Workflow", ["workflow"], { schemaName: "Workflow" }),
+          c.bool("isprimary", "Is Primary", true),
+          c.str("parentrunid", "Parent run id", 100),
+          c.int("ttlinseconds", "Time to live (seconds)"),
+        ],
+      ),
+    );
+    relationships.push(rel("flowrun_Workflow", "workflow", "workflowid", "flowrun", "workflow", "Workflow", "flowrun_Workflow"));
+  }
+
+  // ---- role and systemuserroles: security roles and who has them ---------------------------------
+  // learn.microsoft.com/power-apps/developer/data-platform/reference/entities/role and
+  // …/systemuserroles (the intersect table of the systemuserroles_association N:N relationship,
+  // readable as systemuserrolescollection; rows come and go through associate / disassociate).
+  {
+    const c = cols("role");
+    entities.push(
+      table(
+        {
+          logicalName: "role",
+          schemaName: "Role",
+          entitySetName: "roles",
+          primaryIdAttribute: "roleid",
+          primaryNameAttribute: "name",
+          displayName: "Security Role",
+          displayCollectionName: "Security Roles",
+          ownershipType: "OrganizationOwned",
+          objectTypeCode: 1036,
+        },
+        [
+          c.pk("roleid", "Role"),
+          c.str("name", "Name", 100, req("SystemRequired")),
+          c.lookup("businessunitid", "Business Unit", ["businessunit"], { schemaName: "BusinessUnitId" }),
+          c.bool("ismanaged", "Is Managed", false, "Managed", "Unmanaged", { validForCreate: false, validForUpdate: false }),
+        ],
+      ),
+    );
+  }
+  {
+    const c = cols("systemuserroles");
+    const ro = { validForCreate: false, validForUpdate: false };
+    entities.push({
+      logicalName: "systemuserroles",
+      schemaName: "SystemUserRoles",
+      entitySetName: "systemuserrolescollection",
+      primaryIdAttribute: "systemuserroleid",
+      primaryNameAttribute: "systemuserroleid",
+      displayName: "System User Roles",
+      displayCollectionName: "System User Roles",
+      ownershipType: "None",
+      objectTypeCode: 15,
+      isCustom: false,
+      isActivity: false,
+      attributes: Object.fromEntries([c.pk("systemuserroleid", "System User Role"), c.guid("systemuserid", "System User", ro), c.guid("roleid", "Role", ro)].map((a) => [a.logicalName, a])),
+      keys: [],
+      metadataId: stableGuid("entity:systemuserroles"),
+    });
+  }
+
+  const model: MetadataModel = {
+    entities: {},
+    relationships,
+    manyToMany: [{ schemaName: "systemuserroles_association", entity1: "systemuser", entity2: "role", intersectEntity: "systemuserroles", metadataId: stableGuid("rel:systemuserroles_association") }],
+    entityMaps: [],
+    optionSets: {},
+  };
   for (const e of entities) model.entities[e.logicalName] = e;
   return model;
 }

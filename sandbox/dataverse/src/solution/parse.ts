@@ -94,6 +94,8 @@ export interface ParsedSolution {
   customControls: Array<{ name: string; fileName?: string; manifest?: string }>;
   environmentVariables: ParsedEnvironmentVariable[];
   connectionReferences: Array<{ logicalName: string; displayName: string; connectorId?: string; description?: string; promptingBehavior?: number; stateCode: number; statusCode: number }>;
+  /** Security roles (<Roles><Role id name>): the privileges are not emulated, the roles are. */
+  roles: Array<{ id: string; name: string }>;
 }
 
 const ARRAY_ELEMENTS = new Set([
@@ -108,6 +110,7 @@ const ARRAY_ELEMENTS = new Set([
   "Workflow",
   "WebResource",
   "CustomControl",
+  "Role",
   "connectionreference",
   "optionset",
   "RootComponent",
@@ -454,6 +457,7 @@ export function parseSolution(files: Map<string, Uint8Array>): ParsedSolution {
     customControls: [],
     environmentVariables: [],
     connectionReferences: [],
+    roles: [],
   };
 
   const cx = obj(customizations.ImportExportXml);
@@ -520,6 +524,11 @@ export function parseSolution(files: Map<string, Uint8Array>): ParsedSolution {
     const fileName = text(cc.FileName);
     const f = fileName ? file(files, fileName) : undefined;
     out.customControls.push({ name: text(cc.Name) ?? "", fileName, manifest: f ? stripBom(strFromU8(f)) : undefined });
+  }
+
+  for (const r of asArray(obj(cx.Roles).Role)) {
+    const name = attr(r, "name");
+    if (name) out.roles.push({ id: normGuid(attr(r, "id") ?? stableGuid(`role:${name}`)), name });
   }
 
   for (const cr of asArray(obj(cx.connectionreferences).connectionreference)) {

@@ -287,15 +287,18 @@ export class JournalPersistence {
     this.journal = new Journal<StoreSnapshot, StoreCommit>(file, options);
   }
 
-  /** The saved store (snapshot + journal replayed), or undefined when nothing was saved. */
-  load(): MemoryStore | undefined {
+  /**
+   * The saved store (snapshot + journal replayed), or undefined when nothing was saved. `upgrade`
+   * brings a model saved by an older version up to date (the snapshot's and any a commit wrote).
+   */
+  load(upgrade: (model: MetadataModel) => MetadataModel = (m) => m): MemoryStore | undefined {
     const { snapshot, entries } = this.journal.load();
     if (!snapshot) {
       if (entries.length) throw new Error(`${this.journal.journalPath} has writes but the snapshot they follow is missing; start with a fresh environment.`);
       return undefined;
     }
-    const store = MemoryStore.fromSnapshot(snapshot);
-    for (const c of entries) store.replay(c);
+    const store = MemoryStore.fromSnapshot({ ...snapshot, model: upgrade(snapshot.model) });
+    for (const c of entries) store.replay(c.model ? { ...c, model: upgrade(c.model) } : c);
     return store;
   }
 

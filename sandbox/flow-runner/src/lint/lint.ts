@@ -113,6 +113,9 @@ export function lintFlow(flowJson: unknown, context: LintContext = {}): LintProb
       return;
     }
     if (!HANDLERS[a.type.toLowerCase()]) add(`${p}.type`, "unsupported-action-type", `The action type '${a.type}' of '${name}' is not implemented by the flow runner.`);
+    // The workflow definition language places an action's retry policy in its inputs (logic-apps-exception-handling
+    // "Retry policies"); one beside the inputs is not read, and the default of 4 retries applies.
+    if ("retryPolicy" in a) add(`${p}.retryPolicy`, "retry-policy-placement", `The action '${name}' has retryPolicy beside its inputs, where it is not read (the default policy, 4 retries, applies): put it in inputs.retryPolicy.`);
   });
 
   // ---- definition limits

@@ -249,6 +249,25 @@ export async function startFlowRunner(options: StartFlowRunnerOptions = {}): Pro
         }
       }
     }
+    // Power Automate's own API shape (https://api.flow.microsoft.com), so an admin tool calls the
+    // sandbox as it calls the cloud: POST /providers/Microsoft.ProcessSimple/environments/{env}/flows/{flow}/triggers/{trigger}/listCallbackUrl
+    // (the Power Automate Management connector's "List Callback URL"). It needs a signed-in user's
+    // token (one of tenantTokens) and this runner's environment.
+    if (parts[0] === "providers" && parts[1] === "Microsoft.ProcessSimple" && parts[2] === "environments" && parts[4] === "flows") {
+      const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ""))?.[1]?.trim();
+      if (!bearer || !Object.prototype.hasOwnProperty.call(options.tenantTokens ?? {}, bearer)) {
+        throw new HttpError(401, "InvalidAuthenticationToken", bearer ? "The access token is not valid for this service." : "The request has no access token (Authorization: Bearer <token>).");
+      }
+      const environment = options.environmentName ?? "sandbox";
+      if (parts[3].toLowerCase() !== environment.toLowerCase()) throw new HttpError(404, "EnvironmentNotFound", `The environment '${parts[3]}' could not be found.`);
+      if (parts.length === 9 && parts[6] === "triggers" && parts[8] === "listCallbackUrl" && method === "POST") {
+        const flow = runner.flows.get(parts[5].toLowerCase());
+        if (!flow) throw new HttpError(404, "FlowNotFound", `The flow '${parts[5]}' could not be found, or it is not on.`);
+        if (parts[7] !== flow.triggerName) throw new HttpError(404, "WorkflowTriggerNotFound", `The workflow '${flow.id}' trigger '${parts[7]}' could not be found.`);
+        const cb = new URL(flow.callbackUrl ?? runner.callbackUrl(flow.id, parts[7], true));
+        return send(res, 200, { value: cb.toString(), method: "POST", basePath: cb.origin + cb.pathname, queries: Object.fromEntries(cb.searchParams) });
+      }
+    }
     throw new HttpError(404, "NotFound", `No route for ${method} ${url.pathname}.`);
   };
 
