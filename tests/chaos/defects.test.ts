@@ -1,9 +1,9 @@
 /**
- * Defects the chaos suite found in today's flows, each cut down to a few steps (the chaos suite's own
- * step language, scripts/src/chaos/workload.ts) and checked with the same invariants. Each is
- * `it.failing` and names its defect: it flips (fails as `it.failing`) when the fix lands; then make
- * it `it`. The scenario's own steps are checked by a plain `it`, so a broken scenario is not taken
- * for the defect.
+ * Defects the chaos suite found in the flows, each cut down to a few steps (the chaos suite's own
+ * step language, scripts/src/chaos/workload.ts) and checked with the same invariants. An open defect
+ * is `it.failing` and names itself: it flips (fails as `it.failing`) when the fix lands; then it
+ * becomes `it` and stays as a regression test. The scenario's own steps are checked by a plain `it`,
+ * so a broken scenario is not taken for the defect.
  */
 import { formatResult, runInterleaving, type InterleavingResult } from "../../scripts/src/chaos/interleaving";
 import type { ViolationKind } from "../../scripts/src/chaos/invariants";
@@ -11,7 +11,8 @@ import type { Step } from "../../scripts/src/chaos/workload";
 
 const share = (name: string): Step => ({ op: "share", name, value: 250000, date: "2027-06-30", solutions: [0] });
 
-function scenario(title: string, plan: Step[], expectedToday: ViolationKind, defect: string): void {
+/** `open`: the defect is not fixed yet (the invariants report `found`); otherwise a regression test. */
+function scenario(title: string, plan: Step[], state: { open: true; found: ViolationKind; defect: string } | { open: false; fixed: string }): void {
   describe(title, () => {
     let result: InterleavingResult;
     beforeAll(async () => {
@@ -24,29 +25,28 @@ function scenario(title: string, plan: Step[], expectedToday: ViolationKind, def
       expect(result.report.recordsChecked).toBeGreaterThan(0);
     });
 
-    // The defect (today the invariants report a `${expectedToday}`): see the comment at the call.
-    it.failing(`no violation once quiet and after the hourly recovery (today: ${expectedToday}; ${defect})`, () => {
-      expect(result.report.violations.map((v) => `${v.kind}: ${v.record}: ${v.detail}`)).toEqual([]);
-    });
+    const invariants = () => expect(result.report.violations.map((v) => `${v.kind}: ${v.record}: ${v.detail}`)).toEqual([]);
+    if (state.open) it.failing(`no violation once quiet and after the hourly recovery (open: ${state.defect}; today a ${state.found})`, invariants);
+    else it(`no violation once quiet and after the hourly recovery (${state.fixed})`, invariants);
   });
 }
 
 // D1. Killed while creating: the sandbox dies while flow 8's CreateReferral waits for Partner Center.
-// Nothing finishes the half-done create: the opportunity (Sync = Yes) stays "Not synced" for ever;
-// the hourly recovery retries only rows in Error (issue 13, Build 1: "finishes half-done creates,
-// picks up rows stuck in Not synced or Pending").
+// Before the reconciliation nothing finished the half-done create: the opportunity (Sync = Yes)
+// stayed "Not synced" for ever, as the hourly recovery retried only rows in Error (issue 13, Build 1:
+// "finishes half-done creates, picks up rows stuck in Not synced or Pending"). Fixed by flow 11's
+// reconciliation (issue 13, flows part).
 scenario(
   "a sandbox killed while a create waits for Partner Center",
   [{ op: "fault", operation: "createReferral", delayMs: 5000, count: 1 }, share("Killed while creating"), { op: "pause", ms: 1500 }, { op: "kill" }],
-  "stuck",
-  "D1: recovery does not pick up opportunities stuck in Not synced",
+  { open: false, fixed: "D1, fixed by the reconciliation: a create a kill cut short is finished" },
 );
 
 // D2. Killed while sending an edit: the seller's change was saved (and acknowledged) in Dataverse,
-// flow 8's run was patching Partner Center when the sandbox died. The run is gone, its trigger is not
-// fired again, and nothing compares a Synced record with its referral: the opportunity shows Synced
-// with the new deal value while Partner Center keeps the old one (issue 13's Why: "8 of 20 records
-// differ … while they show Synced ✔"; Build 1: "compares every synced record with its referral").
+// flow 8's run was patching Partner Center when the sandbox died. The run is gone and its trigger is
+// not fired again; before the reconciliation nothing compared a Synced record with its referral: the
+// opportunity showed Synced with the new deal value while Partner Center kept the old one (issue 13's
+// Why: "8 of 20 records differ … while they show Synced ✔"). Fixed by the reconciliation.
 scenario(
   "a sandbox killed while an edit is being sent",
   [
@@ -57,8 +57,7 @@ scenario(
     { op: "pause", ms: 1500 },
     { op: "kill" },
   ],
-  "divergence",
-  "D2: a Synced record is never compared with its referral",
+  { open: false, fixed: "D2, fixed by the reconciliation: an edit a kill kept from Partner Center is sent" },
 );
 
 // D3. A Partner Center change whose webhook arrives after a seller's save was sent: flow 8 reads the
@@ -79,6 +78,5 @@ scenario(
     { op: "webhooks", on: true },
     { op: "redeliver", last: 2, times: 1, order: "original" },
   ],
-  "stuck",
-  "D3: a 'take' left Pending is skipped as an echo",
+  { open: true, found: "stuck", defect: "D3: a 'take' left Pending is skipped as an echo, and the reconciliation leaves it Pending" },
 );
