@@ -50,8 +50,9 @@ export class E2E {
     return this.sb.close();
   }
 
-  quiet(): Promise<void> {
-    return this.sb.waitForQuiet({ timeoutMs: 30000 });
+  /** Waits until no run is going and no call is being made (longer for a test that starts hundreds of runs). */
+  quiet(timeoutMs = 30000): Promise<void> {
+    return this.sb.waitForQuiet({ timeoutMs });
   }
 
   // ---- Partner Center ------------------------------------------------------------------------------

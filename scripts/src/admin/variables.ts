@@ -5,6 +5,8 @@
  *   pcs_DisplayCheckMark          yes / no (a Boolean variable: Dataverse stores "yes"/"no" or "true"/"false")
  *   pcs_DealValueField            an opportunity column holding a number (Money, Decimal, Double, Integer, BigInt)
  *   pcs_CustomerCountryCodeField  an account text column, holding two-letter ISO 3166 codes
+ *   pcs_SyncWatermark             empty, or a date and time (the reconciliation writes it; clearing it
+ *                                 makes the next run look at every referral again)
  */
 import { ENVIRONMENT_VARIABLES } from "../../../plugins-ts/src/model/schema";
 import type { WebApi } from "../sandbox/webapi";
@@ -24,6 +26,9 @@ export async function variableProblem(api: WebApi, schemaName: string, value: st
   if (!def) return { problem: `${schemaName} is not one of this solution's environment variables`, fix: `use one of ${Object.values(ENVIRONMENT_VARIABLES).map((d) => d.schemaName).join(", ")}` };
   if (def.schemaName === ENVIRONMENT_VARIABLES.displayCheckMark.schemaName) {
     return /^(yes|no|true|false)$/i.test(v) ? undefined : { problem: `"${def.displayName}" must be yes or no, not "${value}"`, fix: "set it to yes or no" };
+  }
+  if (def.schemaName === ENVIRONMENT_VARIABLES.syncWatermark.schemaName) {
+    return v === "" || !Number.isNaN(Date.parse(v)) ? undefined : { problem: `"${def.displayName}" must be empty or a date and time, not "${value}"`, fix: "clear it: the next reconciliation looks at every referral again and sets it" };
   }
   const table = def.schemaName === ENVIRONMENT_VARIABLES.dealValueField.schemaName ? "opportunity" : "account";
   const c = await column(api, table, v);
