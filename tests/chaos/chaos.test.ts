@@ -12,7 +12,9 @@
 import { chaosSeed, formatResult, runInterleaving, type InterleavingResult } from "../../scripts/src/chaos/interleaving";
 
 const INTERLEAVINGS = 3;
-const first = chaosSeed();
+// CI replays the same plans each time (their timing still varies); CHAOS_SEED picks others, and the
+// soak (`npm run bench -- chaos`) explores fresh seeds.
+const first = chaosSeed({ CHAOS_SEED: process.env.CHAOS_SEED ?? "2026" });
 const results: InterleavingResult[] = [];
 
 beforeAll(async () => {
@@ -31,9 +33,6 @@ it(`runs ${INTERLEAVINGS} interleavings from seed ${first}, each step carried ou
   }
 });
 
-// Today's flows fail these invariants (the defects reduced in ./defects.test.ts): nearly every
-// interleaving with a kill leaves a record stuck, or showing Synced while the two sides differ.
-// `it.failing` until the lead's reconciliation lands; then make it `it`.
-it.failing("after quiet and the hourly recovery: every synced record equal on both sides or in an actionable Error, no duplicate, nothing stuck", () => {
+it("after quiet and the hourly recovery: every synced record equal on both sides or in an actionable Error, no duplicate, nothing stuck", () => {
   expect(results.filter((r) => r.report.violations.length).map((r) => formatResult(r))).toEqual([]);
 });

@@ -118,7 +118,9 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
     [OPPORTUNITY.syncStatus, prop(plan, "status")],
     [OPPORTUNITY.syncAudit, auditColumn(prop(o, OPPORTUNITY.syncAudit), auditLine("PC->CRM", outcome, "inbound", message))],
     // The agreement is Partner Center's side; a CRM change still to send leaves no key, so flow 8 sends it.
-    [OPPORTUNITY.syncHash, recordText({ pc: prop(cmp, "pc"), crm: iff(has("send"), "json('[]')", key), updated: prop(R, "updatedDateTime"), rows: solutionRowsText })],
+    // Solutions still to send leave no rows read: flow 8 sends columns only, so the reconciliation's
+    // row count (flows 9 and 7 send solutions) finds them (chaos seed 1000).
+    [OPPORTUNITY.syncHash, recordText({ pc: prop(cmp, "pc"), crm: iff(has("send"), "json('[]')", key), updated: prop(R, "updatedDateTime"), rows: iff(equals(prop(actions, "solutions"), lit("send")), lit(""), solutionRowsText) })],
     [OPPORTUNITY.referralEtag, prop(R, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(R, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(R)],

@@ -276,7 +276,9 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
     writeOpportunity(id, [
       [OPPORTUNITY.syncStatus, prop(plan, "status")],
       [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notes)))],
-      [OPPORTUNITY.syncHash, agreementText(check, prop(back, "updatedDateTime"))],
+      // Something to bring in: the version stays the one agreed before, so Partner Center's change
+      // (its webhook, or the reconciliation's list) is not taken for an echo of this send (chaos D3).
+      [OPPORTUNITY.syncHash, agreementText(check, iff(call("empty", prop(plan, "take")), prop(back, "updatedDateTime"), prop(check, "agreed", "updated")))],
       [OPPORTUNITY.referralEtag, prop(back, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
