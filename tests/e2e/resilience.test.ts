@@ -52,7 +52,7 @@ it("a change Partner Center made to another field meanwhile is kept and brought 
   expect(opp.description).toBe("Edited in Partner Center.");
   expect(opp.estimatedvalue).toBe(260000);
   expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
-  const audit = parseAudit(opp[OPPORTUNITY.syncAudit] as string).map((l) => l.message);
+  const audit = parseAudit(opp[OPPORTUNITY.syncAudit] as string).map((l) => ("message" in l ? l.message : l.text));
   expect(audit[1]).toContain("Changed in Partner Center, being brought in: Description.");
   expect(audit[0]).toContain("From Partner Center: Description.");
 });

@@ -5,7 +5,7 @@
  *   Solutions for the new referral ─ Referral to create ─ Claim the create
  *   (the claim exists: Look at the earlier claim ─ an old one is taken over after looking for what it left)
  *   └ How to go on: create ─ Create the referral ─ Record the referral (failed: the claim made old, Record the failed create)
- *                  adopt  ─ What the earlier referral holds ─ Record the earlier referral (Pending: the CRM's later changes go next)
+ *                  adopt  ─ What the earlier referral holds ─ Record the earlier referral (Pending) ─ Send what the CRM changed since (flow 7)
  *                  leave  (another run is creating it and records the result)
  *
  * A run first claims the create: a Partner Center Referral Creation row whose id is the opportunity's
@@ -15,7 +15,10 @@
  */
 import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { addSolutionIds, pcProjectionFields } from "./projection";
-import { compose, condition, dataverse, noRetry, referrals, scope, Steps, switchOn } from "../builder";
+import { childFlow, compose, condition, dataverse, noRetry, referrals, scope, Steps, switchOn } from "../builder";
+import { FLOWS } from "../ids";
+import { FIELD_POLICY } from "../../../plugins-ts/src/rulebook/merge";
+import { SYNC_FIELDS } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, outputs, prop, str, tpl } from "../wdl";
 import { REFERRAL_LINK_BASE } from "./inbound";
 import { addReferralToCreate } from "./opportunity";
@@ -106,7 +109,17 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   const held = pcProjectionFields(earlier, pcIds, prop(ctx.check, "crm", "contact"));
   adopt.add("What_the_earlier_referral_holds", compose(Object.fromEntries(Object.entries(held).map(([k, e]) => [k, ex(e)]))));
   const adopted = { ...check, crm: outputs("What_the_earlier_referral_holds") };
-  adopt.add("Record_the_earlier_referral", recordReferral(id, o, adopted, earlier, audit, lit("A referral an earlier attempt created was found and adopted; what the CRM changed since goes next."), SyncStatus.Pending));
+  // Only what Partner Center takes by update counts: the rest stays as created (flow 7 would find nothing to send).
+  const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate");
+  const crmValue = (f: string) => (f === "solutions" ? ids : prop(ctx.check, "crm", f));
+  adopt.add("Changed_in_the_CRM_since", compose(ex(call("or", ...sendable.map((f) => not(equals(prop(adopted.crm, f), crmValue(f))))))));
+  const sinceChanged = equals(outputs("Changed_in_the_CRM_since"), "true");
+  const status = iff(sinceChanged, String(SyncStatus.Pending), String(SyncStatus.Synced));
+  adopt.add("Record_the_earlier_referral", recordReferral(id, o, adopted, earlier, audit, concat(lit("A referral an earlier attempt created was found and adopted."), iff(sinceChanged, lit(" What the CRM changed since goes next."), lit(""))), status));
+  // Flow 7 compares and sends in the same run, so an adopted row is not left Pending until the next hour.
+  const since = new Steps();
+  since.add("Send_what_the_CRM_changed_since", childFlow(FLOWS.updateReferral.id, { opportunityId: ex(id) }));
+  adopt.add("If_the_CRM_changed_since", condition(sinceChanged, since));
   const create = new Steps();
   // No retry of a create: one that timed out may have committed; the next attempt looks for it first.
   create.add("Create_the_referral", noRetry(referrals.create(ex(desired))));
@@ -118,7 +131,7 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
 }
 
 /** The one write after a create (or an adoption): the referral's id, link, eTag and status, and the sync record. */
-function recordReferral(id: string, o: string, check: Agreement, referral: string, audit: string, message: string, status: number = SyncStatus.Synced) {
+function recordReferral(id: string, o: string, check: Agreement, referral: string, audit: string, message: string, status: string = String(SyncStatus.Synced)) {
   const referralId = prop(referral, "id");
   return writeOpportunity(id, [
     [OPPORTUNITY.referralIdentifier, referralId],
@@ -126,7 +139,7 @@ function recordReferral(id: string, o: string, check: Agreement, referral: strin
     [OPPORTUNITY.referralEtag, prop(referral, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(referral, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(referral)],
-    [OPPORTUNITY.syncStatus, String(status)],
+    [OPPORTUNITY.syncStatus, status],
     [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "create", concat(lit("Referral "), referralId, lit(": "), message)))],
     [OPPORTUNITY.syncHash, recordText({ pc: check.crm, crm: check.key, updated: prop(referral, "updatedDateTime"), rows: check.rows })],
     ["name", nameWithMark(prop(o, "name"), true)],
