@@ -8,5 +8,6 @@ module.exports = {
     "<rootDir>/flows",
     "<rootDir>/tests/e2e",
     "<rootDir>/tests/admin",
+    "<rootDir>/tests/chaos",
   ],
 };

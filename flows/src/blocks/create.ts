@@ -5,7 +5,7 @@
  *   Solutions for the new referral ─ Referral to create ─ Claim the create
  *   (the claim exists: Look at the earlier claim ─ an old one is taken over after looking for what it left)
  *   └ How to go on: create ─ Create the referral ─ Record the referral (failed: the claim made old, Record the failed create)
- *                  adopt  ─ Record the earlier referral
+ *                  adopt  ─ What the earlier referral holds ─ Record the earlier referral (Pending) ─ Send what the CRM changed since (flow 7)
  *                  leave  (another run is creating it and records the result)
  *
  * A run first claims the create: a Partner Center Referral Creation row whose id is the opportunity's
@@ -14,9 +14,12 @@
  * opportunity (a create that timed out may have committed), adopting it when there is one.
  */
 import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
-import { addSolutionIds } from "./projection";
-import { condition, dataverse, noRetry, referrals, scope, Steps, switchOn } from "../builder";
-import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, prop, str, tpl } from "../wdl";
+import { addSolutionIds, pcProjectionFields } from "./projection";
+import { childFlow, compose, condition, dataverse, noRetry, referrals, scope, Steps, switchOn } from "../builder";
+import { FLOWS } from "../ids";
+import { FIELD_POLICY } from "../../../plugins-ts/src/rulebook/merge";
+import { SYNC_FIELDS } from "../../../plugins-ts/src/rulebook/sync-hash";
+import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, outputs, prop, str, tpl } from "../wdl";
 import { REFERRAL_LINK_BASE } from "./inbound";
 import { addReferralToCreate } from "./opportunity";
 import { addSolutionList, OpportunityRead, writeOpportunity } from "./outbound";
@@ -100,8 +103,25 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   over.add("If_it_left_no_referral", condition(equals(earlier, "null"), takeOver));
   earlierClaim.add("If_the_earlier_attempt_is_over", condition(call("and", stale, not(claimIsOurs)), over));
   steps.onFailure("Claim_the_create", "Look_at_the_earlier_claim", scope(earlierClaim));
+  // Adopted: the earlier attempt sent the CRM as it was then, and the seller may have changed it since.
+  // The agreement is what Partner Center holds and the row Pending, so the reconciliation's next look
+  // sends what differs (chaos seeds 1004, 1005: recorded as agreeing, the difference was never sent).
   const adopt = new Steps();
-  adopt.add("Record_the_earlier_referral", recordReferral(id, o, check, earlier, audit, lit("A referral an earlier attempt created was found and adopted.")));
+  const pcIds = addSolutionIds(adopt, "Solution_ids_of_the_earlier_referral", prop(earlier, "details", "requirements", "solutions"), (it) => prop(it, "id"));
+  const held = pcProjectionFields(earlier, pcIds, prop(ctx.check, "crm", "contact"));
+  adopt.add("What_the_earlier_referral_holds", compose(Object.fromEntries(Object.entries(held).map(([k, e]) => [k, ex(e)]))));
+  const adopted = { ...check, crm: outputs("What_the_earlier_referral_holds") };
+  // Only what Partner Center takes by update counts: the rest stays as created (flow 7 would find nothing to send).
+  const sendable = SYNC_FIELDS.filter((f) => FIELD_POLICY[f] !== "crmOnCreate");
+  const crmValue = (f: string) => (f === "solutions" ? ids : prop(ctx.check, "crm", f));
+  adopt.add("Changed_in_the_CRM_since", compose(ex(call("or", ...sendable.map((f) => not(equals(prop(adopted.crm, f), crmValue(f))))))));
+  const sinceChanged = equals(outputs("Changed_in_the_CRM_since"), "true");
+  const status = iff(sinceChanged, String(SyncStatus.Pending), String(SyncStatus.Synced));
+  adopt.add("Record_the_earlier_referral", recordReferral(id, o, adopted, earlier, audit, concat(lit("A referral an earlier attempt created was found and adopted."), iff(sinceChanged, lit(" What the CRM changed since goes next."), lit(""))), status));
+  // Flow 7 compares and sends in the same run, so an adopted row is not left Pending until the next hour.
+  const since = new Steps();
+  since.add("Send_what_the_CRM_changed_since", childFlow(FLOWS.updateReferral.id, { opportunityId: ex(id) }));
+  adopt.add("If_the_CRM_changed_since", condition(sinceChanged, since));
   const create = new Steps();
   // No retry of a create: one that timed out may have committed; the next attempt looks for it first.
   create.add("Create_the_referral", noRetry(referrals.create(ex(desired))));
@@ -113,7 +133,7 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
 }
 
 /** The one write after a create (or an adoption): the referral's id, link, eTag and status, and the sync record. */
-function recordReferral(id: string, o: string, check: Agreement, referral: string, audit: string, message: string) {
+function recordReferral(id: string, o: string, check: Agreement, referral: string, audit: string, message: string, status: string = String(SyncStatus.Synced)) {
   const referralId = prop(referral, "id");
   return writeOpportunity(id, [
     [OPPORTUNITY.referralIdentifier, referralId],
@@ -121,7 +141,7 @@ function recordReferral(id: string, o: string, check: Agreement, referral: strin
     [OPPORTUNITY.referralEtag, prop(referral, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(referral, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(referral)],
-    [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
+    [OPPORTUNITY.syncStatus, status],
     [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "create", concat(lit("Referral "), referralId, lit(": "), message)))],
     [OPPORTUNITY.syncHash, recordText({ pc: check.crm, crm: check.key, updated: prop(referral, "updatedDateTime"), rows: check.rows })],
     [OPPORTUNITY_COSELL.dealType, check.dealType],

@@ -16,13 +16,13 @@
  */
 import { DEAL_REGISTRATION, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
-import { childFlow, compose, condition, configuredColumn, Steps } from "../builder";
+import { childFlow, compose, condition, configuredColumn, dataverse, Steps } from "../builder";
 import { FLOWS } from "../ids";
-import { call, coalesce, concat, equals, ex, iff, left, lit, not, outputs, prop, propDyn, str } from "../wdl";
+import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, outputs, prop, propDyn, str } from "../wdl";
 import { actionExpression } from "./merge";
 import { fieldsWith, replacedText, SOLUTION_ROWS, writeOpportunity } from "./outbound";
 import { addSolutionIds, crmProjectionFields, pcProjectionFields } from "./projection";
-import { crmKey, recordText, storedRecord } from "./record";
+import { crmKey, joinedKey, recordText, storedRecord } from "./record";
 import { BEING_WRITTEN } from "../../../plugins-ts/src/rulebook/sync-record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
 
@@ -122,7 +122,9 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
     [OPPORTUNITY.syncStatus, prop(plan, "status")],
     [OPPORTUNITY.syncAudit, auditColumn(prop(o, OPPORTUNITY.syncAudit), auditLine("PC->CRM", outcome, "inbound", message))],
     // The agreement is Partner Center's side; a CRM change still to send leaves no key, so flow 8 sends it.
-    [OPPORTUNITY.syncHash, recordText({ pc: prop(cmp, "pc"), crm: iff(has("send"), "json('[]')", key), updated: prop(R, "updatedDateTime"), rows: solutionRowsText })],
+    // Solutions still to send leave no rows read: flow 8 sends columns only, so the reconciliation's
+    // row count (flows 9 and 7 send solutions) finds them (chaos seed 1000).
+    [OPPORTUNITY.syncHash, recordText({ pc: prop(cmp, "pc"), crm: iff(has("send"), "json('[]')", key), updated: prop(R, "updatedDateTime"), rows: iff(equals(prop(actions, "solutions"), lit("send")), lit(""), solutionRowsText) })],
     [OPPORTUNITY.referralEtag, prop(R, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(R, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
@@ -166,7 +168,15 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
       ["name", nameWithMark(prop(row, "name"), not(has("refuse")))],
     ]),
   );
+  // The seller may have saved since the opportunity was read (Partner Center's change and the seller's
+  // edit moments apart): read it again just before writing; when its synced columns changed, write
+  // nothing: the seller's save started flow 8, which settles both changes by the conflict policy (chaos
+  // seeds 1009, 7011: Partner Center's value written over the seller's). The connector's "Update a row"
+  // has no If-Match, so a save in the milliseconds between this read and the write is still possible.
+  const guarded = new Steps();
+  guarded.add("Read_the_opportunity_again", dataverse.getItem(OPPORTUNITY.entitySetName, ex(prop(o, OPPORTUNITY.primaryId)), { expand: OPPORTUNITY_EXPAND() }));
+  guarded.add("If_the_seller_has_not_saved_since", condition(equals(joinedKey(crmKey(body("Read_the_opportunity_again"))), joinedKey(prop(cmp, "key"))), take));
   const keep = new Steps();
   keep.add("Record_the_check", writeOpportunity(prop(o, OPPORTUNITY.primaryId), [...recordColumns(prop(cmp, "key"), call("string", solutionRows)), ["name", nameWithMark(C("name"), not(has("refuse")), true)]]));
-  steps.add("If_the_CRM_takes_a_change", condition(has("take"), take, keep));
+  steps.add("If_the_CRM_takes_a_change", condition(has("take"), guarded, keep));
 }

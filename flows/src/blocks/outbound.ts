@@ -243,7 +243,9 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       facts: Object.fromEntries(factsObject(sources).map(([k, e]) => [k, ex(e)])),
       // A field this flow does not compare stands as agreed (or as the CRM has it, when nothing is agreed yet).
       crm: Object.fromEntries(Object.entries(crmProjectionFields(read.rows, crmIds)).map(([k, e]) => [k, ex(examined(k as SyncField) ? e : coalesce(prop(stored, "pc", k), e))])),
-      key: ex(crmKey(o)),
+      // Flow 9 looks at the solutions only: it keeps the key recorded, so a column change still to send
+      // (an inbound "to send", a lost flow 8 run) stays visible to the reconciliation (chaos seed 7036).
+      key: ex(options.examine === "solutions" ? coalesce(prop(stored, "crm"), crmKey(o)) : crmKey(o)),
       agreed: ex(stored),
       rows: ex(solutionsToo ? call("string", read.solutionRows) : str(prop(stored, "rows"))),
       // The Deal Type the seller sees (deal-type.ts coSellDealTypeOf), written with the referral.
@@ -312,7 +314,9 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
     writeOpportunity(id, [
       [OPPORTUNITY.syncStatus, prop(plan, "status")],
       [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notes)))],
-      [OPPORTUNITY.syncHash, agreementText(check, prop(back, "updatedDateTime"))],
+      // Something to bring in: the version stays the one agreed before, so Partner Center's change
+      // (its webhook, or the reconciliation's list) is not taken for an echo of this send (chaos D3).
+      [OPPORTUNITY.syncHash, agreementText(check, iff(call("empty", prop(plan, "take")), prop(back, "updatedDateTime"), prop(check, "agreed", "updated")))],
       [OPPORTUNITY.referralEtag, prop(back, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(back)],

@@ -12,7 +12,7 @@ import { builtinModel } from "./metadata/builtins";
 import type { MetadataModel } from "./metadata/types";
 import { Notifier, type DeliveryRecord } from "./notifications";
 import { SEED_IDS, seedRows } from "./seed";
-import { JsonFilePersistence, MemoryStore, type Row } from "./store/store";
+import { JournalPersistence, MemoryStore, type Row } from "./store/store";
 import { stableGuid } from "./util";
 import { refuseNonLocal } from "../../shared/src/local-guard";
 import { readRequestBody, requestUrl } from "../../shared/src/request-body";
@@ -31,7 +31,10 @@ export interface DataverseEmulatorOptions {
   host?: string;
   /** Accepted bearer tokens; default [SANDBOX_TOKEN]. */
   tokens?: string[];
-  /** Save the store to this JSON file (shortly after each commit and on close) and load it on start. */
+  /**
+   * Keep the store in this JSON file and `<dataFile>.journal` (loaded on start): every commit is in
+   * the journal, fsynced, before the request is answered; the file is rewritten now and then.
+   */
   dataFile?: string;
   /** Base URL of the cloud-flow service called when a flow is turned on or off (see flow-hook.ts). */
   flowServiceUrl?: string;
@@ -178,20 +181,15 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
     rows: seedRows({ organizationName, user, now: clock() }),
   });
 
-  let store: MemoryStore;
-  const snapshot = options.dataFile ? JsonFilePersistence.load(options.dataFile) : undefined;
-  if (snapshot) {
-    store = MemoryStore.fromSnapshot({ ...snapshot, model: withNewPlatformTables(snapshot.model, builtinModel()) });
-  } else {
+  const persistence = options.dataFile ? new JournalPersistence(options.dataFile) : undefined;
+  // a saved environment gets the platform tables added since it was saved (and so does a model a journalled import wrote)
+  let store = persistence?.load((saved) => withNewPlatformTables(saved, builtinModel()));
+  if (!store) {
     const f = fresh();
     store = new MemoryStore(f.model);
     store.replaceAll(f.model, f.rows);
   }
-  const persistence = options.dataFile ? new JsonFilePersistence(options.dataFile, store) : undefined;
-  if (persistence) {
-    store.onCommit = () => persistence.schedule();
-    persistence.flush();
-  }
+  persistence?.attach(store);
 
   let apiUrl = "";
   const notifier = new Notifier({
@@ -472,7 +470,7 @@ export async function startDataverseEmulator(options: DataverseEmulatorOptions =
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      persistence?.flush();
+      persistence?.close(store);
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * The control API (/_emulator) and persistence to a JSON file across a restart.
+ * The control API (/_emulator) and persistence (snapshot + journal) across a restart or a kill.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OPPORTUNITY, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
@@ -81,6 +81,44 @@ test("with dataFile, a sandbox survives a restart", async () => {
       await second.emu.close();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("with dataFile, every acknowledged write is on disk when the answer comes: what a killed emulator leaves is loaded", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "dv-emu-"));
+  const dataFile = join(dir, "state.json");
+  const first = await startHarness({ dataFile });
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await first.api.create({ collection: "accounts", data: { name: `Account ${i}` } })) as string);
+    await first.api.update({ collection: "accounts", key: ids[3], data: { name: "Renamed" } });
+    await first.api.deleteRecord({ collection: "accounts", key: ids[4] });
+    first.api.startBatch();
+    first.api.create({ collection: "contacts", data: { lastname: "In a change set" } });
+    first.api.update({ collection: "accounts", key: ids[5], data: { telephone1: "555" } });
+    await first.api.executeBatch({ inChangeSet: true });
+    // The first emulator is still running and never saved a snapshot: only its journal is on disk,
+    // exactly what a process killed now would leave. A second one loads it.
+    expect(readFileSync(`${dataFile}.journal`, "utf8").trim().split("\n")).toHaveLength(23);
+    const second = await startHarness({ dataFile });
+    try {
+      const accounts = await second.api.retrieveMultiple<{ accountid: string; name: string; telephone1: string | null }>({ collection: "accounts", select: ["name", "telephone1"] });
+      expect(accounts.value).toHaveLength(19);
+      expect(accounts.value.find((a) => a.accountid === ids[3])?.name).toBe("Renamed");
+      expect(accounts.value.find((a) => a.accountid === ids[4])).toBeUndefined();
+      expect(accounts.value.find((a) => a.accountid === ids[5])?.telephone1).toBe("555");
+      expect((await second.api.retrieveMultiple({ collection: "contacts" })).value).toHaveLength(1);
+      // the version counter goes on from the journal: a new write gets a newer row version
+      const before = await second.api.retrieve<{ versionnumber: number }>({ collection: "accounts", key: ids[3], select: ["versionnumber"] });
+      await second.api.update({ collection: "accounts", key: ids[0], data: { name: "Later" } });
+      const after = await second.api.retrieve<{ versionnumber: number }>({ collection: "accounts", key: ids[0], select: ["versionnumber"] });
+      expect(after.versionnumber).toBeGreaterThan(before.versionnumber);
+    } finally {
+      await second.emu.close();
+    }
+  } finally {
+    await first.emu.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

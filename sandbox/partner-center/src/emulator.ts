@@ -38,7 +38,7 @@ export interface PartnerCenterEmulatorOptions {
   partnerOrganizationName?: string;
   /** Referrals per page; default 100 (documented). */
   pageSize?: number;
-  /** Save state to this JSON file after every change, and load it on start. */
+  /** Keep state in this JSON file and `<statePath>.journal` (every change saved before it is answered); loaded on start. */
   statePath?: string;
   /** Or bring a store of your own. */
   store?: PartnerCenterStore;
@@ -105,7 +105,7 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
   const pageSize = options.pageSize ?? 100;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error("pageSize must be a positive integer");
   const now = options.now ?? (() => new Date());
-  const store = options.store ?? (options.statePath ? new JsonFileStore(options.statePath) : new MemoryStore());
+  const store: PartnerCenterStore = options.store ?? (options.statePath ? new JsonFileStore(options.statePath) : new MemoryStore());
   const config: EmulatorConfig = {
     partnerOrganizationId: options.partnerOrganizationId ?? DEFAULT_PARTNER_ORGANIZATION_ID,
     partnerOrganizationName: options.partnerOrganizationName ?? DEFAULT_PARTNER_ORGANIZATION_NAME,
@@ -217,6 +217,7 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
         }),
         signing.close(),
       ]);
+      store.close?.();
     },
   };
 }

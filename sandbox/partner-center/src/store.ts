@@ -1,11 +1,11 @@
 /**
  * Emulator state behind a small interface: referrals, the tenant's webhook registration and the
- * validation (test) events. In memory by default; JsonFileStore also writes every change to a JSON
- * file (atomically: temporary file, then rename) and reads it back on start.
- * Calls, faults and deliveries are runtime observations, not state, and are not saved.
+ * validation (test) events. In memory by default; JsonFileStore also keeps it on disk, every change
+ * saved before the handler that made it answers, and reads it back on start.
+ * Calls, faults and deliveries are runtime observations, not state, and are not saved: an event
+ * raised but not yet delivered when the process dies is not delivered after a restart (README).
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { Journal } from "../../shared/src/journal";
 import type { Referral, WebhookValidationEvent } from "../../../plugins-ts/src/partner-center/referral";
 
 export interface StoredRegistration {
@@ -34,6 +34,8 @@ export interface PartnerCenterStore {
   putValidationEvent(event: WebhookValidationEvent): void;
   clear(): void;
   snapshot(): EmulatorStateSnapshot;
+  /** Release files (persistent stores); the emulator's close() calls it. */
+  close?(): void;
 }
 
 const key = (id: string): string => id.toLowerCase();
@@ -64,14 +66,12 @@ export class MemoryStore implements PartnerCenterStore {
   putReferral(referral: Referral): void {
     if (!referral.id) throw new Error("a stored referral needs an id");
     this.referrals.set(key(referral.id), structuredClone(referral));
-    this.changed();
   }
   getRegistration(): StoredRegistration | undefined {
     return this.registration ? structuredClone(this.registration) : undefined;
   }
   setRegistration(registration: StoredRegistration | undefined): void {
     this.registration = registration ? structuredClone(registration) : undefined;
-    this.changed();
   }
   getValidationEvent(correlationId: string): WebhookValidationEvent | undefined {
     const v = this.validationEvents.get(key(correlationId));
@@ -79,13 +79,11 @@ export class MemoryStore implements PartnerCenterStore {
   }
   putValidationEvent(event: WebhookValidationEvent): void {
     this.validationEvents.set(key(event.correlationId), structuredClone(event));
-    this.changed();
   }
   clear(): void {
     this.referrals.clear();
     this.registration = undefined;
     this.validationEvents.clear();
-    this.changed();
   }
   snapshot(): EmulatorStateSnapshot {
     return structuredClone({
@@ -95,30 +93,71 @@ export class MemoryStore implements PartnerCenterStore {
       validationEvents: [...this.validationEvents.values()],
     });
   }
-  /** Hook for persistent stores. */
-  protected changed(): void {}
 }
 
-/** MemoryStore saved to a JSON file after every change. */
+/** One change, as the journal keeps it. */
+type StoreChange =
+  | { t: "referral"; referral: Referral }
+  | { t: "registration"; registration?: StoredRegistration }
+  | { t: "validation"; event: WebhookValidationEvent }
+  | { t: "clear" };
+
+/**
+ * MemoryStore kept in a JSON file (`path`) and its journal (`<path>.journal`,
+ * ../../shared/src/journal.ts): each change is appended and fdatasync'd before it is made, so
+ * before the request that made it is answered; a killed emulator loses nothing it acknowledged. The
+ * file is rewritten when the journal grows past its limit, after clear(), on start and on close.
+ */
 export class JsonFileStore extends MemoryStore {
-  constructor(readonly path: string) {
+  private readonly journal: Journal<EmulatorStateSnapshot, StoreChange>;
+
+  constructor(
+    readonly path: string,
+    options: { compactBytes?: number } = {},
+  ) {
     super();
-    if (existsSync(path)) {
-      let parsed: EmulatorStateSnapshot;
-      try {
-        parsed = JSON.parse(readFileSync(path, "utf8")) as EmulatorStateSnapshot;
-      } catch (e) {
-        throw new Error(`cannot read emulator state ${path}: ${(e as Error).message}`);
-      }
-      this.load(parsed);
+    this.journal = new Journal<EmulatorStateSnapshot, StoreChange>(path, options);
+    let loaded: ReturnType<Journal<EmulatorStateSnapshot, StoreChange>["load"]>;
+    try {
+      loaded = this.journal.load();
+    } catch (e) {
+      throw new Error(`cannot read emulator state ${path}: ${(e as Error).message}`);
     }
+    if (loaded.snapshot) this.load(loaded.snapshot);
+    for (const c of loaded.entries) this.apply(c);
+    this.journal.compact(this.snapshot());
   }
-  protected override changed(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    // Readable by the owner only: the webhook registration's URL carries the receiver's sig.
-    writeFileSync(tmp, JSON.stringify(this.snapshot(), null, 1), { mode: 0o600 });
-    chmodSync(tmp, 0o600); // a leftover temporary file keeps its old mode otherwise
-    renameSync(tmp, this.path);
+
+  override putReferral(referral: Referral): void {
+    if (!referral.id) throw new Error("a stored referral needs an id");
+    this.save({ t: "referral", referral });
+    super.putReferral(referral);
+  }
+  override setRegistration(registration: StoredRegistration | undefined): void {
+    this.save(registration ? { t: "registration", registration } : { t: "registration" });
+    super.setRegistration(registration);
+  }
+  override putValidationEvent(event: WebhookValidationEvent): void {
+    this.save({ t: "validation", event });
+    super.putValidationEvent(event);
+  }
+  override clear(): void {
+    super.clear();
+    this.journal.compact(this.snapshot());
+  }
+  close(): void {
+    this.journal.compact(this.snapshot());
+    this.journal.close();
+  }
+
+  private save(change: StoreChange): void {
+    this.journal.append(change, () => this.snapshot());
+  }
+
+  private apply(c: StoreChange): void {
+    if (c.t === "referral") super.putReferral(c.referral);
+    else if (c.t === "registration") super.setRegistration(c.registration);
+    else if (c.t === "validation") super.putValidationEvent(c.event);
+    else super.clear();
   }
 }

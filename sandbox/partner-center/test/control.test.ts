@@ -164,6 +164,36 @@ describe("persistence", () => {
     }
   });
 
+  test("every acknowledged change is on disk when the answer comes: what a killed emulator leaves is loaded", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pc-emulator-"));
+    const statePath = join(dir, "state.json");
+    const first = await startPartnerCenterEmulator({ statePath });
+    try {
+      const created: Array<Record<string, any>> = [];
+      for (let i = 0; i < 10; i++) created.push((await call(first, "POST", REFERRALS, { body: newReferralBody({ name: `Deal ${i}` }) })).json);
+      const patched = await call(first, "PATCH", `${REFERRALS}/${created[2].id}`, { body: [{ op: "replace", path: "/details/notes", value: "Patched" }] });
+      expect(patched.status).toBe(204);
+      await call(first, "POST", "/webhooks/v1/registration", { body: { WebhookUrl: "https://example.invalid/h", WebhookEvents: ["referral-created"] } });
+      // The first emulator has not been closed (no snapshot written since it started): its journal is
+      // what a process killed now would leave.
+      expect(JSON.parse(readFileSync(statePath, "utf8")).referrals).toHaveLength(0);
+      const second = await startPartnerCenterEmulator({ statePath });
+      try {
+        const list = (await call(second, "GET", REFERRALS)).json.value as Array<{ id: string; name: string; eTag: string; details: { notes?: string } }>;
+        expect(list.map((r) => r.name)).toEqual(created.map((r) => r.name));
+        const third = list.find((r) => r.id === created[2].id)!;
+        expect(third.details.notes).toBe("Patched");
+        expect(third.eTag).toBe(patched.headers.get("etag"));
+        expect((await call(second, "GET", "/webhooks/v1/registration")).json.WebhookUrl).toBe("https://example.invalid/h");
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("custom tokens replace the sandbox token", async () => {
     const custom = await startPartnerCenterEmulator({ tokens: ["t-one", "t-two"] });
     try {

@@ -42,14 +42,16 @@ State (default: reuse). A start reuses what the previous run saved in .sandbox/:
   dataverse.json       the environment: installed solution, flows and whether they are on,
                        connection references, environment variable values, every row;
   partner-center.json  referrals and the webhook registration;
+  *.journal            every write either emulator acknowledged since those files were last
+                       rewritten (saved before the answer, so even kill -9 loses none of them),
+                       and the flow runs in progress;
   sandbox.json         the key that signs the flow runner's callback URLs (they stay the same on
                        the same port).
 On such a start the zip is imported only when its version is newer than the installed one; the
-connections are created again and the flows turned on again (the flow runner keeps nothing, so
-flow run history starts empty); the webhook is registered again (overwrite = Yes); seed rows that
-exist are not created again (matched by solution id, account name, contact e-mail). Your own rows
-and referrals stay. --reset deletes dataverse.json, partner-center.json, sandbox.json and
-endpoints.json before starting.
+connections are created again and the flows turned on again (flow run history starts empty, but
+for runs a kill interrupted, shown as Failed); the webhook is registered again (overwrite = Yes);
+seed rows that exist are not created again (matched by solution id, account name, contact e-mail).
+Your own rows and referrals stay. --reset deletes those files and endpoints.json before starting.
 
 Stop with Ctrl-C (or SIGTERM to the process id shown): every service stops and the state is
 saved. Example: npm start -- --port 7200 --reset`;

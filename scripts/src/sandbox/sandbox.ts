@@ -205,9 +205,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port: wanted.flowRunner,
       host: HOST,
       ...(own ? { signingKey: own.signingKey } : {}),
+      ...(files ? { runJournal: files.flowRuns } : {}),
     });
     runnerUrl = flowRunner.url;
     closers.push(() => flowRunner.close());
+    const interrupted = flowRunner.runner.interruptedRuns;
+    if (interrupted.length) {
+      log(`Flow runs: ${interrupted.length} ${interrupted.length === 1 ? "was" : "were"} in progress when the sandbox last stopped without closing (killed); ${interrupted.length === 1 ? "it shows" : "they show"} as Failed (RunInterrupted) in the run history: ${interrupted.map((r) => r.workflowName).join(", ")}`);
+    }
     let dataverse: DataverseEmulator;
     try {
       dataverse = await startDataverseEmulator({

@@ -3,17 +3,22 @@
  *
  *   dataverse.json       the Dataverse emulator's store: the imported solution, flows and their
  *                        on/off state, connection references and their connectionid, environment
- *                        variable values, every business row (saved ~50 ms after each commit and on close)
+ *                        variable values, every business row (a snapshot, rewritten now and then)
+ *   dataverse.json.journal  every commit since that snapshot, fsynced before the request is answered
  *   partner-center.json  the Partner Center emulator's state: referrals, the webhook registration,
- *                        validation events (saved after every change)
+ *                        validation events (a snapshot, rewritten now and then)
+ *   partner-center.json.journal  every change since that snapshot, fsynced before it is answered
+ *   flow-runs.journal    the flow runner's runs in progress (started, ended): a run in progress when
+ *                        the sandbox was killed shows as Failed at the next start
  *   sandbox.json         the sandbox's own: the key that signs the flow runner's trigger callback
  *                        URLs (so the registered webhook URL stays valid across restarts on the same
  *                        port) and when the state was created
  *   endpoints.json       written at every start: URLs and tokens (see ./endpoints.ts)
  *   sandbox.lock         the process id of the sandbox using this folder, while it runs
  *
- * The flow runner keeps nothing: its connections are re-created (same ids) and the flows that are
- * on are turned on again at every start; run history starts empty.
+ * So a sandbox killed at any moment (kill -9) loses nothing either emulator acknowledged. The flow
+ * runner keeps only flow-runs.journal: its connections are re-created (same ids) and the flows that
+ * are on are turned on again at every start; run history starts with the runs the kill interrupted.
  *
  * Every file here may hold a secret (signatures of callback URLs, the signing key, tokens), so the
  * folder is 0700 and every file 0600: writeOwnerOnly() for ours, the emulators write theirs so too,
@@ -26,7 +31,10 @@ import * as path from "node:path";
 export interface StateFiles {
   dir: string;
   dataverse: string;
+  dataverseJournal: string;
   partnerCenter: string;
+  partnerCenterJournal: string;
+  flowRuns: string;
   sandbox: string;
   endpoints: string;
   lock: string;
@@ -42,7 +50,11 @@ export function stateFiles(dir: string): StateFiles {
   return {
     dir,
     dataverse: path.join(dir, "dataverse.json"),
+    // the emulators name their journals so (sandbox/shared/src/journal.ts)
+    dataverseJournal: path.join(dir, "dataverse.json.journal"),
     partnerCenter: path.join(dir, "partner-center.json"),
+    partnerCenterJournal: path.join(dir, "partner-center.json.journal"),
+    flowRuns: path.join(dir, "flow-runs.journal"),
     sandbox: path.join(dir, "sandbox.json"),
     endpoints: path.join(dir, "endpoints.json"),
     lock: path.join(dir, "sandbox.lock"),
@@ -58,13 +70,16 @@ export class SandboxStateError extends Error {
 
 /** True when a previous run left emulator state to reuse. */
 export function hasSavedState(f: StateFiles): boolean {
-  return fs.existsSync(f.dataverse) || fs.existsSync(f.partnerCenter);
+  return [f.dataverse, f.dataverseJournal, f.partnerCenter, f.partnerCenterJournal].some((p) => fs.existsSync(p));
 }
+
+/** Every file of the saved state (not the lock). */
+const savedFiles = (f: StateFiles): string[] => [f.dataverse, f.dataverseJournal, f.partnerCenter, f.partnerCenterJournal, f.flowRuns, f.sandbox, f.endpoints];
 
 /** --reset: removes the saved state files (nothing else in the folder). */
 export function wipeState(f: StateFiles): string[] {
   const removed: string[] = [];
-  for (const p of [f.dataverse, f.partnerCenter, f.sandbox, f.endpoints]) {
+  for (const p of savedFiles(f)) {
     if (fs.existsSync(p)) {
       fs.rmSync(p, { force: true });
       removed.push(p);
@@ -90,7 +105,7 @@ export function writeOwnerOnly(file: string, text: string): void {
 export function protectState(f: StateFiles): void {
   fs.mkdirSync(f.dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(f.dir, 0o700);
-  for (const p of [f.dataverse, f.partnerCenter, f.sandbox, f.endpoints]) if (fs.existsSync(p)) fs.chmodSync(p, 0o600);
+  for (const p of savedFiles(f)) if (fs.existsSync(p)) fs.chmodSync(p, 0o600);
 }
 
 export function loadOwnState(f: StateFiles, now: () => Date = () => new Date()): SandboxOwnState {

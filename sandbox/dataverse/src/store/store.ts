@@ -4,8 +4,7 @@
  * leaves nothing behind. Readers outside the transaction keep seeing committed data. The metadata
  * model lives in the store too, so an import that fails rolls back tables and columns with its rows.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { Journal } from "../../../shared/src/journal";
 import { Registry } from "../metadata/registry";
 import type { MetadataModel } from "../metadata/types";
 
@@ -49,8 +48,19 @@ export interface Store extends DataView {
   /** Drop everything and start again from this model (reset). */
   replaceAll(model: MetadataModel, tables?: Map<string, Map<string, Row>>): void;
   snapshot(): StoreSnapshot;
-  /** Called after each commit (persistence hooks). */
-  onCommit?: () => void;
+  /**
+   * Persistence: called with each commit before it is applied (a commit it cannot save throws and
+   * is not applied), and with `undefined` after replaceAll (the whole state changed).
+   */
+  onCommit?: (commit: StoreCommit | undefined) => void;
+}
+
+/** What one transaction changed: rows written (null: deleted) in order, the model when it changed, the counters after it. */
+export interface StoreCommit {
+  rows: Array<[entity: string, id: string, row: Row | null]>;
+  model?: MetadataModel;
+  version: number;
+  seq: number;
 }
 
 export interface StoreSnapshot {
@@ -66,7 +76,7 @@ export class MemoryStore implements Store {
   private reg: Registry;
   private version = 1000;
   private seq = 0;
-  onCommit?: () => void;
+  onCommit?: (commit: StoreCommit | undefined) => void;
 
   constructor(model: MetadataModel) {
     this.reg = new Registry(model);
@@ -102,7 +112,7 @@ export class MemoryStore implements Store {
         if (typeof r.versionnumber === "number" && r.versionnumber > this.version) this.version = r.versionnumber;
       }
     }
-    this.onCommit?.();
+    this.onCommit?.(undefined);
   }
 
   snapshot(): StoreSnapshot {
@@ -134,8 +144,26 @@ export class MemoryStore implements Store {
     return ++this.seq;
   }
 
-  /** @internal apply a committed overlay */
+  /** Replays a commit persistence saved (on start, after the snapshot). */
+  replay(c: StoreCommit): void {
+    if (c.model) this.reg = new Registry(c.model);
+    for (const [entity, id, row] of c.rows) {
+      let t = this.tables.get(entity);
+      if (!t) this.tables.set(entity, (t = new Map()));
+      if (row === null) t.delete(id);
+      else t.set(id, row);
+    }
+    this.version = Math.max(this.version, c.version);
+    this.seq = Math.max(this.seq, c.seq);
+  }
+
+  /** @internal apply a committed overlay: saved first (onCommit), then visible */
   _apply(overlay: Map<string, Map<string, Row | null>>, model: MetadataModel | undefined): void {
+    if (this.onCommit) {
+      const rows: StoreCommit["rows"] = [];
+      for (const [entity, changed] of overlay) for (const [id, row] of changed) rows.push([entity, id, row]);
+      if (rows.length || model) this.onCommit({ rows, ...(model ? { model } : {}), version: this.version, seq: this.seq });
+    }
     if (model) this.reg = new Registry(model);
     for (const [entity, rows] of overlay) {
       let t = this.tables.get(entity);
@@ -148,7 +176,6 @@ export class MemoryStore implements Store {
         else t.set(id, row);
       }
     }
-    this.onCommit?.();
   }
 }
 
@@ -248,42 +275,45 @@ class OverlayTransaction implements Transaction {
 }
 
 /**
- * Saves the store to a JSON file shortly after each commit (and on flush), atomically (write to a
- * temporary file, then rename), so a sandbox survives a restart.
+ * Keeps the store in a JSON snapshot plus a journal (../../../shared/src/journal.ts): every commit is
+ * appended and fdatasync'd before it becomes visible, so before the request that made it is
+ * answered; a killed emulator loses nothing it acknowledged. The snapshot is rewritten when the
+ * journal grows past its limit, after a reset, on start and on close.
  */
-export class JsonFilePersistence {
-  private timer: NodeJS.Timeout | undefined;
+export class JournalPersistence {
+  private readonly journal: Journal<StoreSnapshot, StoreCommit>;
 
-  constructor(
-    private readonly file: string,
-    private readonly store: Store,
-    private readonly delayMs = 50,
-  ) {}
-
-  static load(file: string): StoreSnapshot | undefined {
-    if (!existsSync(file)) return undefined;
-    return JSON.parse(readFileSync(file, "utf8")) as StoreSnapshot;
+  constructor(file: string, options: { compactBytes?: number } = {}) {
+    this.journal = new Journal<StoreSnapshot, StoreCommit>(file, options);
   }
 
-  schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.delayMs);
-    this.timer.unref();
-  }
-
-  flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+  /**
+   * The saved store (snapshot + journal replayed), or undefined when nothing was saved. `upgrade`
+   * brings a model saved by an older version up to date (the snapshot's and any a commit wrote).
+   */
+  load(upgrade: (model: MetadataModel) => MetadataModel = (m) => m): MemoryStore | undefined {
+    const { snapshot, entries } = this.journal.load();
+    if (!snapshot) {
+      if (entries.length) throw new Error(`${this.journal.journalPath} has writes but the snapshot they follow is missing; start with a fresh environment.`);
+      return undefined;
     }
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    // Readable by the owner only: the store holds callback registrations whose URLs carry their sig.
-    writeFileSync(tmp, JSON.stringify(this.store.snapshot()), { mode: 0o600 });
-    chmodSync(tmp, 0o600); // a leftover temporary file keeps its old mode otherwise
-    renameSync(tmp, this.file);
+    const store = MemoryStore.fromSnapshot({ ...snapshot, model: upgrade(snapshot.model) });
+    for (const c of entries) store.replay(c.model ? { ...c, model: upgrade(c.model) } : c);
+    return store;
+  }
+
+  /** Saves every commit of `store` from now on, starting from a snapshot of it. */
+  attach(store: MemoryStore): void {
+    this.journal.compact(store.snapshot());
+    store.onCommit = (c) => {
+      if (c) this.journal.append(c, () => store.snapshot());
+      else this.journal.compact(store.snapshot());
+    };
+  }
+
+  /** Rewrites the snapshot (empties the journal) and closes the files. */
+  close(store: MemoryStore): void {
+    this.journal.compact(store.snapshot());
+    this.journal.close();
   }
 }

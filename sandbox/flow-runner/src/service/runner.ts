@@ -19,6 +19,7 @@ import { ActionDefinition, FlowFile, RunRecord, TriggerDefinition, TriggerRecord
 import { waitingRunCap } from "../lint/limits";
 import { formatProblems, lintFlow } from "../lint/lint";
 import { DataverseClient, DataverseError } from "./dataverse-client";
+import { RunJournal } from "./run-journal";
 import { authorizeTriggerCall, isHttpRequestTrigger, triggerAuthentication, usesSignature } from "./trigger-auth";
 
 export interface FlowRunnerOptions {
@@ -57,6 +58,11 @@ export interface FlowRunnerOptions {
   tenantTokens?: Record<string, string>;
   /** Called once per run when it ends, whatever its status (the sandbox's console log uses it). */
   onRunFinished?: (run: RunRecord) => void;
+  /**
+   * Keep the runs in progress in this file (run-journal.ts): runs a killed runner left in progress
+   * are in the next one's history as Failed (RunInterrupted). Default: none.
+   */
+  runJournal?: string;
 }
 
 export class FlowServiceError extends Error {
@@ -139,12 +145,20 @@ export class FlowRunner {
   private readonly http: HttpClient;
   /** Whether a strict rule is waived (only by the temporary issue-11 opt-out). */
   dataverse?: DataverseClient;
+  private readonly journal?: RunJournal;
+  /** Runs a previous runner left in progress (runJournal), now Failed in the history, oldest first. */
+  readonly interruptedRuns: RunRecord[] = [];
 
   constructor(readonly options: FlowRunnerOptions = {}) {
     this.key = options.signingKey ?? randomUUID() + randomUUID();
     this.http = options.http ?? httpRequest;
     this.runs = new RunStore(options.maxRuns ?? 2000);
     if (options.dataverseUrl) this.setDataverse(options.dataverseUrl, options.dataverseToken);
+    if (options.runJournal) {
+      this.journal = new RunJournal(options.runJournal);
+      this.interruptedRuns = this.journal.interrupted(this.iso());
+      for (const r of this.interruptedRuns) this.runs.add(r);
+    }
   }
 
   /**
@@ -821,6 +835,7 @@ export class FlowRunner {
       ...(parentRunId ? { parentRunId } : {}),
     };
     this.runs.add(run);
+    this.journal?.started(run);
     this.recordFiring(flow, "Fired", run.id);
     let responded = false;
     let resolveResponse!: (r: { statusCode: number; headers: Record<string, string>; body: Value } | undefined) => void;
@@ -866,6 +881,7 @@ export class FlowRunner {
         return run;
       } finally {
         run.requests = countRequests(run);
+        this.journal?.ended(run);
         this.release(flow);
         if (!responded) {
           responded = true;
@@ -903,6 +919,7 @@ export class FlowRunner {
 
   async close(): Promise<void> {
     for (const id of [...this.flows.keys()]) await this.deactivate(id);
+    this.journal?.close();
   }
 }
 

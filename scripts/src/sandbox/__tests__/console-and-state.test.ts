@@ -69,7 +69,7 @@ describe("npm start's state folder and console", () => {
   it("writes every state file for its owner only (0600, folder 0700), an older readable file included", async () => {
     await sb.close();
     expect(mode(dir)).toBe(0o700);
-    for (const f of ["dataverse.json", "partner-center.json", "sandbox.json", "endpoints.json"]) expect([f, mode(path.join(dir, f))]).toEqual([f, 0o600]);
+    for (const f of ["dataverse.json", "dataverse.json.journal", "partner-center.json", "partner-center.json.journal", "flow-runs.journal", "sandbox.json", "endpoints.json"]) expect([f, mode(path.join(dir, f))]).toEqual([f, 0o600]);
     // partner-center.json holds the webhook registration's callback URL, sig included (dataverse.json holds
     // the trigger subscriptions' while the sandbox runs; the runner removes them when it stops)
     expect(fs.readFileSync(path.join(dir, "partner-center.json"), "utf8").includes("sig=")).toBe(true);
