@@ -22,13 +22,15 @@ module.exports = [
   "topic",
   // reads and outcomes (form/check.ts, form/data.ts)
   "remote",
-  "key",
   "errors",
   "savedDealValue",
   "isNew",
   "what",
   // page state (form/state.ts)
-  "initialVisibility",
+  "loadedValues",
+  "locks",
+  "lock",
+  "columns",
   "originalRequired",
   "generation",
   "resaving",
@@ -49,4 +51,7 @@ module.exports = [
   "phone",
   "schemaName",
   "defaultValue",
+  // the form's own message ids, as FORM_TEXT (form/rulebook.ts and the generated module) names them:
+  // the "form…" keys of the catalogue, read from its source (messages.ts)
+  ...[...require("fs").readFileSync(require("path").join(__dirname, "src", "rulebook", "messages.ts"), "utf8").matchAll(/^ {2}(form[A-Za-z]+): "/gm)].map((m) => m[1]),
 ];

@@ -140,6 +140,10 @@ export const referrals = {
   create: (referral: unknown): Action => connectorAction("referrals", "CreateReferral", { Referral: referral }),
   /** PatchReferralById: a JSON Patch (add / replace on the connector's paths); no If-Match (the connector has none). */
   patch: (id: string, operations: unknown): Action => connectorAction("referrals", "PatchReferralById", { id, Referral: operations }),
+  /** CreateDealRegistrationByReferralId: one `add` of /registrations/- (partner-center-2026.md §2.5). */
+  createRegistration: (id: string, operations: unknown): Action => connectorAction("referrals", "CreateDealRegistrationByReferralId", { id, Referral: operations }),
+  /** PatchDealRegistrationByReferralId: add / replace on the connector's /registrations/0/… paths. */
+  patchRegistration: (id: string, operations: unknown): Action => connectorAction("referrals", "PatchDealRegistrationByReferralId", { id, Referral: operations }),
 };
 
 /**

@@ -11,6 +11,7 @@ import { microsoftUpdatesFlow } from "./definitions/microsoft-updates";
 import { opportunityTriggerFlow } from "./definitions/opportunity-trigger";
 import { receiverFlow } from "./definitions/receiver";
 import { recoveryFlow } from "./definitions/recovery";
+import { registerDealFlow } from "./definitions/register-deal";
 import { solutionsTriggerFlow } from "./definitions/solutions-trigger";
 import { updateReferralFlow } from "./definitions/update-referral";
 import { webhookRegistrationFlow } from "./definitions/webhook-registration";
@@ -27,6 +28,7 @@ export const FLOW_DEFINITIONS: ReadonlyArray<() => FlowSpec> = [
   solutionsTriggerFlow,
   leadTriggerFlow,
   recoveryFlow,
+  registerDealFlow,
 ];
 
 export interface BuiltFlow {

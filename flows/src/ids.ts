@@ -1,6 +1,6 @@
 /**
  * The solution's cloud flows: WorkflowIds (fixed, lower case: child-flow calls reference them) and
- * names. Names 1–9 are Microsoft's documented names without "(Insider Preview)"; 10 and 11 are ours.
+ * names. Names 1–9 are Microsoft's documented names without "(Insider Preview)"; 10 to 12 are ours.
  */
 export const FLOWS = {
   webhookRegistration: { id: "6b2f0a10-5c1e-4d7a-9a01-000000000001", name: "Partner Center Webhook Registration" },
@@ -14,5 +14,6 @@ export const FLOWS = {
   solutionsTrigger: { id: "6b2f0a10-5c1e-4d7a-9a01-000000000009", name: "Dynamics 365 Microsoft Solutions to Partner Center" },
   leadTrigger: { id: "6b2f0a10-5c1e-4d7a-9a01-00000000000a", name: "Dynamics 365 Lead to Partner Center" },
   recovery: { id: "6b2f0a10-5c1e-4d7a-9a01-00000000000b", name: "Partner Center Sync Recovery" },
+  registerDeal: { id: "6b2f0a10-5c1e-4d7a-9a01-00000000000c", name: "Partner Center Deal Registration" },
 } as const;
 export type FlowKey = keyof typeof FLOWS;

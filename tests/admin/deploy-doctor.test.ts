@@ -4,7 +4,7 @@
  * deploy run twice changes nothing the second time.
  */
 import * as fs from "node:fs";
-import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SECURITY_ROLES, SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SECURITY_ROLES, SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { seed } from "../../scripts/src/sandbox/seed";
 import { AdminSandbox, codes, type CliRun } from "./harness";
 
@@ -47,10 +47,10 @@ describe("deploy on a new environment", () => {
     expect(first.out).toMatch(/Healthy/);
     // a progress bar on the long steps, as a terminal shows it
     expect(first.progress).toMatch(/Importing PartnerCenterReferralsSync .*\[[█░]{24}\]\s+\d+%/);
-    expect(first.progress).toMatch(/Turning 11 flows on .*\[[█░]{24}\]/);
+    expect(first.progress).toMatch(/Turning 12 flows on .*\[[█░]{24}\]/);
 
     const flows = (await a.dv.retrieveMultiple({ collection: "workflows", select: ["name", "statecode"], filter: "category eq 5" })).value!;
-    expect(flows).toHaveLength(11);
+    expect(flows).toHaveLength(12);
     expect(flows.every((f) => f.statecode === 1)).toBe(true);
     const refs = (await a.dv.retrieveMultiple({ collection: "connectionreferences", select: ["connectionreferencelogicalname", "connectionid"] })).value!;
     expect(refs.map((r) => r.connectionreferencelogicalname).sort()).toEqual(Object.values(CONNECTION_REFERENCES).map((c) => c.logicalName).sort());
@@ -105,6 +105,7 @@ describe("deploy on a new environment", () => {
         "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
         "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
         [OPPORTUNITY.microsoftHelp]: 619300001,
+        [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
         [OPPORTUNITY.referralVisibility]: true,
       },
       returnRepresentation: true,
@@ -256,7 +257,7 @@ describe("doctor finds each injected failure, with its fix", () => {
   test("records in Error are grouped by cause, and failed runs are read from the flow run history", async () => {
     const usd = (await a.dv.retrieveMultiple({ collection: "transactioncurrencies", select: ["transactioncurrencyid"], filter: "isocurrencycode eq 'USD'" })).value![0].transactioncurrencyid;
     for (const name of ["No solution A", "No solution B"]) {
-      const o = (await a.dv.create({ collection: OPPORTUNITY.entitySetName, data: { name, estimatedvalue: 1000, estimatedclosedate: "2026-10-01", "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})` }, returnRepresentation: true })) as Record<string, string>;
+      const o = (await a.dv.create({ collection: OPPORTUNITY.entitySetName, data: { name, estimatedvalue: 1000, estimatedclosedate: "2026-10-01", [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})` }, returnRepresentation: true })) as Record<string, string>;
       await a.dv.update({ collection: OPPORTUNITY.entitySetName, key: o.opportunityid, data: { [OPPORTUNITY.syncWithPartnerCenter]: true } });
     }
     await a.quiet();

@@ -4,7 +4,7 @@
  * Center). The dry run reports each difference with what the conflict policy would do and changes
  * nothing; --apply carries it out as the flows would, starting no flow run; then both sides agree.
  */
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
 import { parseSyncRecord } from "../../plugins-ts/src/rulebook/sync-record";
 import { seed } from "../../scripts/src/sandbox/seed";
@@ -39,6 +39,7 @@ beforeAll(async () => {
         "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
         "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
         [OPPORTUNITY.microsoftHelp]: 619300001,
+        [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
         [OPPORTUNITY.referralVisibility]: true,
       },
       returnRepresentation: true,

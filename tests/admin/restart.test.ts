@@ -16,7 +16,7 @@ test("after a restart the deployment is as it was: doctor healthy, a second depl
   await a.firstDeploy();
   const url = (await a.pc.getWebhookRegistration())!.WebhookUrl;
   await a.restart();
-  expect(a.sb.report.flows.filter((f) => f.status === "on")).toHaveLength(11);
+  expect(a.sb.report.flows.filter((f) => f.status === "on")).toHaveLength(12);
   expect((await a.pc.getWebhookRegistration())!.WebhookUrl).toBe(url);
   const report = await a.doctorReport();
   expect(report.healthy).toBe(true);

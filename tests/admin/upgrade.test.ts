@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { findManagedZip, loadSolutionZip } from "../../scripts/src/sandbox/solution";
 import { seed } from "../../scripts/src/sandbox/seed";
 import { packageToZip, readSolutionZip, stampPackage } from "../../scripts/src/solution/pack";
@@ -52,6 +52,7 @@ test("deploy upgrades the previous version in place: records, settings and conne
       "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
       "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
       [OPPORTUNITY.microsoftHelp]: 619300001,
+      [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
       [OPPORTUNITY.referralVisibility]: true,
     },
     returnRepresentation: true,

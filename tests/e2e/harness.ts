@@ -5,7 +5,7 @@
  * flow runner's run history for diagnostics.
  */
 import type { DynamicsWebApi } from "dynamics-web-api";
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../plugins-ts/src/model/schema";
 import type { PartnerCenterClient } from "../../plugins-ts/src/partner-center";
 import type { Referral } from "../../plugins-ts/src/partner-center/referral";
 import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
@@ -118,7 +118,7 @@ export class E2E {
     return r.value![0][SOLUTION_DETAIL.primaryId] as string;
   }
 
-  /** An opportunity ready to share: customer account with a country, contact, value, date, currency, one solution. */
+  /** An opportunity ready to share: customer account with a country, contact, value, date, currency, purchase intent, one (co-sell ready partner) solution: an IP co-sell. */
   async createOpportunity(overrides: Record<string, unknown> = {}, options: { solutions?: string[]; sync?: boolean } = {}): Promise<string> {
     const data: Record<string, unknown> = {
       name: "Contoso Azure migration",
@@ -130,6 +130,7 @@ export class E2E {
       "transactioncurrencyid@odata.bind": `/transactioncurrencies(${this.usd})`,
       [OPPORTUNITY.microsoftHelp]: 619300001,
       [OPPORTUNITY.referralVisibility]: true,
+      [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided
       ...overrides,
     };
     for (const k of Object.keys(data)) if (data[k] === undefined) delete data[k]; // undefined: leave the column out

@@ -3,7 +3,7 @@
  * a lead not yet accepted, as a lead), updates and closing come across, repeated and out-of-order
  * deliveries change nothing, and leads become exactly one opportunity when accepted or qualified.
  */
-import { LEAD, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { LEAD, LEAD_COSELL, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SyncStatus } from "../../plugins-ts/src/model/schema";
 import type { Referral } from "../../plugins-ts/src/partner-center/referral";
 import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
 import { E2E, useE2E } from "./harness";
@@ -167,6 +167,8 @@ describe("leads", () => {
     const r = await e.shareFromPartnerCenter(leadReferral());
     const lead = await leadOf(r);
     expect(lead).toMatchObject({ subject: r.name, companyname: r.customerProfile!.name, estimatedamount: 120000, [LEAD.syncStatus]: SyncStatus.Synced, [LEAD.referralStatus]: "New / Pending" });
+    // Microsoft's side, read-only, carried to the opportunity on qualify
+    expect(lead[LEAD_COSELL.engagementId]).toBe(r.engagementId);
     expect(await e.opportunitiesWithReferral(r.id!)).toHaveLength(0);
   });
 

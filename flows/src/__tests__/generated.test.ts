@@ -17,7 +17,7 @@ it("flows/ and Solution.xml are up to date with the definitions (run npm run flo
   expect(staleFlows(ROOT)).toEqual([]);
 });
 
-it("ships Microsoft's nine flows under their documented names, plus the lead and recovery flows", () => {
+it("ships Microsoft's nine flows under their documented names, plus the lead, recovery and deal registration flows", () => {
   expect(flows.map((f) => f.spec.name).sort()).toEqual(
     [
       "Partner Center Webhook Registration",
@@ -31,6 +31,7 @@ it("ships Microsoft's nine flows under their documented names, plus the lead and
       "Dynamics 365 Microsoft Solutions to Partner Center",
       "Dynamics 365 Lead to Partner Center",
       "Partner Center Sync Recovery",
+      "Partner Center Deal Registration",
     ].sort(),
   );
 });
@@ -71,7 +72,16 @@ it("the opportunity trigger listens to the referral's columns and the sync recor
     expect(columns.split(",")).not.toContain(own);
   }
   for (const synced of ["name", "description", "estimatedclosedate", "transactioncurrencyid", "parentcontactid", "statecode", "pcs_microsofthelp", "pcs_synchash"]) expect(columns.split(",")).toContain(synced);
+  // Today's co-sell columns Partner Center takes only at create: a change made another way starts a run, which puts it back.
+  for (const locked of ["customerid", "pcs_purchaseintent", "pcs_partnerroleid", "pcs_solutionareaid", "pcs_solutionplayid"]) expect(columns.split(",")).toContain(locked);
   // The sync's own writes store the row's key in the sync record: the second condition starts no run for them.
   // (and a third leaves an opportunity made from a lead to the helper until it is completed)
   expect(trigger.conditions).toHaveLength(3);
+});
+
+it("deal registration runs only when a seller asks: it listens to Register Deal alone, and only when it is Yes", () => {
+  const def = byName.get(FLOWS.registerDeal.name)!.file.properties.definition as { triggers: Record<string, any> };
+  const trigger = Object.values(def.triggers)[0];
+  expect(trigger.inputs.parameters["subscriptionRequest/filteringattributes"]).toBe("pcs_registerdeal");
+  expect(trigger.conditions).toEqual([{ expression: "@equals(triggerBody()?['pcs_registerdeal'], true)" }]);
 });

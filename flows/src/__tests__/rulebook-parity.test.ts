@@ -6,6 +6,9 @@
 import auditVectors from "../../../plugins-ts/test-vectors/audit.json";
 import mappingVectors from "../../../plugins-ts/test-vectors/mapping-outbound.json";
 import validationVectors from "../../../plugins-ts/test-vectors/validation.json";
+import cosellVectors from "../../../plugins-ts/test-vectors/validation-cosell.json";
+import { RULE_TABLES } from "../../../plugins-ts/src/rulebook/rules";
+import { checkRules } from "../../../plugins-ts/src/rulebook/validate";
 import type { Referral } from "../../../plugins-ts/src/partner-center/referral";
 import { AuditEntry, formatAuditLine } from "../../../plugins-ts/src/rulebook/audit";
 import { toReferral } from "../../../plugins-ts/src/rulebook/mapping-outbound";
@@ -13,7 +16,7 @@ import { OpportunitySnapshot } from "../../../plugins-ts/src/rulebook/snapshot";
 import { validate } from "../../../plugins-ts/src/rulebook/validate";
 import { FlowRunnerHandle, startFlowRunner, workflowRow } from "../../../sandbox/flow-runner/src";
 import { buttonTrigger, compose, configuredColumn, flowFile, respond, Steps } from "../builder";
-import { anyRuleFailsExpression, factsObject, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+import { anyRuleFailsExpression, eachKey, factsObject, failureMessagesObject, failuresTextFromObject, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
 import { addReferralToCreate } from "../blocks/opportunity";
 import { addRuleFailures } from "../blocks/outbound";
 import { auditColumn, auditLine } from "../blocks/sync";
@@ -93,13 +96,42 @@ describe("validation (test-vectors/validation.json): the flows' messages are the
   });
 });
 
+describe("today's co-sell (validation-cosell.json): the flows' outbound and locks tables say the rulebook's messages", () => {
+  const tables = { outbound: RULE_TABLES.outbound, locks: RULE_TABLES.locks };
+  const flows: Record<string, string> = {};
+  beforeAll(async () => {
+    for (const [name, table] of Object.entries(tables)) {
+      const steps = new Steps();
+      // The flows pass the solution types (a list fact) as a Select over the solution rows.
+      steps.add("Solution_types", { type: "Select", inputs: { from: ex(coalesce(prop(S, "solutions"), "json('[]')")), select: ex("item()?['pcs_solutiontype']") } });
+      const src: WdlSources = { ...sources, rows: { ...sources.rows, previous: coalesce(prop(S, "previous"), "json('{}')") }, each: { [eachKey("solutions", "pcs_solutiontype")]: "body('Solution_types')" }, table };
+      steps.add("Check", compose({ facts: Object.fromEntries(factsObject(src).map(([k, e]) => [k, ex(e)])) }));
+      const staged: WdlSources = { ...src, facts: prop(outputs("Check"), "facts") };
+      steps.add("Failures", compose(Object.fromEntries(failureMessagesObject(staged, " ").map(([id, e]) => [id, ex(e)]))));
+      steps.add("Respond", respond({ failures: ex(call("trim", failuresTextFromObject(outputs("Failures"), table))), fails: ex(call("string", anyRuleFailsExpression(staged))) }, { failures: { title: "Failures", type: "string" }, fails: { title: "Fails", type: "string" } }));
+      flows[name] = await activate(steps, ["snapshot"]);
+    }
+  });
+
+  // A flow reads every part of the snapshot, so only vectors whose parts are all known apply.
+  const complete = cosellVectors.cases.filter((c) => !checkRules(RULE_TABLES.all, c.snapshot as unknown as OpportunitySnapshot).unchecked.length);
+  it.each(complete.flatMap((c) => Object.keys(tables).map((t) => [`${t}: ${c.name}`, t, c] as const)))("%s", async (_name, t, c) => {
+    const snapshot = c.snapshot as unknown as OpportunitySnapshot;
+    const expected = checkRules(tables[t as keyof typeof tables], snapshot).failures.map((f) => f.message);
+    const out = await run(flows[t], { snapshot: JSON.stringify(snapshot) });
+    expect(out.failures).toBe(expected.join(" "));
+    expect(out.fails).toBe(expected.length > 0 ? "True" : "False");
+  });
+});
+
 describe("outbound mapping (mapping-outbound.json)", () => {
   let fromSnapshot: string;
   beforeAll(async () => {
     const a = new Steps();
     // The flows read solution rows with their detail expanded, and turn them into Partner Center's shape with a Select.
     a.add("Solutions", { type: "Select", inputs: { from: ex(coalesce(prop(S, "solutions"), "json('[]')")), select: { type: "Name", id: ex("trim(coalesce(item()?['pcs_solutionid'], ''))"), name: ex("item()?['pcs_name']"), publisherName: ex("item()?['pcs_publishername']"), solutionType: ex(`json('${JSON.stringify(SOLUTION_TYPES)}')?[string(coalesce(item()?['pcs_solutiontype'], ''))]`) } } });
-    const referral = addReferralToCreate(a, { opportunity: prop(S, "opportunity"), account: prop(S, "account"), contact, currency: prop(S, "currency"), owner: prop(S, "owner") }, "body('Solutions')", configRefs);
+    const cosell = { partnerRole: prop(S, "partnerRole"), solutionArea: prop(S, "solutionArea"), solutionPlay: prop(S, "solutionPlay") };
+    const referral = addReferralToCreate(a, { opportunity: prop(S, "opportunity"), account: prop(S, "account"), contact, currency: prop(S, "currency"), owner: prop(S, "owner"), ...cosell }, "body('Solutions')", configRefs);
     a.add("Respond", respond({ referral: ex(call("string", referral)) }, { referral: { title: "Referral", type: "string" } }));
     fromSnapshot = await activate(a, ["snapshot"]);
   });
@@ -126,6 +158,10 @@ describe("outbound mapping (mapping-outbound.json)", () => {
       country: r.customerProfile?.address?.country ?? undefined,
       shared: r.consent?.consentToShareReferralWithMicrosoftSellers,
       help: r.inviteContext?.assistanceRequestCode ?? undefined,
+      target: r.target,
+      consentToContact: r.consent?.consentToContact === true ? true : undefined,
+      // the flow sends [] where the rulebook leaves the attributes out (a create without them is refused either way)
+      attributes: r.details?.requirements?.additionalRequirements?.attributes?.length ? r.details.requirements.additionalRequirements.attributes : undefined,
     }).toEqual({
       name: expected.name,
       externalReferenceId: expected.externalReferenceId,
@@ -142,6 +178,9 @@ describe("outbound mapping (mapping-outbound.json)", () => {
       country: expected.customerProfile?.address?.country,
       shared: expected.consent?.consentToShareReferralWithMicrosoftSellers ?? false,
       help: expected.inviteContext?.assistanceRequestCode,
+      target: expected.target,
+      consentToContact: expected.consent?.consentToContact,
+      attributes: expected.details?.requirements?.additionalRequirements?.attributes,
     });
   });
 });

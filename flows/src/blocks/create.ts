@@ -13,7 +13,7 @@
  * its run, and takes an old one over after looking for a referral whose externalReferenceId is this
  * opportunity (a create that timed out may have committed), adopting it when there is one.
  */
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { addSolutionIds, pcProjectionFields } from "./projection";
 import { childFlow, compose, condition, dataverse, noRetry, referrals, scope, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
@@ -66,6 +66,8 @@ export interface CreateContext {
 
 /** What a create records: the CRM side it sent, the key and the solution rows it read. */
 interface Agreement {
+  /** The Deal Type choice value the check computed. */
+  dealType: string;
   crm: string;
   key: string;
   rows: string;
@@ -77,7 +79,7 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   const audit = prop(o, OPPORTUNITY.syncAudit);
   const ids = ctx.crmIds ?? addSolutionIds(steps, "Solution_ids_for_the_new_referral", read.solutionRows, (it) => prop(it, PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionId));
   // What the create agrees on: the CRM side as checked, with the solutions it sends, and the rows it read.
-  const check = { crm: call("setProperty", prop(ctx.check, "crm"), lit("solutions"), ids), key: prop(ctx.check, "key"), rows: call("string", read.solutionRows) };
+  const check = { crm: call("setProperty", prop(ctx.check, "crm"), lit("solutions"), ids), key: prop(ctx.check, "key"), rows: call("string", read.solutionRows), dealType: prop(ctx.check, "dealType") };
   const solutions = addSolutionList(steps, "Solutions_for_the_new_referral", read.solutionRows);
   const desired = addReferralToCreate(steps, { ...read.rows, owner: prop(o, "owninguser") }, solutions);
   const claim = (): Record<string, unknown> => ({
@@ -142,6 +144,7 @@ function recordReferral(id: string, o: string, check: Agreement, referral: strin
     [OPPORTUNITY.syncStatus, status],
     [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "create", concat(lit("Referral "), referralId, lit(": "), message)))],
     [OPPORTUNITY.syncHash, recordText({ pc: check.crm, crm: check.key, updated: prop(referral, "updatedDateTime"), rows: check.rows })],
+    [OPPORTUNITY_COSELL.dealType, check.dealType],
     ["name", nameWithMark(prop(o, "name"), true)],
   ]);
 }

@@ -14,7 +14,7 @@
  * Partner Center has not got yet (the policy says "send") is left to flow 8 the same way: the
  * record is stored without a key, which starts it.
  */
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import { DEAL_REGISTRATION, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { childFlow, compose, condition, configuredColumn, dataverse, Steps } from "../builder";
 import { FLOWS } from "../ids";
@@ -91,6 +91,10 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
         status: ex(iff(takes("state"), prop(R, "status"), iff(equals(rawState, lit("open")), iff(equals(C("state"), lit("pending")), lit("New"), lit("Active")), lit("Closed")))),
         substatus: ex(iff(takes("state"), prop(R, "substatus"), iff(equals(rawState, lit("won")), lit("Won"), iff(equals(rawState, lit("lost")), lit("Lost"), iff(equals(C("state"), lit("pending")), lit("Pending"), lit("Accepted")))))),
         closedDateTime: ex(prop(R, "closedDateTime")),
+        // Microsoft's side, read-only in the CRM: always as Partner Center has it.
+        engagementId: ex(prop(R, "engagementId")),
+        acceptedDateTime: ex(prop(R, "acceptedDateTime")),
+        registrationStatus: ex(prop(R, "registrationStatus")),
         salesStage: ex(iff(call("empty", C("salesStage")), "null", C("salesStage"))),
         customerProfile: ex(prop(R, "customerProfile")),
         consent: { consentToShareReferralWithMicrosoftSellers: ex(iff(takes("shared"), "true", equals(prop(o, OPPORTUNITY.referralVisibility), "true"))) },
@@ -124,6 +128,11 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
     [OPPORTUNITY.referralEtag, prop(R, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(R, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
+    // Microsoft's side (read-only in the CRM), as Partner Center now has it: no extra request, and no key column.
+    [OPPORTUNITY_COSELL.engagementId, prop(R, "engagementId")],
+    [OPPORTUNITY_COSELL.acceptedOn, prop(R, "acceptedDateTime")],
+    [OPPORTUNITY_COSELL.closedOn, prop(R, "closedDateTime")],
+    [DEAL_REGISTRATION.status, prop(R, "registrationStatus")],
   ];
 
   // ---- take: the [Customize] flow writes what Partner Center changed -------------------------------

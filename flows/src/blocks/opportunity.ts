@@ -1,5 +1,7 @@
 /** The referral an opportunity describes (rulebook/mapping-outbound.ts), for flow 2's create. */
-import { MICROSOFT_HELP_OPTIONS, OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
+import { ATTRIBUTE_TYPES, COSELL_REFERENCE_TABLES, MICROSOFT_HELP_OPTIONS, OPPORTUNITY, OPPORTUNITY_COSELL, PURCHASE_INTENT_OPTIONS } from "../../../plugins-ts/src/model/schema";
+import { REFERENCE_ATTRIBUTES } from "../../../plugins-ts/src/rulebook/attributes";
+import { MICROSOFT_ORGANIZATION } from "../../../plugins-ts/src/rulebook/mapping-outbound";
 import { LOST_STATUS_REASONS, OPPORTUNITY_STATUS_CODE } from "../../../plugins-ts/src/rulebook/status";
 import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
 import { configuredColumn, compose, Steps } from "../builder";
@@ -15,6 +17,26 @@ const member = (row: string, first: string, last: string, email: string, phone: 
     ["phoneNumber", prop(row, phone)],
   ]);
 
+/** The expanded partner role, solution area and solution play rows (each holds its Partner Center ID). */
+export interface CoSellRows {
+  opportunity: string;
+  partnerRole: string;
+  solutionArea: string;
+  solutionPlay: string;
+}
+
+/**
+ * The typed attributes (rulebook attributes.ts toAttributes): the purchase intent's code, then the
+ * Partner Center ID of each reference row the opportunity names, leaving out what is empty.
+ */
+export function attributesOf(rows: CoSellRows): string {
+  const intentCodes = lit(JSON.stringify(Object.fromEntries(PURCHASE_INTENT_OPTIONS.map((o) => [String(o.value), o.code]))));
+  const intent = str(propDyn(call("json", intentCodes), call("string", coalesce(prop(rows.opportunity, OPPORTUNITY_COSELL.purchaseIntent), "''"))));
+  const attribute = (type: string, id: string) => iff(call("empty", id), "json('[]')", call("createArray", objectOf([["type", lit(type)], ["id", id]])));
+  const apiId = COSELL_REFERENCE_TABLES[0].apiId;
+  return call("union", attribute(ATTRIBUTE_TYPES.purchaseIntent, intent), ...REFERENCE_ATTRIBUTES.map(({ key, type }) => attribute(type, trimmed(prop(rows[key], apiId)))));
+}
+
 /**
  * Referral_to_create: the referral the opportunity describes (mapping-outbound.ts toReferral), as a
  * Compose object read from one "Get the opportunity" (its owner is the partner team). Returns the
@@ -23,7 +45,7 @@ const member = (row: string, first: string, last: string, email: string, phone: 
  */
 export function addReferralToCreate(
   steps: Steps,
-  rows: OpportunityRows & { owner?: string },
+  rows: OpportunityRows & { owner?: string } & Partial<Omit<CoSellRows, "opportunity">>,
   solutions: string,
   config = { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
 ): string {
@@ -78,9 +100,13 @@ export function addReferralToCreate(
     },
     inviteContext: { assistanceRequestCode: ex(iff(hasHelp, code, "null")) },
   };
+  if (rows.partnerRole) {
+    (referral.details as Record<string, unknown>).requirements = { solutions: ex(solutions), additionalRequirements: { attributes: ex(attributesOf(rows as CoSellRows)) } };
+    referral.target = ex(iff(hasHelp, call("createArray", objectOf([["type", lit("BusinessProfileLocation")], ["id", lit(MICROSOFT_ORGANIZATION)]])), "null"));
+  }
   steps.add("Referral_to_create", compose(referral));
   const r = outputs("Referral_to_create");
-  return ["salesStage", "statusReason", "inviteContext"].reduce(
+  return ["salesStage", "statusReason", "inviteContext", ...(rows.partnerRole ? ["target"] : [])].reduce(
     (acc, k) => iff(equals(k === "inviteContext" ? prop(r, k, "assistanceRequestCode") : prop(r, k), "null"), call("removeProperty", acc, lit(k)), acc),
     r,
   );

@@ -21,11 +21,13 @@
  * the webhook to bring in: the agreement keeps the CRM's value, so the inbound sync sees it as
  * Partner Center's change.
  */
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, PARTNER_ROLE, SOLUTION_AREA, SOLUTION_DETAIL, SOLUTION_PLAY, SOLUTION_TYPE_OPTIONS, SyncStatus } from "../../../plugins-ts/src/model/schema";
+import type { CoSellRows } from "./opportunity";
+import { addPutBack, previousFacts } from "./locks";
 import { FIELD_LABELS, FIELD_POLICY } from "../../../plugins-ts/src/rulebook/merge";
 import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-hash";
-import { anyRuleFailsExpression, factExpression, factsObject, failureMessagesObject, failuresTextFromObject, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
-import { LOOKUPS } from "../../../plugins-ts/src/rulebook/rules";
+import { anyRuleFailsExpression, dealTypeExpression, eachKey, factExpression, factsObject, failureMessagesObject, failuresTextFromObject, ruleConditionExpression, tableOf, WdlSources } from "../../../plugins-ts/src/rulebook/wdl";
+import { LOOKUPS, RULE_TABLES, RuleSpec, RuleTable } from "../../../plugins-ts/src/rulebook/rules";
 import { LOST_STATUS_REASONS } from "../../../plugins-ts/src/rulebook/status";
 import { compose, condition, configuredColumn, dataverse, failed, referrals, select, Steps, switchOn } from "../builder";
 import { addCreate } from "./create";
@@ -34,6 +36,7 @@ import { actionExpression } from "./merge";
 import { partnerCenterError } from "./patch";
 import { addSolutionIds, crmProjectionFields, dealValueOf, OpportunityRows, pcProjectionFields } from "./projection";
 import { crmKey, joinedKey, recordText, storedKey, storedRecord } from "./record";
+import { CRM_KEY_COLUMNS } from "../../../plugins-ts/src/rulebook/sync-record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
 
 export const SOLUTION_ROWS = PARTNER_CENTER_SOLUTION.opportunityRelationship;
@@ -41,8 +44,15 @@ const ACCOUNT_COLUMNS = "name,address1_line1,address1_line2,address1_city,addres
 const CONTACT_COLUMNS = "fullname,firstname,lastname,emailaddress1,telephone1";
 const DETAIL_COLUMNS = [SOLUTION_DETAIL.solutionId, SOLUTION_DETAIL.name, SOLUTION_DETAIL.publisherName, SOLUTION_DETAIL.solutionType].join(",");
 
+/** The co-sell reference rows an opportunity looks up, by the key addReferralToCreate reads them under. */
+const COSELL_ROWS = [
+  { key: "partnerRole", navigation: OPPORTUNITY_COSELL.partnerRoleNavigation, table: PARTNER_ROLE },
+  { key: "solutionArea", navigation: OPPORTUNITY_COSELL.solutionAreaNavigation, table: SOLUTION_AREA },
+  { key: "solutionPlay", navigation: OPPORTUNITY_COSELL.solutionPlayNavigation, table: SOLUTION_PLAY },
+] as const;
+
 export interface OpportunityRead {
-  rows: OpportunityRows;
+  rows: OpportunityRows & Partial<Omit<CoSellRows, "opportunity">>;
   /** The expanded Microsoft Partner Center Solutions rows (array). */
   solutionRows: string;
 }
@@ -59,19 +69,33 @@ export function addGetOpportunity(steps: Steps, name: string, opportunityId: str
     "transactioncurrencyid($select=isocurrencycode)",
     solutions,
     ...(options.owner ? ["owninguser($select=firstname,lastname,internalemailaddress,address1_telephone1)"] : []),
+    // A create sends the partner role, solution area and play by their Partner Center IDs.
+    ...(options.owner ? COSELL_ROWS.map((r) => `${r.navigation}($select=${r.table.apiId})`) : []),
   ].join(",");
   steps.add(name, dataverse.getItem(OPPORTUNITY.entitySetName, ex(opportunityId), { expand }));
   const o = body(name);
   return {
-    rows: { opportunity: o, account: prop(o, "customerid_account"), contact: prop(o, "parentcontactid"), currency: prop(o, "transactioncurrencyid") },
+    rows: {
+      opportunity: o,
+      account: prop(o, "customerid_account"),
+      contact: prop(o, "parentcontactid"),
+      currency: prop(o, "transactioncurrencyid"),
+      ...(options.owner ? Object.fromEntries(COSELL_ROWS.map((r) => [r.key, prop(o, r.navigation)])) : {}),
+    },
     solutionRows: coalesce(prop(o, SOLUTION_ROWS), "json('[]')"),
   };
 }
 
 /** The rulebook's sources for one read opportunity (rows, lists, the environment variables). */
+/**
+ * The facts the flows' check computes: those of the outbound rules (RULE_TABLES.outbound) and of the
+ * locks (RULE_TABLES.locks); each table's condition and messages are then read from them.
+ */
+export const CHECKED_TABLE: RuleTable = { appliesWhen: RULE_TABLES.outbound.appliesWhen, rules: [...RULE_TABLES.outbound.rules, ...RULE_TABLES.locks.rules] };
+
 export function ruleSources(read: OpportunityRead, previousShared: string, facts?: string): WdlSources {
   return {
-    rows: { ...read.rows, previous: objectOf([[OPPORTUNITY.referralVisibility, iff(previousShared, "true", "null")]]) },
+    rows: { opportunity: read.rows.opportunity, account: read.rows.account, contact: read.rows.contact, currency: read.rows.currency, previous: objectOf([[OPPORTUNITY.referralVisibility, iff(previousShared, "true", "null")]]) },
     lists: { solutions: read.solutionRows, contacts: iff(equals(read.rows.contact, "null"), "json('[]')", call("createArray", read.rows.contact)) },
     config: { dealValueField: configuredColumn("dealValueField"), customerCountryCodeField: configuredColumn("customerCountryCodeField") },
     ...(facts ? { facts } : {}),
@@ -87,7 +111,7 @@ export function addRuleFailures(steps: Steps, sources: WdlSources): string {
   steps.add("Country_hint", compose(ex(factExpression("countryHint", { ...sources, lookupExpressions: { COUNTRY_ALIASES: outputs("Country_aliases") } }))));
   // One message per rule (empty when it passes): each expression stays short.
   steps.add("Rule_failures", compose(Object.fromEntries(failureMessagesObject({ ...sources, factExpressions: { countryHint: outputs("Country_hint") } }, " ").map(([id, e]) => [id, ex(e)]))));
-  return call("trim", failuresTextFromObject(outputs("Rule_failures")));
+  return call("trim", failuresTextFromObject(outputs("Rule_failures"), tableOf(sources)));
 }
 
 /** One "Update a row" of the opportunity with one item/<column> per column. */
@@ -204,7 +228,15 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   // ---- Check the opportunity: the rules' facts, the CRM side, the stored agreement ------------------
   const check = outputs("Check_the_opportunity");
   // "Visibility never goes back to No" compares with what Partner Center was last agreed to share.
-  const sources = ruleSources(read, equals(prop(stored, "pc", "shared"), lit("true")));
+  // The solution types (a list fact: Services or IP co-sell), as a Select over the rows read.
+  steps.add("Solution_types", select(ex(read.solutionRows), ex(prop("item()", PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionType))));
+  // The locks compare with the values the referral was agreed with: the key the sync record stores.
+  const sources: WdlSources = {
+    ...ruleSources(read, equals(prop(stored, "pc", "shared"), lit("true"))),
+    table: CHECKED_TABLE,
+    each: { [eachKey("solutions", SOLUTION_DETAIL.solutionType)]: body("Solution_types") },
+    factExpressions: previousFacts(o, stored),
+  };
   steps.add(
     "Check_the_opportunity",
     compose({
@@ -216,6 +248,10 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       key: ex(options.examine === "solutions" ? coalesce(prop(stored, "crm"), crmKey(o)) : crmKey(o)),
       agreed: ex(stored),
       rows: ex(solutionsToo ? call("string", read.solutionRows) : str(prop(stored, "rows"))),
+      // The Deal Type the seller sees (deal-type.ts coSellDealTypeOf), written with the referral.
+      dealType: ex(dealTypeExpression(sources)),
+      // Each lock's verdict, computed here from the row and the stored key (one expression each, all short).
+      locks: Object.fromEntries((RULE_TABLES.locks.rules as readonly RuleSpec[]).map((rule) => [rule.id, ex(ruleConditionExpression(rule, { ...sources, table: RULE_TABLES.locks }))])),
     }),
   );
   const C = (f: SyncField) => prop(check, "crm", f);
@@ -284,6 +320,7 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       [OPPORTUNITY.referralEtag, prop(back, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
+      [OPPORTUNITY_COSELL.dealType, prop(check, "dealType")],
       ["name", name(not(refused))],
     ]),
   );
@@ -301,8 +338,10 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
 
   // ---- a rule fails: no Partner Center call ---------------------------------------------------------
   const invalid = new Steps();
-  const staged = { ...sources, facts: prop(check, "facts") };
-  const failures = addRuleFailures(invalid, staged);
+  // From here on every fact is read from the check's facts object (the previous ones included): each expression stays short.
+  const staged = { ...sources, facts: prop(check, "facts"), factExpressions: undefined };
+  const outbound = { ...staged, table: RULE_TABLES.outbound };
+  const failures = addRuleFailures(invalid, outbound);
   invalid.add(
     "Record_the_rule_failure",
     writeOpportunity(id, [
@@ -332,13 +371,30 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   if (options.create) addCreate(create, { id, read, check, crmIds: solutionsToo ? crmIds : undefined });
   // Nothing to do at all: no field Partner Center keeps apart changed and the key is the one recorded (flow 9 for a row the create already read).
   const untouched = and(equals(kept, lit("")), equals(joinedKey(prop(check, "key")), storedKey(prop(check, "agreed"))));
-  const route = iff(anyRuleFailsExpression(staged), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), iff(untouched, lit("none"), lit("kept")))));
+  // ---- a column Partner Center will not change was changed another way: put back, no call ------------
+  const locked = new Steps();
+  const agreedKey = (dealValueKept: string) => {
+    const i = CRM_KEY_COLUMNS.findIndex(([c]) => c === "dealValue");
+    return call("createArray", ...CRM_KEY_COLUMNS.map((_c, k) => (k === i ? iff(dealValueKept, `${prop(check, "key")}?[${k}]`, `${prop(check, "agreed", "crm")}?[${k}]`) : `${prop(check, "agreed", "crm")}?[${k}]`)));
+  };
+  addPutBack(
+    locked,
+    id,
+    o,
+    staged,
+    (message) => auditColumn(audit, auditLine("CRM->PC", "Info", "validate", message)),
+    (dealValueKept) => recordText({ pc: prop(check, "agreed", "pc"), crm: agreedKey(dealValueKept), updated: prop(check, "agreed", "updated"), rows: prop(check, "agreed", "rows") }),
+  );
+  const lockedColumn = call("or", ...(RULE_TABLES.locks.rules as readonly RuleSpec[]).map((rule) => equals(prop(check, "locks", rule.id), "true")));
+  // A lock first: a rule failure stores the key as read, which would take the locked value as agreed.
+  const route = iff(lockedColumn, lit("locked"), iff(anyRuleFailsExpression(outbound), lit("rules"), iff(options.create ? notShared : "false", lit("create"), iff(crmChanged, lit("compare"), iff(untouched, lit("none"), lit("kept"))))));
   return steps.add(
     "Route_the_change",
     switchOn(ex(route), {
       Compare_with_Partner_Center: { value: "compare", steps: valid },
       ...(options.create ? { Create_the_referral: { value: "create", steps: create } } : {}),
       A_rule_fails: { value: "rules", steps: invalid },
+      A_locked_column_changed: { value: "locked", steps: locked },
       Nothing_Partner_Center_takes: { value: "kept", steps: keptOnly },
     }),
   );

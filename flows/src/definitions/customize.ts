@@ -15,8 +15,24 @@
  * writes the same rows instead of duplicates. Returns the record id, the row as written, and its
  * solution rows.
  */
-import { LEAD, MICROSOFT_HELP_OPTIONS, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../../../plugins-ts/src/model/schema";
+import {
+  ATTRIBUTE_TYPES,
+  DEAL_REGISTRATION,
+  LEAD,
+  LEAD_COSELL,
+  MICROSOFT_HELP_OPTIONS,
+  OPPORTUNITY,
+  OPPORTUNITY_COSELL,
+  PARTNER_CENTER_SOLUTION,
+  PARTNER_ROLE,
+  PURCHASE_INTENT_OPTIONS,
+  SOLUTION_AREA,
+  SOLUTION_DETAIL,
+  SOLUTION_PLAY,
+  SOLUTION_TYPE_OPTIONS,
+} from "../../../plugins-ts/src/model/schema";
 import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
+import { SALES_STAGE_PERCENTAGES } from "../../../plugins-ts/src/rulebook/sales-stage";
 import { buttonTrigger, compose, condition, dataverse, FlowSpec, foreach, respond, select, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, items, left, lit, not, odataString, or, outputs, prop, propDyn, str, triggerBody, trimmed } from "../wdl";
@@ -34,7 +50,8 @@ const derivedId = (prefix: string) => concat(lit(prefix), call("substring", str(
 const first = (list: string) => call("first", coalesce(prop(body(list), "value"), "json('[]')"));
 const closeDate = left(trimmed(d("closingDateTime")), 10);
 const helpValues = lit(JSON.stringify(Object.fromEntries(MICROSOFT_HELP_OPTIONS.map((h) => [h.code, h.value]))));
-const stages = lit(JSON.stringify(Object.fromEntries(SALES_STAGES.map((s, i) => [s, i]))));
+/** Both spellings of the sales stage (rulebook sales-stage.ts): Qualify..Close in any case, or the UI's 20 / 40 / 60 / 100 as text. */
+const stages = lit(JSON.stringify(Object.fromEntries(SALES_STAGES.flatMap((s, i) => [[s.toLowerCase(), i], [String(SALES_STAGE_PERCENTAGES[i]), i]]))));
 const status = str(prop(R, "status"));
 const country = call("toUpper", call("replace", trimmed(address("country")), lit(" "), lit("")));
 const bind = (set: string, id: string) => iff(call("empty", str(id)), "null", concat(lit(`/${set}(`), id, lit(")")));
@@ -50,10 +67,15 @@ function opportunityColumns(): Record<string, string> {
     estimatedvalue: ex(d("dealValue")),
     // Status reason of an open referral: not yet accepted (New) = On Hold, accepted = In Progress.
     statuscode: ex(iff(equals(status, lit("New")), "2", "1")),
-    salesstage: ex(propDyn(call("json", stages), str(prop(R, "salesStage")))),
+    salesstage: ex(propDyn(call("json", stages), call("toLower", trimmed(call("string", coalesce(prop(R, "salesStage"), "''")))))),
     [OPPORTUNITY.referralVisibility]: ex(equals(prop(R, "consent", "consentToShareReferralWithMicrosoftSellers"), "true")),
     [OPPORTUNITY.microsoftHelp]: ex(propDyn(call("json", helpValues), str(prop(R, "inviteContext", "assistanceRequestCode")))),
     [OPPORTUNITY.microsoftCrmIdentifier]: ex(prop(R, "trackingInfo", "microsoftMsxId")),
+    // Microsoft's side, read-only: written as Partner Center gives them.
+    [OPPORTUNITY_COSELL.engagementId]: ex(prop(R, "engagementId")),
+    [OPPORTUNITY_COSELL.acceptedOn]: ex(prop(R, "acceptedDateTime")),
+    [OPPORTUNITY_COSELL.closedOn]: ex(prop(R, "closedDateTime")),
+    [DEAL_REGISTRATION.status]: ex(prop(R, "registrationStatus")),
     [OPPORTUNITY.referralIdentifier]: ex(referralId),
     [OPPORTUNITY.syncWithPartnerCenter]: ex("true"),
     // Written by the sync: keeps flow 8 from sending this write back. Do not change.
@@ -108,6 +130,7 @@ export function customizeFlow(): FlowSpec {
   );
   created.add("If_the_referral_has_a_contact", condition(not(isEmpty(prop(firstMember, "email"))), newContact));
   created.add("Find_the_currency", dataverse.listRecords("transactioncurrencies", { select: "transactioncurrencyid", filter: `isocurrencycode eq '@{${odataString(call("toUpper", trimmed(d("currency"))))}}'`, top: 1 }));
+  addTypedAttributes(created);
   created.add(
     "Create_the_opportunity",
     // A new opportunity's id is the referral's: a second delivery updates it instead of adding another.
@@ -117,6 +140,7 @@ export function customizeFlow(): FlowSpec {
       "customerid_account@odata.bind": ex(concat(lit("/accounts("), accountId, lit(")"))),
       "parentcontactid@odata.bind": ex(iff(isEmpty(prop(firstMember, "email")), "null", concat(lit("/contacts("), contactId, lit(")")))),
       "transactioncurrencyid@odata.bind": ex(bind("transactioncurrencies", prop(first("Find_the_currency"), "transactioncurrencyid"))),
+      ...typedAttributeColumns(),
     }),
   );
   created.add("Record_id_of_the_new_opportunity", compose(ex(prop(body("Create_the_opportunity"), OPPORTUNITY.primaryId))));
@@ -187,6 +211,9 @@ export function customizeFlow(): FlowSpec {
       address1_postalcode: ex(address("postalCode")),
       address1_country: ex(iff(call("empty", country), "null", country)),
       [LEAD.referralIdentifier]: ex(referralId),
+      // Microsoft's side, read-only (carried to the opportunity on qualify).
+      [LEAD_COSELL.engagementId]: ex(prop(R, "engagementId")),
+      [LEAD_COSELL.closedOn]: ex(prop(R, "closedDateTime")),
       [LEAD.syncWithPartnerCenter]: ex("true"),
     }),
   );
@@ -234,8 +261,13 @@ export function customizeFlow(): FlowSpec {
 
 function respondWith(recordId: string, row: string, rows: string) {
   return respond(
-    { recordId: ex(recordId), row: ex(call("string", row)), rows: ex(str(rows)) },
-    { recordId: { title: "Record", type: "string" }, row: { title: "Row as written", type: "string" }, rows: { title: "Solution rows", type: "string" } },
+    { recordId: ex(recordId), row: ex(call("string", row)), rows: ex(str(rows)), unknown: ex(unknownAttributes()) },
+    {
+      recordId: { title: "Record", type: "string" },
+      row: { title: "Row as written", type: "string" },
+      rows: { title: "Solution rows", type: "string" },
+      unknown: { title: "Values the CRM could not hold", type: "string", description: "Type: id, … of typed attributes no row (or choice) has; empty when none" },
+    },
   );
 }
 
@@ -304,4 +336,54 @@ function addSolutionLinks(steps: Steps, opportunityId: string, route: "new" | "u
   s.add(n("Solution_rows_now"), compose(ex(call("string", coalesce(prop(body(n("List_solution_rows_now")), "value"), "json('[]')")))));
   if (route === "update") steps.add("If_the_solutions_follow_the_referral", condition(equals(input("solutions"), lit("follow")), s));
   else for (const [name, action] of Object.entries(s.actions)) steps.add(name, { ...action, runAfter: undefined });
+}
+
+// ---- today's co-sell: the typed attributes and the customer's DUNS, read at create --------------------
+
+/**
+ * The referral's typed attributes and customer ids as one object keyed by their type in lower case
+ * ({"customermarketplaceintent":["Yes"],"duns":["123"],…}): a Select makes one "key":[id] text per
+ * entry (string() of an array is JSON, so any id is quoted safely), joined into a JSON object. Types
+ * are compared without case, as the rulebook reads them (attributes.ts fromAttributes).
+ */
+const TYPED = "Typed_attributes";
+const typed = (type: string) => call("first", coalesce(prop(call("json", concat(lit("{"), call("join", coalesce(body(TYPED), "json('[]')"), lit(",")), lit("}"))), type.toLowerCase()), "json('[]')"));
+const REFERENCE_ROWS = [
+  { table: PARTNER_ROLE, type: ATTRIBUTE_TYPES.partnerRole, navigation: OPPORTUNITY_COSELL.partnerRoleNavigation, action: "Find_the_partner_role" },
+  { table: SOLUTION_AREA, type: ATTRIBUTE_TYPES.solutionArea, navigation: OPPORTUNITY_COSELL.solutionAreaNavigation, action: "Find_the_solution_area" },
+  { table: SOLUTION_PLAY, type: ATTRIBUTE_TYPES.solutionPlay, navigation: OPPORTUNITY_COSELL.solutionPlayNavigation, action: "Find_the_solution_play" },
+] as const;
+
+function addTypedAttributes(steps: Steps): void {
+  const entries = call("union", coalesce(prop(R, "details", "requirements", "additionalRequirements", "attributes"), "json('[]')"), call("json", call("replace", call("string", coalesce(profile("ids"), "json('[]')")), lit('"profileType"'), lit('"type"'))));
+  const key = call("toLower", call("replace", trimmed(prop("item()", "type")), lit('"'), lit("")));
+  steps.add(TYPED, select(ex(entries), ex(concat(lit('"'), key, lit('":'), call("string", call("createArray", trimmed(prop("item()", "id"))))))));
+  // The role, area and play rows by their Partner Center ID (an id no row has is kept out, and said in the Audit).
+  for (const r of REFERENCE_ROWS) {
+    steps.add(r.action, dataverse.listRecords(r.table.entitySetName, { select: r.table.primaryId, filter: `${r.table.apiId} eq '@{${odataString(str(typed(r.type)))}}' and statecode eq 0`, top: 1 }));
+  }
+}
+
+/** The create's co-sell columns: intent (a value we do not know is left empty), DUNS, and the rows found. */
+function typedAttributeColumns(): Record<string, string> {
+  const intentValues = lit(JSON.stringify(Object.fromEntries(PURCHASE_INTENT_OPTIONS.map((o) => [o.code.toLowerCase(), o.value]))));
+  return {
+    [OPPORTUNITY_COSELL.purchaseIntent]: ex(propDyn(call("json", intentValues), call("toLower", str(typed(ATTRIBUTE_TYPES.purchaseIntent))))),
+    [OPPORTUNITY_COSELL.customerDuns]: ex(typed("Duns")),
+    ...Object.fromEntries(REFERENCE_ROWS.map((r) => [`${r.navigation}@odata.bind`, ex(bind(r.table.entitySetName, prop(first(r.action), r.table.primaryId)))])),
+  };
+}
+
+/**
+ * The values of the referral the CRM could not hold, "Type: id" (an intent we do not know, a role,
+ * area or play no active row has), for the Audit; '' when none. Only meaningful after the create route.
+ */
+export function unknownAttributes(): string {
+  const intent = str(typed(ATTRIBUTE_TYPES.purchaseIntent));
+  const intentCodes = lit(JSON.stringify(PURCHASE_INTENT_OPTIONS.map((o) => o.code.toLowerCase())));
+  const parts = [
+    iff(call("or", call("empty", intent), call("contains", call("json", intentCodes), call("toLower", intent))), lit(""), concat(lit(`${ATTRIBUTE_TYPES.purchaseIntent}: `), intent, lit(", "))),
+    ...REFERENCE_ROWS.map((r) => iff(call("or", call("empty", str(typed(r.type))), not(equals(first(r.action), "null"))), lit(""), concat(lit(`${r.type}: `), str(typed(r.type)), lit(", ")))),
+  ];
+  return call("trim", call("replace", call("replace", concat(...parts, lit("|")), lit(", |"), lit("")), lit("|"), lit("")));
 }

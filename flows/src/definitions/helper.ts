@@ -215,6 +215,8 @@ function idsOf(selected: string): string {
 function recordOpportunity(steps: Steps, name: string, written: string, R: string, projection: string, verb: string, suffix: string): void {
   const row = call("json", str(prop(written, "row")));
   const recordId = prop(written, "recordId");
+  // Typed attributes the CRM has no row (or choice) for: the opportunity is made without them, and the Audit says which.
+  const unknownNote = iff(isEmpty(prop(written, "unknown")), lit(""), concat(lit(" Not in the CRM, so left empty (add the row, then set it): "), str(prop(written, "unknown")), lit(".")));
   const columns = (back: string, key: string, pc: string, sent: string) => [
     [OPPORTUNITY.referralIdentifier, prop(R, "id")],
     [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
@@ -222,7 +224,7 @@ function recordOpportunity(steps: Steps, name: string, written: string, R: strin
     [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
     [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
-    [OPPORTUNITY.syncAudit, auditColumn(prop(row, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(`).${sent}`))))],
+    [OPPORTUNITY.syncAudit, auditColumn(prop(row, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(`).${sent}`), unknownNote)))],
     [OPPORTUNITY.syncHash, recordText({ pc, crm: key, updated: prop(back, "updatedDateTime"), rows: prop(written, "rows") })],
     ["name", nameWithMark(prop(row, "name"), true)],
   ] as const;

@@ -5,13 +5,12 @@
  */
 import { formattedValue, lookupTable, lookupValue, OpportunitySnapshot, RulebookConfig, WebApiRow } from "../rulebook/snapshot";
 import { FormValidation, validateForm } from "./rulebook";
-import { attribute, lookup, recordId, value } from "./columns";
+import { attribute, lookup, lookupOf, recordId, value } from "./columns";
 import { FetchError, readAccount, readConfig, readContact, readCurrency, readDealValue, readSolutions } from "./data";
-import { CLOSE_DATE, CONTACT, CURRENCY, CUSTOMER, HELP, OPPORTUNITY_ID, SYNC, VISIBILITY } from "./names";
+import { AREA, CLOSE_DATE, CONTACT, CURRENCY, CUSTOMER, HELP, INTENT, OPPORTUNITY_ID, PLAY, REFERRAL_ID, ROLE, SYNC, VISIBILITY } from "./names";
 
-/** What was read with Xrm.WebApi for one combination of record, customer, contact and currency. */
+/** What was read with Xrm.WebApi for the record, its customer, contact and currency. */
 export interface Remote {
-  key: string;
   config?: RulebookConfig;
   account?: WebApiRow | null;
   contacts?: WebApiRow[];
@@ -45,11 +44,6 @@ export function resetConfig(): void {
   configRead = undefined;
 }
 
-/** The inputs the remote reads depend on. */
-export function remoteKey(form: Xrm.FormContext): string {
-  return [recordId(form), ...[CUSTOMER, CONTACT, CURRENCY].map((name) => lookup(form, name)?.id)].join("|");
-}
-
 async function settle<T>(errors: FetchError[], promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
@@ -60,7 +54,7 @@ async function settle<T>(errors: FetchError[], promise: Promise<T>): Promise<T |
 }
 
 export async function readRemote(form: Xrm.FormContext): Promise<Remote> {
-  const remote: Remote = { key: remoteKey(form), errors: [] };
+  const remote: Remote = { errors: [] };
   const id = recordId(form);
   const customer = lookup(form, CUSTOMER);
   const contact = lookup(form, CONTACT);
@@ -85,22 +79,30 @@ export async function readRemote(form: Xrm.FormContext): Promise<Remote> {
 /** A date column's value as "yyyy-MM-dd" in the user's calendar (duck-typed: the form's Date may come from another realm). */
 function dateOnly(value: unknown): string | null {
   const v = value as Date | null;
-  if (typeof v?.getTime !== "function" || Number.isNaN(v.getTime())) return null;
-  const pad = (n: number): string => String(n).padStart(2, "0");
-  return `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}`;
+  const t = typeof v?.getTime === "function" ? v.getTime() : NaN;
+  // the local calendar day: shift the instant by the zone's offset at that date, read it as UTC
+  return Number.isNaN(t) ? null : new Date(t - v!.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
 }
 
-/** The opportunity snapshot of the form's current values and what was read. */
-export function snapshotOf(form: Xrm.FormContext, remote: Remote, initialVisibility: boolean | null): OpportunitySnapshot {
-  const row: Record<string, unknown> = {
-    [OPPORTUNITY_ID]: recordId(form) || null,
-    [CLOSE_DATE]: dateOnly(value(form, CLOSE_DATE)),
-    [SYNC]: value(form, SYNC) === true,
-    [HELP]: value(form, HELP),
-    [VISIBILITY]: value(form, VISIBILITY),
-  };
-  for (const name of [CUSTOMER, CONTACT, CURRENCY]) {
-    const l = lookup(form, name);
+/** The values of the form's columns now: a reader of one column. */
+export type Values = (name: string) => unknown;
+
+/** Every column's value as the form holds it now (taken on load: what "previous" means on the form). */
+export function valuesOf(form: Xrm.FormContext): Values {
+  const values = new Map<string, unknown>();
+  form.getAttribute().forEach((a) => {
+    values.set(a.getName(), a.getValue());
+  });
+  return (name) => values.get(name) ?? null;
+}
+
+/** The opportunity row, as the Web API returns it, of the given column values and what was read. */
+function rowOf(form: Xrm.FormContext, get: Values, remote: Remote): Record<string, unknown> {
+  const row: Record<string, unknown> = { [OPPORTUNITY_ID]: recordId(form) || null, [CLOSE_DATE]: dateOnly(get(CLOSE_DATE)), [SYNC]: get(SYNC) === true };
+  // (the form checks RULE_TABLES.form and FORM_LOCKS: the description and the referral's status are not read)
+  for (const name of [HELP, VISIBILITY, INTENT, REFERRAL_ID]) row[name] = get(name);
+  for (const name of [CUSTOMER, CONTACT, CURRENCY, ROLE, AREA, PLAY]) {
+    const l = lookupOf(get(name));
     row[lookupValue(name)] = l?.id ?? null;
     if (l) {
       row[lookupTable(name)] = l.table;
@@ -109,16 +111,21 @@ export function snapshotOf(form: Xrm.FormContext, remote: Remote, initialVisibil
   }
   if (remote.config) {
     const field = remote.config.dealValueField;
-    row[field] = attribute(form, field) ? value(form, field) : (remote.savedDealValue?.value ?? null);
+    row[field] = attribute(form, field) ? get(field) : (remote.savedDealValue?.value ?? null);
   }
+  return row;
+}
+
+/** The opportunity snapshot of the form's current values and what was read; `loaded` gives the values as loaded. */
+export function snapshotOf(form: Xrm.FormContext, remote: Remote, loaded: Values): OpportunitySnapshot {
   return {
-    opportunity: row,
+    opportunity: rowOf(form, (name) => value(form, name), remote),
     account: remote.account,
     contacts: remote.contacts,
     currency: remote.currency,
     solutions: remote.solutions,
     config: remote.config,
-    previous: { [VISIBILITY]: initialVisibility },
+    previous: rowOf(form, loaded, remote),
   };
 }
 
@@ -128,8 +135,8 @@ function dealValueKnown(form: Xrm.FormContext, remote: Remote): boolean {
 }
 
 /** Validates the form's current values with what was read (synchronous). */
-export function evaluate(form: Xrm.FormContext, remote: Remote, initialVisibility: boolean | null, language: number): Outcome {
-  const result = validateForm(snapshotOf(form, remote, initialVisibility), language);
+export function evaluate(form: Xrm.FormContext, remote: Remote, loaded: Values, language: number): Outcome {
+  const result = validateForm(snapshotOf(form, remote, loaded), language);
   if (!dealValueKnown(form, remote)) {
     const unknown = result.failures.filter((f) => f.topic === "dealValue");
     result.failures = result.failures.filter((f) => f.topic !== "dealValue");

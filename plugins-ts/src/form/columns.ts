@@ -3,11 +3,11 @@
  * the columns that become required while Sync with Partner Center is Yes.
  */
 import type { RulebookConfig } from "../rulebook/snapshot";
-import { CLOSE_DATE, CONTACT, CURRENCY, CUSTOMER } from "./names";
+import { CLOSE_DATE, CONTACT, CURRENCY, CUSTOMER, INTENT } from "./names";
 
 /** Business-required while sync is Yes (the contact only while help is asked). */
 export function requiredColumns(config: RulebookConfig, helpAsked: boolean): string[] {
-  const columns = [CUSTOMER, CLOSE_DATE, CURRENCY, config.dealValueField];
+  const columns = [CUSTOMER, CLOSE_DATE, CURRENCY, config.dealValueField, INTENT];
   if (helpAsked) columns.push(CONTACT);
   return columns;
 }
@@ -27,11 +27,14 @@ export function controlsOf(form: Xrm.FormContext, name: string): Xrm.Controls.St
 
 const bare = (id: string): string => id.replace(/[{}]/g, "").toLowerCase();
 
-/** A lookup's first value: id without braces, lower case; its table and name. */
-export function lookup(form: Xrm.FormContext, name: string): { id: string; table: string; name: string } | null {
-  const first = (value(form, name) as Xrm.LookupValue[] | null)?.[0];
+/** A lookup value's first row: id without braces, lower case; its table and name. */
+export function lookupOf(v: unknown): { id: string; table: string; name: string } | null {
+  const first = (v as Xrm.LookupValue[] | null)?.[0];
   return first?.id ? { id: bare(first.id), table: first.entityType, name: first.name ?? "" } : null;
 }
+
+/** A lookup column's first value (lookupOf). */
+export const lookup = (form: Xrm.FormContext, name: string): ReturnType<typeof lookupOf> => lookupOf(value(form, name));
 
 /** The record's id without braces, lower case; "" while the record is not saved yet. */
 export const recordId = (form: Xrm.FormContext): string => bare(form.data?.entity?.getId() ?? "");

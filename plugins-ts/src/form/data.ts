@@ -1,15 +1,16 @@
 /**
- * What the form does not hold, read with Xrm.WebApi: the environment variable values, the customer
- * account (with the configured country column), the customer contact, the currency's ISO code, the
- * opportunity's Microsoft solutions and, when its column is not on the form, the saved deal value.
+ * What the form does not hold, read with Xrm.WebApi, only the columns the rules read: the environment
+ * variable values, the customer account's country column, the customer contact's name and email, the
+ * currency's ISO code, the solution type of the opportunity's Microsoft solutions and, when its column
+ * is not on the form, the saved deal value.
  * Each read resolves to the row(s) or rejects with a FetchError naming what could not be read.
  */
 import { DEFAULT_CONFIG, RulebookConfig, WebApiRow } from "../rulebook/snapshot";
 import {
-  ACCOUNT_SELECT,
   CONTACT_SELECT,
   COUNTRY_VARIABLE,
   DEAL_VALUE_VARIABLE,
+  VARIABLE_PREFIX,
   ISO_CODE,
   OPPORTUNITY_TABLE,
   SOLUTION_DETAIL_NAVIGATION,
@@ -38,12 +39,12 @@ async function read<T>(what: string, run: () => PromiseLike<T>): Promise<T> {
 const api = (): Xrm.WebApi => Xrm.WebApi;
 const VALUES = "environmentvariabledefinition_environmentvariablevalue";
 
-/** pcs_DealValueField and pcs_CustomerCountryCodeField: current value, else default value, else the shipped default. */
+/** pcs_DealValueField and pcs_CustomerCountryCodeField (read with the solution's other variables): current value, else default value, else the shipped default. */
 export async function readConfig(): Promise<RulebookConfig> {
   const { entities } = await read("environment variables", () =>
     api().retrieveMultipleRecords(
       "environmentvariabledefinition",
-      `?$select=schemaname,defaultvalue&$filter=schemaname eq '${DEAL_VALUE_VARIABLE}' or schemaname eq '${COUNTRY_VARIABLE}'&$expand=${VALUES}($select=value)`,
+      `?$select=schemaname,defaultvalue&$filter=startswith(schemaname,'${VARIABLE_PREFIX}')&$expand=${VALUES}($select=value)`,
     ),
   );
   const valueOf = (schemaName: string, fallback: string): string => {
@@ -60,7 +61,8 @@ export async function readConfig(): Promise<RulebookConfig> {
 const retrieve = (what: string, table: string, id: string, columns: string): Promise<WebApiRow> =>
   read(what, () => api().retrieveRecord(table, id, `?$select=${columns}`));
 
-export const readAccount = (id: string, countryField: string): Promise<WebApiRow> => retrieve("account", "account", id, `${ACCOUNT_SELECT},${countryField}`);
+/** The customer account's country, in the column pcs_CustomerCountryCodeField names (all the rules read of it). */
+export const readAccount = (id: string, countryField: string): Promise<WebApiRow> => retrieve("account", "account", id, countryField);
 
 export const readContact = (id: string): Promise<WebApiRow> => retrieve("contact", "contact", id, CONTACT_SELECT);
 

@@ -13,6 +13,7 @@ export const NOTICE = {
   checkFailed: "pcs.check",
   solutionsAfterSave: "pcs.solutions",
   syncState: "pcs.state",
+  lock: "pcs.lock",
 } as const;
 
 /** Rule notifications on show (id and column), so exactly those can be cleared. */
@@ -41,6 +42,24 @@ export function clearRules(form: Xrm.FormContext): void {
     if (field) for (const c of controlsOf(form, field)) c.clearNotification?.(id);
   }
   shown = [];
+}
+
+/**
+ * Locks what Partner Center will not let change (the rulebook's locks in force for the record as
+ * loaded) and says why on each column, as a recommendation: a notification that does not stop a save.
+ */
+export function lockColumns(form: Xrm.FormContext, locks: ReadonlyArray<{ columns: readonly string[]; message?: string }>): void {
+  for (const { columns, message } of locks) {
+    for (const column of columns) {
+      // A control already disabled (by the FormXml, or by an earlier OnLoad of this form) is left as it
+      // is: addNotification is not documented to replace a notification with the same id.
+      for (const control of controlsOf(form, column)) {
+        if (control.getDisabled()) continue;
+        control.setDisabled(true);
+        if (message) control.addNotification({ messages: [message], notificationLevel: "RECOMMENDATION", uniqueId: NOTICE.lock });
+      }
+    }
+  }
 }
 
 export function clearAll(form: Xrm.FormContext): void {

@@ -11,15 +11,15 @@
  * - onSave: while sync is Yes, check with fresh reads; a failing rule stops the save and says why.
  *   While sync is No, never get in the way. A read that fails never blocks a save: it warns.
  */
-import { latestError } from "../rulebook/audit";
+import { latestErrorMessage } from "../rulebook/audit";
 import { DEFAULT_CONFIG, RulebookConfig } from "../rulebook/snapshot";
-import { evaluate, Outcome, readRemote, Remote, resetConfig } from "./check";
+import { evaluate, Outcome, readRemote, Remote, resetConfig, valuesOf } from "./check";
 import { ruleFields } from "./rulebook";
 import { attribute, controlsOf, requiredColumns, value } from "./columns";
 import { FetchError } from "./data";
-import { clearAll, formNotice, Level, NOTICE, showRules } from "./notify";
+import { clearAll, formNotice, Level, lockColumns, NOTICE, showRules } from "./notify";
 import { newPage, page, SAVE_CHECK_TIMEOUT_MS, track } from "./state";
-import { text, userLanguage } from "./strings";
+import { FORM_TEXT, text, userLanguage } from "./strings";
 import {
   COUNTRY_VARIABLE,
   DEAL_VALUE_VARIABLE,
@@ -40,10 +40,6 @@ const SAVE_AND_NEW = 59;
 
 const syncOn = (form: Xrm.FormContext): boolean => value(form, SYNC) === true;
 const helpAsked = (form: Xrm.FormContext): boolean => value(form, HELP) !== null;
-
-function lock(form: Xrm.FormContext, column: string): void {
-  for (const c of controlsOf(form, column)) c.setDisabled?.(true);
-}
 
 /** Required while sync is Yes; the form's own levels come back when sync is No. */
 function applyRequired(form: Xrm.FormContext, config: RulebookConfig): void {
@@ -68,32 +64,24 @@ function reflectSyncState(form: Xrm.FormContext): void {
   let message: string | null = null;
   let level: Level = "INFO";
   if (syncOn(form) && status === STATUS_ERROR) {
-    const error = latestError(value(form, SYNC_AUDIT) as string | null);
-    message = error ? text("formSyncError", { message: error.message }) : text("formSyncErrorNoDetail");
+    const error = latestErrorMessage(value(form, SYNC_AUDIT) as string | null);
+    message = error !== undefined ? text(FORM_TEXT.formSyncError, { message: error }) : text(FORM_TEXT.formSyncErrorNoDetail);
     level = "WARNING";
   } else if (syncOn(form) && status === STATUS_PENDING) {
-    message = text("formSyncPending");
+    message = text(FORM_TEXT.formSyncPending);
   }
   formNotice(form, NOTICE.syncState, message, level);
 }
 
 /** A read failure as the warning the seller sees (a misconfigured column is named as such). */
-function readWarning(errors: readonly FetchError[], config: RulebookConfig | undefined): string | null {
+function readWarning(errors: readonly FetchError[], config: RulebookConfig = DEFAULT_CONFIG): string | null {
   if (errors.length === 0) return null;
-  for (const e of errors) {
-    const c = config ?? DEFAULT_CONFIG;
-    if (e.what === "account" && e.detail.includes(c.customerCountryCodeField)) {
-      return text("formConfigFieldInvalid", {
-        variable: COUNTRY_VARIABLE,
-        field: c.customerCountryCodeField,
-        table: "account",
-      });
-    }
-    if (e.what === "opportunity" && e.detail.includes(c.dealValueField)) {
-      return text("formConfigFieldInvalid", { variable: DEAL_VALUE_VARIABLE, field: c.dealValueField, table: "opportunity" });
-    }
-  }
-  return text("formCheckFailed", { detail: errors.map((e) => e.message).join("; ") });
+  const configured: Array<[string, string, string]> = [
+    ["account", COUNTRY_VARIABLE, config.customerCountryCodeField],
+    [OPPORTUNITY_TABLE, DEAL_VALUE_VARIABLE, config.dealValueField],
+  ];
+  for (const e of errors) for (const [table, variable, field] of configured) if (e.what === table && e.detail.includes(field)) return text(FORM_TEXT.formConfigFieldInvalid, { variable, field, table });
+  return text(FORM_TEXT.formCheckFailed, { detail: errors.map((e) => e.message).join("; ") });
 }
 
 /** The columns wire() gave an OnChange handler, so the next call can take it off those no longer named. */
@@ -122,7 +110,7 @@ function render(form: Xrm.FormContext, outcome: Outcome, level: Level): void {
   showRules(form, outcome.result, level);
   formNotice(form, NOTICE.checkFailed, readWarning(outcome.remote.errors, outcome.remote.config));
   const shared = value(form, VISIBILITY) === true || helpAsked(form);
-  formNotice(form, NOTICE.solutionsAfterSave, outcome.isNew && shared ? text("formSolutionsAfterSave") : null, "INFO");
+  formNotice(form, NOTICE.solutionsAfterSave, outcome.isNew && shared ? text(FORM_TEXT.formSolutionsAfterSave) : null, "INFO");
 }
 
 /** Reads, validates and shows the outcome, unless a newer check started meanwhile. */
@@ -131,7 +119,7 @@ async function refresh(form: Xrm.FormContext): Promise<Outcome | undefined> {
   const remote = await readRemote(form);
   if (generation !== page.generation) return undefined;
   page.remote = remote;
-  const outcome = evaluate(form, remote, page.initialVisibility, userLanguage());
+  const outcome = evaluate(form, remote, page.loadedValues, userLanguage());
   render(form, outcome, "WARNING");
   return outcome;
 }
@@ -165,11 +153,14 @@ function watchSolutionsGrid(form: Xrm.FormContext): void {
 
 export function onLoad(context: Xrm.Events.EventContext): void {
   const form = context.getFormContext();
-  const visibility = value(form, VISIBILITY);
-  newPage(visibility === null ? null : visibility === true);
+  newPage(valuesOf(form));
   resetConfig();
-  for (const column of LOCKED_COLUMNS) lock(form, column);
-  if (visibility === true) lock(form, VISIBILITY);
+  // What only the sync writes, a visibility once Yes, and what Partner Center will not let change
+  // (the rulebook's locks): all depend on the record as loaded only, so they are locked once, here.
+  lockColumns(form, [
+    { columns: value(form, VISIBILITY) === true ? [...LOCKED_COLUMNS, VISIBILITY] : LOCKED_COLUMNS },
+    ...evaluate(form, { errors: [] }, page.loadedValues, userLanguage()).result.locks,
+  ]);
   reflectSyncState(form);
   applyRequired(form, DEFAULT_CONFIG);
   wire(form, DEFAULT_CONFIG);
@@ -184,7 +175,7 @@ function timedRead(form: Xrm.FormContext): Promise<Remote> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<Remote>((resolve) => {
     timer = setTimeout(
-      () => resolve({ key: "", errors: [new FetchError("Partner Center rules", `no answer within ${SAVE_CHECK_TIMEOUT_MS / 1000} s`)] }),
+      () => resolve({ errors: [new FetchError("Partner Center rules", `no answer within ${SAVE_CHECK_TIMEOUT_MS / 1000} s`)] }),
       SAVE_CHECK_TIMEOUT_MS,
     );
   });
@@ -194,18 +185,19 @@ function timedRead(form: Xrm.FormContext): Promise<Remote> {
 /** Checks with fresh reads, then saves again (and closes or opens a new form as asked) or says why not. */
 async function checkThenSave(form: Xrm.FormContext, saveMode: number | undefined): Promise<void> {
   const generation = ++page.generation;
-  let outcome: Outcome;
+  let ok = true;
   try {
     const remote = await timedRead(form);
     page.remote = remote.config ? remote : { ...remote, config: page.remote?.config };
-    outcome = evaluate(form, remote, page.initialVisibility, userLanguage());
+    const outcome = evaluate(form, remote, page.loadedValues, userLanguage());
+    ok = outcome.result.ok;
+    if (generation === page.generation) render(form, outcome, ok ? "WARNING" : "ERROR");
   } catch (error) {
-    formNotice(form, NOTICE.checkFailed, text("formCheckFailed", { detail: String(error) }));
-    outcome = { result: { applies: true, ok: true, failures: [], unchecked: [] }, remote: { key: "", errors: [] }, isNew: false };
+    // the check itself failed: say so and let the save go ahead (the sync checks again)
+    formNotice(form, NOTICE.checkFailed, text(FORM_TEXT.formCheckFailed, { detail: String(error) }));
   }
-  if (generation === page.generation) render(form, outcome, outcome.result.ok ? "WARNING" : "ERROR");
-  if (!outcome.result.ok) {
-    formNotice(form, NOTICE.saveBlocked, text("formSaveBlocked"), "ERROR");
+  if (!ok) {
+    formNotice(form, NOTICE.saveBlocked, text(FORM_TEXT.formSaveBlocked), "ERROR");
     return;
   }
   page.resaving = true;

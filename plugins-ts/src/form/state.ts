@@ -2,11 +2,11 @@
  * Per-page state of the form script. The web resource is loaded once and serves one opportunity form
  * at a time; onLoad starts a new page.
  */
-import type { Remote } from "./check";
+import type { Remote, Values } from "./check";
 
 export interface PageState {
-  /** Microsoft Partner Center Referral Visibility as loaded (for "never back to No"). */
-  initialVisibility: boolean | null;
+  /** The columns' values as loaded: the record before this change ("previous" of the rulebook: visibility never back to No, the locks). */
+  loadedValues: Values;
   /** Requirement levels as the form had them before this script changed them. */
   originalRequired: Map<string, Xrm.Attributes.RequirementLevel>;
   /** The latest reads (kept to apply the configuration between reads). */
@@ -17,12 +17,12 @@ export interface PageState {
   resaving: boolean;
 }
 
-const fresh = (initialVisibility: boolean | null): PageState => ({ initialVisibility, originalRequired: new Map(), generation: 0, resaving: false });
+const fresh = (loadedValues: Values): PageState => ({ loadedValues, originalRequired: new Map(), generation: 0, resaving: false });
 
-export let page: PageState = fresh(null);
+export let page: PageState = fresh(() => null);
 
-export function newPage(initialVisibility: boolean | null = null): PageState {
-  page = fresh(initialVisibility);
+export function newPage(loadedValues: Values = () => null): PageState {
+  page = fresh(loadedValues);
   return page;
 }
 

@@ -265,6 +265,181 @@ export const REFERRAL_CREATION = {
   attemptedOn: "pcs_attemptedon",
 } as const;
 
+// ── Today's co-sell (../shared/reference/partner-center-2026.md): purchase intent, partner role,
+// solution area and play, deal types, the Microsoft-side fields and deal registration. ──
+
+/**
+ * pcs_purchaseintent "Customer Purchase Intent": Partner Center's "Customer marketplace intent",
+ * required on co-sell deals since May 2023 and sent as the typed attribute
+ * `{ type: "CustomerMarketplaceIntent", id }` (§1.4). Only HaveNotDecided is confirmed (the create
+ * sample); Yes and No are inferred from the UI labels.
+ */
+export const PURCHASE_INTENT_OPTIONS = [
+  { value: optionValue(0), label: "Yes", code: "Yes", inferred: true },
+  { value: optionValue(1), label: "No", code: "No", inferred: true },
+  { value: optionValue(2), label: "Have not decided", code: "HaveNotDecided", inferred: false },
+] as const;
+
+/** The typed attribute types of details.requirements.additionalRequirements.attributes (§1.4). */
+export const ATTRIBUTE_TYPES = {
+  purchaseIntent: "CustomerMarketplaceIntent",
+  partnerRole: "PartnerRole",
+  solutionArea: "SolutionArea",
+  solutionPlay: "SolutionPlay",
+} as const;
+
+/**
+ * pcs_dealtype "Deal Type" (§2.1), computed from "How can Microsoft help?", the visibility and the
+ * solutions (rulebook deal-type.ts) and shown read-only to the seller.
+ */
+export const DEAL_TYPE_OPTIONS = [
+  { value: optionValue(0), label: "Private", code: "private" },
+  { value: optionValue(1), label: "Partner-led", code: "partner-led" },
+  { value: optionValue(2), label: "Co-sell: Services", code: "co-sell-services" },
+  { value: optionValue(3), label: "Co-sell: IP", code: "co-sell-ip" },
+] as const;
+
+/** Deal registration contract term, pricing model and primary deployment (connector swagger, §1.3). */
+export const CONTRACT_TERM_OPTIONS = [
+  { value: optionValue(0), label: "Perpetual", code: "Perpetual" },
+  { value: optionValue(1), label: "Finite", code: "Finite" },
+] as const;
+export const PRICING_MODEL_OPTIONS = [
+  { value: optionValue(0), label: "Pay as you go", code: "PayAsYouGo" },
+  { value: optionValue(1), label: "Other", code: "Other" },
+] as const;
+export const PRIMARY_DEPLOYMENT_OPTIONS = [
+  { value: optionValue(0), label: "Customer", code: "Customer" },
+  { value: optionValue(1), label: "Partner", code: "Partner" },
+] as const;
+
+/** The co-sell columns the solution adds to opportunity (logical names; lookups with their navigation properties). */
+export const OPPORTUNITY_COSELL = {
+  purchaseIntent: "pcs_purchaseintent",
+  partnerRole: "pcs_partnerroleid",
+  partnerRoleNavigation: "pcs_PartnerRoleId",
+  solutionArea: "pcs_solutionareaid",
+  solutionAreaNavigation: "pcs_SolutionAreaId",
+  solutionPlay: "pcs_solutionplayid",
+  solutionPlayNavigation: "pcs_SolutionPlayId",
+  dealType: "pcs_dealtype",
+  // Microsoft's side, read-only, written by the sync:
+  /** engagementId: the same on every referral of one engagement. */
+  engagementId: "pcs_engagementid",
+  /** acceptedDateTime (for a referral we created: its creation time). */
+  acceptedOn: "pcs_acceptedon",
+  /** closedDateTime. */
+  closedOn: "pcs_closedon",
+  /** customerProfile.ids[] with profileType Duns (fixed at create). */
+  customerDuns: "pcs_customerduns",
+} as const;
+
+/** The same Microsoft-side columns on lead (a referral not yet accepted), carried to the opportunity on qualify. */
+export const LEAD_COSELL = {
+  engagementId: "pcs_engagementid",
+  closedOn: "pcs_closedon",
+  customerDuns: "pcs_customerduns",
+} as const;
+
+export const LEAD_TO_OPPORTUNITY_COSELL_MAP: ReadonlyArray<readonly [string, string]> = [
+  [LEAD_COSELL.engagementId, OPPORTUNITY_COSELL.engagementId],
+  [LEAD_COSELL.customerDuns, OPPORTUNITY_COSELL.customerDuns],
+];
+
+/**
+ * Deal registration (Azure IP co-sell incentives, §2.5) on the opportunity: the seller sets Register
+ * Deal and fills the contract; the sync registers the won deal (CreateDealRegistrationByReferralId)
+ * and writes back what Partner Center answers.
+ */
+export const DEAL_REGISTRATION = {
+  /** "Register Deal" (Yes/No): the seller's request; the sync acts on it once the deal is won. */
+  register: "pcs_registerdeal",
+  /** contract.value, in the opportunity's currency (contract.currency). */
+  contractValue: "pcs_contractvalue",
+  contractTerm: "pcs_contractterm",
+  contractStart: "pcs_contractstartdate",
+  contractEnd: "pcs_contractenddate",
+  contractSigned: "pcs_contractsigneddate",
+  pricingModel: "pcs_pricingmodel",
+  primaryDeployment: "pcs_primarydeployment",
+  deployedOnAzure: "pcs_deployedonazure",
+  marketplaceTransacted: "pcs_marketplacetransacted",
+  marketplaceTransactedOn: "pcs_marketplacetransactedon",
+  // written by the sync, read-only:
+  /** registrationStatus of the referral (None, ReviewPending, …; any value Partner Center sends, kept as text). */
+  status: "pcs_registrationstatus",
+  /** registrations[0].id. */
+  registrationId: "pcs_registrationid",
+} as const;
+
+/** Microsoft Solution Details: whether a solution is Azure IP co-sell eligible (deal registration needs one). */
+export const SOLUTION_DETAIL_COSELL = {
+  azureIpCoSellEligible: "pcs_azureipcoselleligible",
+} as const;
+
+/**
+ * A co-sell reference table an administrator maintains (organization-owned): one row per value
+ * Partner Center accepts, with its display name, its API id (alternate key) and whether that id is
+ * inferred. Deactivate a row to retire a value; next fiscal year's values are new rows.
+ */
+interface ReferenceTable {
+  logicalName: string;
+  schemaName: string;
+  entitySetName: string;
+  primaryId: string;
+  /** Display name (primary name column). */
+  name: "pcs_name";
+  /** The id Partner Center takes in `attributes[].id`. */
+  apiId: "pcs_apiid";
+  /** Yes when the API id is inferred from the display name, not read in Partner Center's documentation. */
+  idInferred: "pcs_idinferred";
+  apiIdKey: string;
+  /** The opportunity lookup's relationship. */
+  opportunityRelationship: string;
+}
+
+export const PARTNER_ROLE = {
+  logicalName: "pcs_partnerrole",
+  schemaName: "pcs_PartnerRole",
+  entitySetName: "pcs_partnerroles",
+  primaryId: "pcs_partnerroleid",
+  name: "pcs_name",
+  apiId: "pcs_apiid",
+  idInferred: "pcs_idinferred",
+  apiIdKey: "pcs_partnerrole_apiid_key",
+  opportunityRelationship: "pcs_partnerrole_opportunity",
+} as const satisfies ReferenceTable;
+
+export const SOLUTION_AREA = {
+  logicalName: "pcs_solutionarea",
+  schemaName: "pcs_SolutionArea",
+  entitySetName: "pcs_solutionareas",
+  primaryId: "pcs_solutionareaid",
+  name: "pcs_name",
+  apiId: "pcs_apiid",
+  idInferred: "pcs_idinferred",
+  apiIdKey: "pcs_solutionarea_apiid_key",
+  opportunityRelationship: "pcs_solutionarea_opportunity",
+} as const satisfies ReferenceTable;
+
+export const SOLUTION_PLAY = {
+  logicalName: "pcs_solutionplay",
+  schemaName: "pcs_SolutionPlay",
+  entitySetName: "pcs_solutionplays",
+  primaryId: "pcs_solutionplayid",
+  name: "pcs_name",
+  apiId: "pcs_apiid",
+  idInferred: "pcs_idinferred",
+  apiIdKey: "pcs_solutionplay_apiid_key",
+  opportunityRelationship: "pcs_solutionplay_opportunity",
+  /** The play's solution area (lookup); a play belongs to one area. */
+  solutionArea: "pcs_solutionareaid",
+  solutionAreaNavigation: "pcs_SolutionAreaId",
+  solutionAreaRelationship: "pcs_solutionarea_pcs_solutionplay",
+} as const satisfies ReferenceTable & { solutionArea: string; solutionAreaNavigation: string; solutionAreaRelationship: string };
+
+export const COSELL_REFERENCE_TABLES = [PARTNER_ROLE, SOLUTION_AREA, SOLUTION_PLAY] as const;
+
 /**
  * Security roles the solution ships (solution/src/Roles), by name (Dataverse finds a role by name;
  * its id differs per business unit). Sellers need the seller role; admins the administrator role.

@@ -20,6 +20,7 @@ export type AssistanceRequestCode =
   | "WorkloadSpecificValueProposition";
 
 export const REFERRAL_STATUSES: readonly ReferralStatus[] = ["None", "New", "Active", "Closed"];
+export const REFERRAL_TYPES: readonly ReferralType[] = ["Independent", "Shared"];
 export const REFERRAL_SUBSTATUSES: readonly ReferralSubstatus[] = [
   "None", "Pending", "Received", "Accepted", "Won", "Lost", "Declined", "Expired",
 ];
@@ -70,6 +71,38 @@ export interface Consent {
   /** The double "To" is the real wire name. */
   consentToToShareInfoWithOthers?: boolean;
   consentToShareReferralWithMicrosoftSellers?: boolean;
+  /** New in the 2024+ create documentation (partner-center-2026.md §1.2). */
+  consentToMicrosoftToContactSpecificPartners?: boolean;
+}
+
+/**
+ * A typed attribute of details.requirements.additionalRequirements.attributes (§1.4): purchase intent
+ * (CustomerMarketplaceIntent), and for Services co-sell PartnerRole, SolutionArea, SolutionPlay.
+ */
+export interface ReferralAttribute {
+  type: string;
+  id: string;
+}
+
+/** A deal registration (registrations[], §2.5): Azure IP co-sell incentives on a won deal. */
+export interface DealRegistration {
+  id?: string;
+  type?: "AzureIPCoSell" | string;
+  registrationDateTime?: string;
+  /** None, ReviewPending, ActionRequired, Passed, Failed, Approved (the last four inferred); kept as sent. */
+  status?: string;
+  statusReason?: string;
+  statusHistory?: Record<string, string | null>;
+  solutionDetails?: Array<{
+    id: string;
+    currency?: string;
+    value?: number;
+    isDeployedOnAzure?: boolean;
+    primaryDeploymentOn?: "Customer" | "Partner" | string;
+    pricingModel?: "PayAsYouGo" | "Other" | string;
+    marketplaceTransactionDetails?: { isMarketplaceTransacted?: boolean; marketplaceTransactionDateTime?: string | null };
+  }>;
+  contract?: { currency?: string; value?: number; term?: "Perpetual" | "Finite" | string; startDateTime?: string; endDateTime?: string | null; signDateTime?: string };
 }
 
 export interface ReferralSolution {
@@ -95,7 +128,7 @@ export interface ReferralDetails {
     services?: Array<{ id: string }>;
     solutions?: ReferralSolution[];
     offers?: unknown[];
-    additionalRequirements?: Record<string, unknown>;
+    additionalRequirements?: { attributes?: ReferralAttribute[]; [k: string]: unknown };
   };
 }
 
@@ -124,7 +157,8 @@ export interface Referral {
   qualification?: ReferralQualification;
   referralProgram?: string;
   campaignId?: string;
-  salesStage?: SalesStage;
+  /** Qualify … Close; the wire also returns numbers as text ("100"), the UI 20/40/60/100 (§1.1). */
+  salesStage?: SalesStage | (string & {});
   direction?: ReferralDirection;
   customerProfile?: CustomerProfile;
   consent?: Consent;
@@ -136,6 +170,14 @@ export interface Referral {
   /** Quoted, e.g. "\"2500ec5a-0000-0000-0000-5bf4967d0000\"". */
   eTag?: string;
   trackingInfo?: { microsoftMsxId?: string };
+  /** Deal registration status (None, ReviewPending, …); any value is kept as sent. */
+  registrationStatus?: string;
+  registrations?: DealRegistration[];
+  /** Top-level forms of the typed attributes some documentation rows list; read if they ever appear (§1.1). */
+  partnerRole?: string;
+  solutionArea?: string;
+  solutionPlay?: string;
+  customerMarketplaceIntent?: string;
   "@odata.context"?: string;
 }
 
@@ -168,6 +210,26 @@ export const PATCHABLE_PATHS = [
   "/team/-",
 ] as const;
 export type PatchablePath = (typeof PATCHABLE_PATHS)[number];
+
+/** The path of CreateDealRegistrationByReferralId's one operation (`add`, PATCH /referrals/{id}/, §2.5). */
+export const DEAL_REGISTRATION_CREATE_PATH = "/registrations/-";
+
+/** The paths PatchDealRegistrationByReferralId allows (`replace` / `add`, PATCH /referrals/{id}//, connector enum, §2.5). */
+export const DEAL_REGISTRATION_PATCH_PATHS = [
+  "/registrations/0/contract/startDateTime",
+  "/registrations/0/contract/endDateTime",
+  "/registrations/0/contract/signDateTime",
+  "/registrations/0/contract/term",
+  "/registrations/0/contract/value",
+  "/registrations/0/solutionDetails/0/value",
+  "/registrations/0/solutionDetails/0/currency",
+  "/registrations/0/solutionDetails/0/isDeployedOnAzure",
+  "/registrations/0/solutionDetails/0/primaryDeploymentOn",
+  "/registrations/0/solutionDetails/0/pricingModel",
+  "/registrations/0/solutionDetails/0/marketplaceTransactionDetails/isMarketplaceTransacted",
+  "/registrations/0/solutionDetails/0/marketplaceTransactionDetails/marketplaceTransactionDateTime",
+] as const;
+export type DealRegistrationPatchPath = (typeof DEAL_REGISTRATION_PATCH_PATHS)[number];
 
 /** Documented error body (§2 "Concurrency and errors"). */
 export interface PartnerCenterErrorBody {

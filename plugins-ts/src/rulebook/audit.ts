@@ -136,3 +136,19 @@ export function latestError(text: string | null | undefined): AuditEntry | undef
   const newest = parseAudit(text).find((l) => l.kind === "entry");
   return newest && newest.kind === "entry" && newest.outcome === "Error" ? newest : undefined;
 }
+
+/** One audit line, whole (parseAuditLine's checks in one expression): outcome, then the rest. */
+const ENTRY_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z \| (?:CRM->PC|PC->CRM) \| (Success|Error|Skipped|Info) \| [a-z][a-z0-9-]* \| (.*)$/;
+const RUN_SUFFIX = / \| run [A-Za-z0-9-]+\/[A-Za-z0-9-]+$/;
+
+/**
+ * latestError(text)?.message, in the few bytes the form script can spend: the message of the newest
+ * entry when that entry is an error (the form's notification reads only this).
+ */
+export function latestErrorMessage(text: string | null | undefined): string | undefined {
+  for (const line of (text ?? "").split(/\r?\n/)) {
+    const m = ENTRY_LINE.exec(line);
+    if (m) return m[1] === "Error" ? m[2].replace(RUN_SUFFIX, "") : undefined;
+  }
+  return undefined;
+}

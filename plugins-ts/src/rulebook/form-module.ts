@@ -30,11 +30,12 @@
  *   replaces at run time (compressPhrases). The text a user sees is the catalogue's, character for character.
  */
 import { DEFAULT_LANGUAGE, MESSAGE_IDS, MESSAGES, MessageId, templatePieces } from "./messages";
-import { OPPORTUNITY } from "../model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, SOLUTION_DETAIL } from "../model/schema";
 import * as countries from "./countries";
 import * as currencies from "./currencies";
+import * as status from "./status";
 import { CONTACT_COLUMNS, CURRENCY_COLUMNS, formattedValue, lookupTable, lookupValue, OPPORTUNITY_COLUMNS } from "./snapshot";
-import { APPLIES_WHEN, Check, FactName, FACTS, FactSpec, LISTS, ListName, LOOKUPS, LookupName, ParamSource, RULES, RuleSpec, Transform } from "./rules";
+import { Check, FactName, FACTS, FactSpec, FORM_LOCKS, LISTS, ListName, LockSpec, LOOKUPS, LookupName, ParamSource, RULE_TABLES, RuleSpec, tableFacts, Transform } from "./rules";
 
 export interface FormModuleOptions {
   /** The rulebook folder (this file's), as the bundler resolves imports of the generated code from it. */
@@ -42,7 +43,7 @@ export interface FormModuleOptions {
 }
 
 /** The modules that hold the named lists and lookups; the generated code imports them from there. */
-const DATA_MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { countries, currencies };
+const DATA_MODULES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = { countries, currencies, status };
 
 /** The messages the form script shows itself (besides the rule messages): ids starting "form". */
 export const FORM_MESSAGE_IDS: readonly MessageId[] = MESSAGE_IDS.filter((id) => id.startsWith("form"));
@@ -52,7 +53,7 @@ export const FORM_MESSAGE_IDS: readonly MessageId[] = MESSAGE_IDS.filter((id) =>
  * the first free one separates a template's pieces, the next separates the phrases, the rest stand
  * for phrases.
  */
-const MARKERS = "|~#$%&*+<=>@_`{}^";
+const MARKERS = "|~#$%&*+<=>@_`{}^!;[]\\¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷";
 
 const js = (value: unknown): string => JSON.stringify(value);
 
@@ -66,6 +67,8 @@ const NAME_TABLES: ReadonlyArray<readonly [string, "snapshot" | "schema", Readon
   ["CONTACT_COLUMNS", "snapshot", CONTACT_COLUMNS],
   ["CURRENCY_COLUMNS", "snapshot", CURRENCY_COLUMNS],
   ["OPPORTUNITY", "schema", OPPORTUNITY],
+  ["OPPORTUNITY_COSELL", "schema", OPPORTUNITY_COSELL],
+  ["SOLUTION_DETAIL", "schema", SOLUTION_DETAIL],
 ];
 
 /** An expression and the imports it needs ([module, name] pairs). */
@@ -106,6 +109,7 @@ const asNumber = (raw) => {
 };
 const read = (row, column, as) => row === U ? U : as(row === null ? null : row[column]);
 const count = (list) => list === U ? U : list.length;
+const each = (list, column) => list === U ? U : list.map((row) => row[column] ?? null);
 const trim = (v) => typeof v == "string" ? v.trim() : v;
 const removeSpaces = (v) => typeof v == "string" ? v.split(" ").join("") : v;
 const upper = (v) => typeof v == "string" ? v.toUpperCase() : v;
@@ -121,6 +125,9 @@ const notInList = (v, list) => v === U ? U : !(typeof v == "string" && list.incl
 const less = (v, than) => v === U ? U : typeof v == "number" && v < than;
 const equals = (v, value) => v === U ? U : v === value;
 const notEquals = (v, value) => v === U ? U : v !== value;
+const includes = (v, value) => v === U ? U : Array.isArray(v) && v.includes(value);
+const excludes = (v, value) => v === U ? U : !(Array.isArray(v) && v.includes(value));
+const changed = (v, w) => v === U || w === U ? U : !(v === w || isEmpty(v) && isEmpty(w));
 const any = (...r) => r.includes(true) || (r.includes(U) ? U : false);
 const all = (...r) => !r.includes(false) && (r.includes(U) ? U : true);
 const param = (v) => v == null ? "" : String(v);
@@ -139,6 +146,7 @@ const COERCE: Readonly<Record<NonNullable<FactSpec["type"]>, string>> = {
   boolean: "asBoolean",
   number: "asNumber",
   count: "asNumber",
+  list: "",
 };
 
 const factVar = (name: string): string => `f_${name}`;
@@ -206,6 +214,8 @@ function factStatements(imports: Imports): string[] {
       value = `read(row_${from.row}, ${column}, ${COERCE[spec.type ?? "string"]})`;
     } else if ("count" in from) {
       value = `count(s.${from.count})`;
+    } else if ("each" in from) {
+      value = `each(s.${from.each}, ${imports.name(from.column)})`;
     } else {
       emit(from.fact as FactName);
       value = factVar(from.fact);
@@ -214,7 +224,8 @@ function factStatements(imports: Imports): string[] {
     out.push(`const ${factVar(fact)} = ${value};`);
     done.add(fact);
   };
-  for (const fact of Object.keys(FACTS) as FactName[]) emit(fact);
+  const used = tableFacts({ appliesWhen: RULE_TABLES.form.appliesWhen, rules: [...RULE_TABLES.form.rules, ...FORM_LOCKS.map((l) => ({ id: l.id, message: l.message, field: null, when: l.when, params: l.params }))] });
+  for (const fact of Object.keys(FACTS) as FactName[]) if (used.has(fact)) emit(fact);
   return [...[...rows].map((row) => `const row_${row} = ${ROW_EXPRESSIONS[row]};`), ...out];
 }
 
@@ -240,20 +251,28 @@ function checkExpression(check: Check, imports: Imports): string {
       return `equals(${v}, ${imports.value(check.value)})`;
     case "notEquals":
       return `notEquals(${v}, ${imports.value(check.value)})`;
+    case "includes":
+      return `includes(${v}, ${imports.value(check.value)})`;
+    case "excludes":
+      return `excludes(${v}, ${imports.value(check.value)})`;
+    case "changed":
+      return `changed(${v}, ${factVar(check.from)})`;
   }
 }
 
-/** The free markers (see MARKERS) for a set of templates. */
+/** The free markers (see MARKERS) for a set of templates: characters their literal text does not use (placeholders are replaced by name). */
 function freeMarkers(templates: readonly string[]): { pieces: string; phrases: string; tokens: string } {
-  const free = [...MARKERS].filter((m) => templates.every((t) => !t.includes(m)));
+  const literal = templates.map((t) => templatePieces(t).filter((p): p is string => typeof p === "string").join(""));
+  const free = [...MARKERS].filter((m) => literal.every((t) => !t.includes(m)));
   if (free.length < 2) throw new Error(`form module: the message templates use nearly every marker character (${MARKERS})`);
   return { pieces: free[0], phrases: free[1], tokens: free.slice(2).join("") };
 }
 
 /**
  * Phrases that occur more than once across the texts, each replaced by one token character, chosen
- * greedily by bytes saved (a phrase may contain the token of an earlier one). Deterministic: the same
- * texts give the same phrases. expand() in the generated code undoes it.
+ * greedily by UTF-8 bytes saved (a token outside ASCII costs two bytes per use; a phrase may contain
+ * the token of an earlier one). Deterministic: the same texts give the same phrases. expand() in the
+ * generated code undoes it.
  */
 export function compressPhrases(texts: readonly string[], tokens: string): { texts: string[]; phrases: string[] } {
   let out = [...texts];
@@ -263,7 +282,9 @@ export function compressPhrases(texts: readonly string[], tokens: string): { tex
     for (const t of out) for (let k = t.indexOf(s); k >= 0; k = t.indexOf(s, k + s.length)) n++;
     return n;
   };
+  const bytes = (x: string): number => Buffer.byteLength(x, "utf8");
   for (const token of tokens) {
+    const tb = bytes(token);
     let best = "";
     let bestGain = 0;
     const seen = new Set<string>();
@@ -275,8 +296,8 @@ export function compressPhrases(texts: readonly string[], tokens: string): { tex
           seen.add(s);
           const n = occurrences(s);
           if (n < 2) break;
-          // Each use shrinks to one character; the phrase list, the token list and the regex pay once.
-          const gain = n * (s.length - 1) - (s.length + 3);
+          // Each use shrinks to the token; the phrase list (with its separator), the token list and the regex pay once.
+          const gain = n * (bytes(s) - tb) - (bytes(s) + 1 + 2 * tb);
           if (gain > bestGain) [best, bestGain] = [s, gain];
         }
       }
@@ -344,19 +365,30 @@ ${lines.join("\n")}
 
 /** The generated ES module: exports validateForm(snapshot, language), ruleFields(config) and formText(id, params, language). */
 export function formRulebookModule(options: FormModuleOptions): string {
-  const rules = RULES as readonly (RuleSpec & { id: string })[];
+  const table = RULE_TABLES.form;
+  const rules = table.rules as readonly (RuleSpec & { id: string })[];
+  const locks = FORM_LOCKS as readonly LockSpec[];
   const imports = new Imports();
   imports.use("snapshot", "configOf");
 
   const ids: MessageId[] = [];
-  for (const id of [...rules.map((r) => r.message), ...FORM_MESSAGE_IDS]) if (!ids.includes(id)) ids.push(id);
+  for (const id of [...rules.map((r) => r.message), ...locks.map((l) => l.message), ...FORM_MESSAGE_IDS]) if (!ids.includes(id)) ids.push(id);
   const messages = catalogue(ids);
 
+  const paramsObject = (params: RuleSpec["params"]): string | undefined => {
+    // A lone fixed {field} (a column's display name) is written as the string; format() takes either.
+    const only = Object.entries(params ?? {});
+    if (only.length === 1 && only[0][0] === "field" && "text" in only[0][1]) return js(only[0][1].text);
+    const entries = Object.entries(params ?? {}).map(
+      ([name, source]) => `${name}: ${"config" in source ? `config.${source.config}` : "text" in source ? js(source.text) : `param(${factVar(source.fact)})`}`,
+    );
+    return entries.length ? `{ ${entries.join(", ")} }` : undefined;
+  };
   const facts = factStatements(imports);
   // A check that several rules share is computed once, as a const; one used once is written in place.
   // (Checks cannot throw, so computing one later changes nothing; facts stay consts, read up front.)
   const uses = new Map<string, number>();
-  for (const check of [...APPLIES_WHEN, ...rules.flatMap((r) => r.when)]) {
+  for (const check of [...table.appliesWhen, ...rules.flatMap((r) => r.when), ...locks.flatMap((l) => l.when)]) {
     const expression = checkExpression(check, imports);
     uses.set(expression, (uses.get(expression) ?? 0) + 1);
   }
@@ -370,17 +402,21 @@ export function formRulebookModule(options: FormModuleOptions): string {
     });
     return parts.length === 1 ? parts[0] : `all(${parts.join(", ")})`;
   };
-  const applies = outcome(APPLIES_WHEN);
+  const applies = outcome(table.appliesWhen);
   const fieldExpression = (rule: RuleSpec): string =>
     rule.field === null ? "null" : typeof rule.field === "string" ? imports.name(rule.field) : `config.${rule.field.config}`;
   const fields = [...new Set(rules.filter((rule) => rule.field !== null).map(fieldExpression))];
   const ruleRows = rules.map((rule) => {
-    const field = fieldExpression(rule);
-    const params = Object.entries(rule.params ?? {}).map(
-      ([name, source]) => `${name}: ${"config" in source ? `config.${source.config}` : `param(${factVar(source.fact)})`}`,
-    );
-    const row = [js(rule.id), String(ids.indexOf(rule.message)), field, outcome(rule.when)];
-    if (params.length) row.push(`{ ${params.join(", ")} }`);
+    const params = paramsObject(rule.params);
+    const row = [js(rule.id), String(ids.indexOf(rule.message)), fieldExpression(rule), outcome(rule.when)];
+    if (params) row.push(params);
+    return `    [${row.join(", ")}],`;
+  });
+  const lockRows = locks.map((lock) => {
+    const columns = lock.columns.map((c) => (typeof c.column === "string" ? imports.name(c.column) : `config.${c.column.config}`));
+    const params = paramsObject(lock.params);
+    const row = [`[${columns.join(", ")}]`, String(ids.indexOf(lock.message)), outcome(lock.when)];
+    if (params) row.push(params);
     return `    [${row.join(", ")}],`;
   });
   const checkStatements = [...checks.entries()].map(([expression, name]) => `const ${name} = ${expression};`);
@@ -391,28 +427,34 @@ ${imports.statements(options.rulebookDir).join("\n")}
 
 ${HELPERS}
 ${messages.code}
-const FORM_MESSAGES = { ${formIndexes} };
+/** The form's own messages: their indexes in MESSAGES. */
+export const FORM_TEXT = { ${formIndexes} };
 
+/** A message with its placeholders filled; \`params\` may be a string: the value of {field}. */
 const format = (i, params, language) =>
   expand(MESSAGES[language]?.[i] ?? MESSAGES[${DEFAULT_LANGUAGE}][i])
     .split(${js(messages.sep)})
-    .map((piece, k) => (k % 2 ? params[piece] ?? "" : piece))
+    .map((piece, k) => (k % 2 ? (typeof params == "string" ? { field: params } : params)[piece] ?? "" : piece))
     .join("");
 
 export const DEFAULT_LANGUAGE = ${DEFAULT_LANGUAGE};
 
-/** formatMessage for the form's own messages. */
-export const formText = (id, params = {}, language = ${DEFAULT_LANGUAGE}) => format(FORM_MESSAGES[id], params, language);
+/** formatMessage for the form's own messages (id: a FORM_TEXT value). */
+export const formText = (id, params = {}, language = ${DEFAULT_LANGUAGE}) => format(id, params, language);
 
 /** The columns the rules show their messages on (each once, in rule order), the configured ones as configured. */
 export const ruleFields = (config) => [${fields.join(", ")}];
 
-/** validate(snapshot, { language }) with each failure's rule, topic, field and message. */
+/** validate(snapshot, { language }) with each failure's rule, topic, field and message, and activeLocks(). */
 export function validateForm(s, language = ${DEFAULT_LANGUAGE}) {
   const config = configOf(s);
   ${facts.join("\n  ")}
   ${checkStatements.join("\n  ")}
-  const result = { applies: ${applies} === true, ok: true, failures: [], unchecked: [] };
+  const result = { applies: ${applies} === true, ok: true, failures: [], unchecked: [], locks: [] };
+  const locks = [
+${lockRows.join("\n")}
+  ];
+  for (const [columns, message, on, params = {}] of locks) if (on === true) result.locks.push({ columns, message: format(message, params, language) });
   if (!result.applies) return result;
   const rules = [
 ${ruleRows.join("\n")}

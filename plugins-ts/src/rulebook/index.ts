@@ -21,3 +21,6 @@ export * from "./merge";
 export * from "./sync-record";
 export * from "./plan-apply";
 export * from "./wdl";
+export * from "./attributes";
+export * from "./sales-stage";
+export * from "./registration";

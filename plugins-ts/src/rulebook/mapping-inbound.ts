@@ -7,13 +7,24 @@
  * columns (Dataverse closes an opportunity through WinOpportunity / LoseOpportunity), so they come
  * back separately as `state` + `statuscode`. The currency comes back as its ISO code, which the flow
  * resolves to a transactioncurrency row; solutions come back as catalogue rows keyed by pcs_solutionid.
+ *
+ * Today's fields (partner-center-2026.md): the typed attributes (attributes.ts: purchase intent as its
+ * choice; partner role, solution area and play as Partner Center IDs the flow finds by pcs_apiid), the
+ * deal type, engagementId, acceptedDateTime, closedDateTime, the customer's DUNS, and the deal
+ * registration's status and id. The sales stage is read in both spellings (sales-stage.ts).
+ *
+ * Partner Center's enums grow (an "Error" close, new stages, new intent ids): a value we do not know
+ * never fails the mapping. It leaves its column alone and is listed in `unknown` for the Audit;
+ * status and substatus still map (an unknown closed substatus is a lost opportunity) and the Referral
+ * Status column shows them as sent.
  */
-import { OPPORTUNITY, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../model/schema";
-import type { Member, Referral } from "../partner-center/referral";
+import { DEAL_REGISTRATION, MICROSOFT_HELP_OPTIONS, OPPORTUNITY, OPPORTUNITY_COSELL, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../model/schema";
+import { Member, Referral, REFERRAL_STATUSES, REFERRAL_SUBSTATUSES, REFERRAL_TYPES } from "../partner-center/referral";
+import { fromAttributes, ReferenceKey } from "./attributes";
 import { normalizeCountry } from "./countries";
 import { normalizeCurrency } from "./currencies";
-import { DealType, dealTypeOfReferral, helpOptionOf } from "./deal-type";
-import { SALES_STAGES } from "./mapping-outbound";
+import { coSellDealTypeOfReferral, DealType, dealTypeOfReferral, dealTypeOptionOf, helpOptionOf } from "./deal-type";
+import { salesStageIndexOf } from "./sales-stage";
 import { COLUMNS, configOf, OpportunitySnapshot } from "./snapshot";
 import {
   OpportunityState,
@@ -39,6 +50,10 @@ export interface InboundChanges {
   /** Microsoft Solution Details rows for details.requirements.solutions, keyed by pcs_solutionid. */
   solutions: Row[];
   dealType: DealType;
+  /** The Partner Center IDs of the partner role, solution area and play the referral names (rows found, or added, by pcs_apiid). */
+  references: Partial<Record<ReferenceKey, string>>;
+  /** Values Partner Center sent that we do not know, "<field>: <value>", left out of the columns (for the Audit). */
+  unknown: string[];
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
@@ -78,11 +93,36 @@ export function fromReferral(referral: Referral, config: OpportunitySnapshot["co
   if (referral.consent && referral.consent.consentToShareReferralWithMicrosoftSellers !== undefined) {
     put(opportunity, OPPORTUNITY.referralVisibility, referral.consent.consentToShareReferralWithMicrosoftSellers === true);
   }
-  if (referral.inviteContext) put(opportunity, OPPORTUNITY.microsoftHelp, helpOptionOf(referral.inviteContext.assistanceRequestCode));
-  if (referral.salesStage) {
-    const stage = SALES_STAGES.indexOf(referral.salesStage);
-    if (stage >= 0) put(opportunity, COLUMNS.opportunity.salesStage, stage);
+  const unknown: string[] = [];
+  const known = (field: string, value: unknown, list: readonly string[]): void => {
+    if (typeof value === "string" && value !== "" && !list.includes(value)) unknown.push(`${field}: ${value}`);
+  };
+  known("status", referral.status, REFERRAL_STATUSES);
+  known("substatus", referral.substatus, REFERRAL_SUBSTATUSES);
+  known("type", referral.type, REFERRAL_TYPES);
+  if (referral.inviteContext) {
+    const code = referral.inviteContext.assistanceRequestCode as string | undefined | null;
+    // no code, or Unknown, is "no help asked"; a code we do not know leaves the choice as it is
+    if (code && code !== "Unknown" && !MICROSOFT_HELP_OPTIONS.some((o) => o.code === code)) unknown.push(`inviteContext.assistanceRequestCode: ${code}`);
+    else put(opportunity, OPPORTUNITY.microsoftHelp, helpOptionOf(code ?? undefined));
   }
+  if (referral.salesStage !== undefined && referral.salesStage !== null) {
+    const stage = salesStageIndexOf(referral.salesStage);
+    if (stage === undefined) unknown.push(`salesStage: ${String(referral.salesStage)}`);
+    else put(opportunity, COLUMNS.opportunity.salesStage, stage);
+  }
+  const attributes = fromAttributes(referral);
+  unknown.push(...attributes.unknown);
+  put(opportunity, OPPORTUNITY_COSELL.purchaseIntent, attributes.purchaseIntent);
+  if (referral.consent || referral.inviteContext) put(opportunity, OPPORTUNITY_COSELL.dealType, dealTypeOptionOf(coSellDealTypeOfReferral(referral)));
+  // Microsoft's side, read-only in the CRM
+  put(opportunity, OPPORTUNITY_COSELL.engagementId, str(referral.engagementId) ?? undefined);
+  put(opportunity, OPPORTUNITY_COSELL.acceptedOn, str(referral.acceptedDateTime) ?? undefined);
+  put(opportunity, OPPORTUNITY_COSELL.closedOn, str(referral.closedDateTime) ?? undefined);
+  put(opportunity, OPPORTUNITY_COSELL.customerDuns, dunsOf(referral) ?? undefined);
+  put(opportunity, DEAL_REGISTRATION.status, str(referral.registrationStatus) ?? undefined);
+  const registration = Array.isArray(referral.registrations) ? referral.registrations[0] : undefined;
+  put(opportunity, DEAL_REGISTRATION.registrationId, str(registration?.id) ?? undefined);
   if (details) {
     if (details.dealValue !== undefined) put(opportunity, dealValueField, typeof details.dealValue === "number" ? details.dealValue : null);
     if (details.closingDateTime !== undefined) put(opportunity, COLUMNS.opportunity.estimatedCloseDate, toDateOnly(details.closingDateTime));
@@ -110,7 +150,9 @@ export function fromReferral(referral: Referral, config: OpportunitySnapshot["co
       const row: Row = { [SOLUTION_DETAIL.solutionId]: s.id.trim() };
       put(row, SOLUTION_DETAIL.name, str(s.name) ?? undefined);
       put(row, SOLUTION_DETAIL.publisherName, str(s.publisherName) ?? undefined);
-      put(row, SOLUTION_DETAIL.solutionType, SOLUTION_TYPE_OPTIONS.find((o) => o.code === s.solutionType)?.value);
+      const type = SOLUTION_TYPE_OPTIONS.find((o) => o.code === s.solutionType);
+      if (s.solutionType && !type) unknown.push(`solutionType of ${s.id.trim()}: ${s.solutionType}`);
+      put(row, SOLUTION_DETAIL.solutionType, type?.value);
       return row;
     });
 
@@ -123,5 +165,15 @@ export function fromReferral(referral: Referral, config: OpportunitySnapshot["co
     currencyCode: details?.currency ? normalizeCurrency(details.currency) || null : null,
     solutions,
     dealType: dealTypeOfReferral(referral),
+    references: attributes.references,
+    unknown,
   };
+}
+
+/** The customer's D-U-N-S number: customerProfile.ids[] with profileType Duns (any case). */
+export function dunsOf(referral: Referral): string | null {
+  const ids = referral.customerProfile?.ids;
+  if (!Array.isArray(ids)) return null;
+  const duns = ids.find((i) => i && typeof i === "object" && typeof i.profileType === "string" && i.profileType.toLowerCase() === "duns");
+  return str(duns?.id);
 }

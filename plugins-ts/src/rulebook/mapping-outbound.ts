@@ -21,6 +21,8 @@
  * | consent.consentToShareReferralWithMicrosoftSellers | opportunity.pcs_referralvisibility                    |
  * | consent.consentToContact                   | true for co-sell (the seller names the contact Microsoft may reach) |
  * | inviteContext.assistanceRequestCode        | opportunity.pcs_microsofthelp (schema.ts MICROSOFT_HELP_OPTIONS) |
+ * | target                                     | co-sell: Microsoft, [{ type: BusinessProfileLocation, id: msft }] (§2.1) |
+ * | details.requirements.additionalRequirements.attributes | pcs_purchaseintent, and the Partner Center IDs of the partner role, solution area and play rows (attributes.ts) |
  *
  * A part of the snapshot that is not known (undefined) leaves its part of the referral out, so a
  * patch never clears what was simply not read; a column that is known and empty goes out empty.
@@ -30,6 +32,7 @@ import type { Address, Member, Referral, ReferralSolution, SalesStage } from "..
 import { stripCheckMark } from "./check-mark";
 import { normalizeCountry } from "./countries";
 import { normalizeCurrency } from "./currencies";
+import { toAttributes } from "./attributes";
 import { assistanceCodeOf, dealTypeOf, referralTypeOf } from "./deal-type";
 import { COLUMNS, configOf, OpportunitySnapshot, WebApiRow } from "./snapshot";
 import { opportunityStateFromCode, referralStatusOf } from "./status";
@@ -143,7 +146,7 @@ export function toReferral(snapshot: OpportunitySnapshot): Referral {
     currency: snapshot.currency ? normalizeCurrency(snapshot.currency[COLUMNS.currency.isoCode]) || undefined : undefined,
     closingDateTime: toClosingDateTime(o[COLUMNS.opportunity.estimatedCloseDate]),
     notes: has(o, COLUMNS.opportunity.description) ? (text(o, COLUMNS.opportunity.description) ?? "") : undefined,
-    requirements: snapshot.solutions ? { solutions: snapshot.solutions.map(solutionOf) } : undefined,
+    requirements: requirementsOf(snapshot),
   });
 
   if (has(o, OPPORTUNITY.referralVisibility) || has(o, OPPORTUNITY.microsoftHelp)) {
@@ -153,6 +156,19 @@ export function toReferral(snapshot: OpportunitySnapshot): Referral {
     });
   }
   const code = assistanceCodeOf(help);
-  if (code) referral.inviteContext = { assistanceRequestCode: code };
+  if (code) {
+    referral.inviteContext = { assistanceRequestCode: code };
+    referral.target = [{ type: "BusinessProfileLocation", id: MICROSOFT_ORGANIZATION }];
+  }
   return referral;
+}
+
+/** Partner Center's organisation id for Microsoft (inviteContext.invitedBy, target of a co-sell invite). */
+export const MICROSOFT_ORGANIZATION = "msft";
+
+/** details.requirements: the solutions and the typed attributes, each when known. */
+function requirementsOf(snapshot: OpportunitySnapshot): NonNullable<Referral["details"]>["requirements"] {
+  const attributes = toAttributes(snapshot);
+  if (!snapshot.solutions && !attributes) return undefined;
+  return compact({ solutions: snapshot.solutions?.map(solutionOf), additionalRequirements: attributes ? { attributes } : undefined });
 }

@@ -28,12 +28,25 @@ export const MESSAGES_1033 = {
   closeDateMissing: "Est. Close Date is empty: enter the date you expect to close the deal.",
   visibilityReverted: "Microsoft Partner Center Referral Visibility cannot go back to No once it is Yes: set it to Yes.",
   helpNeedsVisibility: "How can Microsoft help? has a value, so the referral must be shared with Microsoft: set Microsoft Partner Center Referral Visibility to Yes.",
+  // today's co-sell (COSELL_RULES, LOCKS)
+  intentMissing: "Customer Purchase Intent is empty: choose whether the customer will buy through the Microsoft marketplace (Yes, No or Have not decided), because Partner Center requires it.",
+  servicesCoSellNeeds: "{field} is empty: Partner Center requires it for a Services co-sell deal (help asked, no co-sell ready partner solution).",
+  lockedAtCreate: "{field} cannot change once the referral is in Partner Center, which takes it only at create.",
+  lockedOnceCoSell: "{field} cannot change once the deal is shared with Microsoft for co-sell.",
+  lockedClosed: "The referral is {status} in Partner Center, which takes no more changes to it.",
+  // deal registration (REGISTRATION_RULES)
+  registrationNotWon: "The deal cannot be registered yet: Partner Center registers won deals only. Close the opportunity as won.",
+  registrationNoReferral: "The deal cannot be registered: it is not in Partner Center (Referral Identifier is empty). Set Sync with Partner Center to Yes first.",
+  registrationPrivate: "The deal cannot be registered: it is private. Partner Center registers partner-led and co-sell deals only: set Microsoft Partner Center Referral Visibility to Yes.",
+  registrationNoEligibleSolution: "The deal cannot be registered: none of its Microsoft Solutions is Azure IP co-sell eligible (Azure IP Co-sell Eligible on Microsoft Solution Details).",
+  registrationValueTooLow: "The deal cannot be registered: its contract value is {value} USD, below the 25,000 USD Partner Center requires.",
+  registrationFieldMissing: "The deal cannot be registered: {field} is empty, and Partner Center needs it.",
 
   // ── form script ──
-  formSaveBlocked: "Not saved: Sync with Partner Center is Yes and this opportunity cannot be synced yet. Fix what the messages say, or set Sync with Partner Center to No.",
+  formSaveBlocked: "Not saved: this opportunity cannot be synced to Partner Center yet. Fix what the messages say, or set Sync with Partner Center to No.",
   formCheckFailed: "Could not check the Partner Center rules ({detail}). You can still save: the sync checks again and reports in the Audit column.",
-  formConfigFieldInvalid: "Environment variable {variable} names the column \"{field}\", which the {table} table does not have: ask an administrator to correct its current value.",
-  formSolutionsAfterSave: "After saving, add at least one solution in Microsoft Solutions: the referral is shared with Microsoft only once it has one.",
+  formConfigFieldInvalid: "Environment variable {variable} names the column \"{field}\", which the {table} table does not have: ask an administrator to correct it.",
+  formSolutionsAfterSave: "After saving, add a solution in Microsoft Solutions: the referral is shared with Microsoft only once it has one.",
   formSyncPending: "Partner Center sync is pending: the latest changes are on their way to Partner Center.",
   formSyncError: "Partner Center sync failed: {message}",
   formSyncErrorNoDetail: "Partner Center sync failed: see the Audit column for details.",

@@ -15,6 +15,8 @@
  * - Status and substatus go together and only along referral.ts STATUS_TRANSITIONS; closing a
  *   referral still New as lost declines it (Closed / Declined).
  * - Visibility (consentToShareReferralWithMicrosoftSellers) never goes from true back to false.
+ * - The typed attributes are taken at create only: a change is reported as skipped (rules.ts LOCKS
+ *   stops it before any call; this is the second line).
  */
 import {
   JsonPatchOperation,
@@ -24,6 +26,7 @@ import {
   Referral,
   ReferralSolution,
 } from "../partner-center/referral";
+import { attributesKey } from "./attributes";
 import { isAllowedTransition } from "./status";
 
 export type PatchSkipReason = "notPatchable" | "visibilityCannotRevert" | "statusTransition";
@@ -108,6 +111,8 @@ const NOT_PATCHABLE: ReadonlyArray<readonly [string, (a: unknown, b: unknown) =>
   ["/customerProfile/address", (a, b) => addressText(a) === addressText(b)],
   ["/inviteContext/assistanceRequestCode", (a, b) => (a ?? "Unknown") === (b ?? "Unknown")],
   ["/consent/consentToContact", (a, b) => (a === true) === (b === true)],
+  // the typed attributes (purchase intent, partner role, solution area, play): no connector path takes them (§2.4)
+  ["/details/requirements/additionalRequirements/attributes", (a, b) => attributesKey(a as never) === attributesKey(b as never)],
 ];
 
 function mergeMembers(

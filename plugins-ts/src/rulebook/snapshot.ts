@@ -52,10 +52,21 @@ export interface OpportunitySnapshot {
   /** Environment variable values; missing keys take DEFAULT_CONFIG. */
   config?: Partial<RulebookConfig>;
   /**
-   * What was true before this change: the visibility as loaded on the form, or (in a flow) the
-   * referral's consentToShareReferralWithMicrosoftSellers. Drives "visibility never goes back to No".
+   * The opportunity before this change, in the opportunity row's shape: on the form, the record as
+   * loaded; in a flow, what Partner Center has (the visibility is the referral's
+   * consentToShareReferralWithMicrosoftSellers, the Referral Status its status) and what the
+   * referral was created with. Drives what cannot change: visibility back to No, and the locks
+   * (rules.ts LOCKS: customer, attributes, co-sell contact and help, a closed referral). Left out: all
+   * empty (nothing is locked).
    */
-  previous?: { [OPPORTUNITY.referralVisibility]?: boolean | null };
+  previous?: WebApiRow & { [OPPORTUNITY.referralVisibility]?: boolean | null };
+  /**
+   * The Partner Role, Solution Area and Solution Play rows the opportunity looks up (pcs_name,
+   * pcs_apiid): their Partner Center ids go out as typed attributes (mapping-outbound.ts).
+   */
+  partnerRole?: WebApiRow | null;
+  solutionArea?: WebApiRow | null;
+  solutionPlay?: WebApiRow | null;
 }
 
 /** Standard opportunity columns the rulebook reads and writes (logical names). */

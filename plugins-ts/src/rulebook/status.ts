@@ -95,6 +95,12 @@ export function referralStatusLabel(status: ReferralStatus | undefined, substatu
   return substatus && substatus !== "None" ? `${status} / ${substatus}` : status;
 }
 
+/**
+ * The Referral Status texts of a referral that takes no more changes: Won, Lost, Declined or Expired
+ * (partner-center-2026.md §2.3). rules.ts locks a synced opportunity whose referral is one of them.
+ */
+export const TERMINAL_REFERRAL_STATUSES: readonly string[] = SUBSTATUSES_OF.Closed.map((substatus) => referralStatusLabel("Closed", substatus));
+
 /** Whether a referral may move from one status to another with the given substatus (§1.3). */
 export function isAllowedTransition(from: ReferralStatus | undefined, to: ReferralStatus, substatus: ReferralSubstatus): boolean {
   const allowedNext = STATUS_TRANSITIONS[from ?? "None"];

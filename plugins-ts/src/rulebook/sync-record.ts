@@ -20,7 +20,7 @@
  * Anything else (empty, or the v2 fingerprint of the first release, which never left the sandbox)
  * is no record: the next change of such an opportunity runs, and the CRM wins where they differ.
  */
-import { OPPORTUNITY } from "../model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL } from "../model/schema";
 import { stripCheckMark } from "./check-mark";
 import { configOf, OpportunitySnapshot, RulebookConfig, WebApiRow } from "./snapshot";
 import { formatAmount, SYNC_FIELDS, SyncProjection } from "./sync-hash";
@@ -58,6 +58,13 @@ export const CRM_KEY_COLUMNS: ReadonlyArray<readonly [column: string | "dealValu
   [OPPORTUNITY.referralVisibility, "flag"],
   [OPPORTUNITY.syncWithPartnerCenter, "flag"],
   ["dealValue", "amount"],
+  // Today's co-sell (fixed at create, rules.ts LOCKS): in the key so that a change made another way
+  // (import, API) starts flow 8, which audits it, and so that the flows know the value the referral
+  // was created with.
+  [OPPORTUNITY_COSELL.purchaseIntent, "number"],
+  [`_${OPPORTUNITY_COSELL.partnerRole}_value`, "id"],
+  [`_${OPPORTUNITY_COSELL.solutionArea}_value`, "id"],
+  [`_${OPPORTUNITY_COSELL.solutionPlay}_value`, "id"],
 ];
 
 /** The columns a trigger must list as filtering attributes to see every key change (lookups by their column name). */

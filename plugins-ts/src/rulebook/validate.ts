@@ -4,24 +4,27 @@
  */
 import { formatMessage, DEFAULT_LANGUAGE, MessageId } from "./messages";
 import {
-  APPLIES_WHEN,
   Check,
   FactName,
   FACTS,
   FactSpec,
   LISTS,
+  LOCKS,
+  LockSpec,
   LOOKUPS,
   ParamSource,
   RuleId,
-  RULES,
   RuleSpec,
+  RULE_TABLES,
+  RuleTable,
   topicOf,
   Transform,
 } from "./rules";
 import { configOf, OpportunitySnapshot, RulebookConfig, WebApiRow } from "./snapshot";
 
 /** A fact's value; `unknown: true` when its source is not known (not fetched, or the fetch failed). */
-export type FactValue = { known: true; value: string | number | boolean | null } | { known: false };
+export type FactValue = { known: true; value: Scalar | readonly Scalar[] } | { known: false };
+type Scalar = string | number | boolean | null;
 
 export interface ValidationFailure {
   rule: RuleId;
@@ -48,7 +51,7 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** LCID of the messages; default 1033. */
   language?: number;
-  /** Check the rules even when Sync with Partner Center is not Yes (e.g. to show what a sync would need). */
+  /** Check the rules even when the table's gate (Sync with Partner Center, Register Deal) is not Yes. */
   ignoreSyncFlag?: boolean;
 }
 
@@ -75,7 +78,8 @@ function sourceRow(snapshot: OpportunitySnapshot, row: string): WebApiRow | null
   }
 }
 
-function applyTransform(value: string | number | boolean | null, t: Transform): string | number | boolean | null {
+function applyTransform(value: Scalar | readonly Scalar[], t: Transform): Scalar | readonly Scalar[] {
+  if (Array.isArray(value)) return value;
   if (value === null || typeof value !== "string") {
     if (typeof t === "object" && "lookup" in t) return value === null ? "" : (LOOKUPS[t.lookup][String(value)] ?? "");
     return value;
@@ -87,7 +91,7 @@ function applyTransform(value: string | number | boolean | null, t: Transform): 
   return LOOKUPS[t.lookup][value] ?? "";
 }
 
-function coerce(spec: FactSpec, raw: unknown): string | number | boolean | null {
+function coerce(spec: FactSpec, raw: unknown): Scalar {
   if (raw === undefined || raw === null) return null;
   switch (spec.type) {
     case "boolean":
@@ -122,6 +126,9 @@ export function evaluateFacts(snapshot: OpportunitySnapshot): Record<FactName, F
     } else if ("count" in from) {
       const list = snapshot[from.count];
       base = list === undefined ? UNKNOWN : { known: true, value: list.length };
+    } else if ("each" in from) {
+      const list = snapshot[from.each];
+      base = list === undefined ? UNKNOWN : { known: true, value: list.map((row) => (row[from.column] ?? null) as Scalar) };
     } else {
       base = evaluate(from.fact as FactName);
     }
@@ -134,6 +141,11 @@ export function evaluateFacts(snapshot: OpportunitySnapshot): Record<FactName, F
   };
   for (const name of Object.keys(FACTS) as FactName[]) evaluate(name);
   return out;
+}
+
+/** Two values the same for "changed": equal, or both empty. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return (isEmpty(a) && isEmpty(b)) || a === b;
 }
 
 /** A check's outcome: true / false, or undefined when a fact it reads is not known. */
@@ -165,6 +177,14 @@ export function evaluateCheck(check: Check, facts: Readonly<Record<FactName, Fac
       return v === check.value;
     case "notEquals":
       return v !== check.value;
+    case "includes":
+      return Array.isArray(v) && v.includes(check.value);
+    case "excludes":
+      return !(Array.isArray(v) && v.includes(check.value));
+    case "changed": {
+      const from = facts[check.from];
+      return from.known ? !sameValue(v, from.value) : undefined;
+    }
   }
 }
 
@@ -181,6 +201,7 @@ export function evaluateAll(checks: readonly Check[], facts: Readonly<Record<Fac
 
 function paramValue(source: ParamSource, facts: Readonly<Record<FactName, FactValue>>, config: RulebookConfig): string {
   if ("config" in source) return config[source.config];
+  if ("text" in source) return source.text;
   const f = facts[source.fact];
   return f.known && f.value !== null ? String(f.value) : "";
 }
@@ -191,17 +212,31 @@ export function ruleField(rule: RuleSpec, config: RulebookConfig): string | null
 }
 
 /**
- * Validates an opportunity snapshot against the co-sell rules. Each failing rule gives one message
- * naming the field and what is expected; rules whose inputs are unknown are listed as unchecked.
+ * Validates an opportunity snapshot against the co-sell rules (RULE_TABLES.all: the sync rules and
+ * today's co-sell rules). Each failing rule gives one message naming the field and what is expected;
+ * rules whose inputs are unknown are listed as unchecked.
  */
 export function validate(snapshot: OpportunitySnapshot, options: ValidateOptions = {}): ValidationResult {
+  return checkRules(RULE_TABLES.all, snapshot, options);
+}
+
+/**
+ * Whether the deal can be registered (RULE_TABLES.registration, while Register Deal is Yes): each
+ * reason it cannot is a failure with its message. `ignoreSyncFlag` checks even when Register Deal is No.
+ */
+export function checkRegistration(snapshot: OpportunitySnapshot, options: ValidateOptions = {}): ValidationResult {
+  return checkRules(RULE_TABLES.registration, snapshot, options);
+}
+
+/** Evaluates one rule table on a snapshot (validate() and checkRegistration() name theirs). */
+export function checkRules(table: RuleTable, snapshot: OpportunitySnapshot, options: ValidateOptions = {}): ValidationResult {
   const language = options.language ?? DEFAULT_LANGUAGE;
   const facts = evaluateFacts(snapshot);
   const config = configOf(snapshot);
-  const applies = options.ignoreSyncFlag === true || evaluateAll(APPLIES_WHEN, facts) === true;
+  const applies = options.ignoreSyncFlag === true || evaluateAll(table.appliesWhen, facts) === true;
   const result: ValidationResult = { applies, ok: true, failures: [], unchecked: [] };
   if (!applies) return result;
-  for (const rule of RULES as readonly (RuleSpec & { id: RuleId })[]) {
+  for (const rule of table.rules as readonly (RuleSpec & { id: RuleId })[]) {
     const outcome = evaluateAll(rule.when, facts);
     if (outcome === undefined) result.unchecked.push(rule.id);
     if (outcome !== true) continue;
@@ -218,4 +253,33 @@ export function validate(snapshot: OpportunitySnapshot, options: ValidateOptions
   }
   result.ok = result.failures.length === 0;
   return result;
+}
+
+/** A lock in force: its columns (the configured ones as configured) and the message saying why. */
+export interface ActiveLock {
+  lock: string;
+  columns: string[];
+  message: string;
+}
+
+/**
+ * The locks (rules.ts LOCKS, or the ones given) in force for a snapshot: each lock whose conditions
+ * hold for the record before the change (on the form: as loaded), whether it syncs or not. The form
+ * locks these columns and says why; a lock that cannot be told is not in force.
+ */
+export function activeLocks(snapshot: OpportunitySnapshot, options: ValidateOptions & { locks?: readonly LockSpec[] } = {}): ActiveLock[] {
+  const language = options.language ?? DEFAULT_LANGUAGE;
+  const facts = evaluateFacts(snapshot);
+  const config = configOf(snapshot);
+  return (options.locks ?? LOCKS)
+    .filter((lock) => evaluateAll(lock.when, facts) === true)
+    .map((lock) => {
+      const params: Record<string, string> = {};
+      for (const [name, source] of Object.entries(lock.params ?? {})) params[name] = paramValue(source, facts, config);
+      return {
+        lock: lock.id,
+        columns: lock.columns.map((c) => (typeof c.column === "string" ? c.column : config[c.column.config])),
+        message: formatMessage(lock.message, params, language),
+      };
+    });
 }

@@ -14,7 +14,6 @@
  */
 import { MessageId, messageTemplate, templatePieces, DEFAULT_LANGUAGE } from "./messages";
 import {
-  APPLIES_WHEN,
   Check,
   FactName,
   FACTS,
@@ -25,10 +24,13 @@ import {
   LookupName,
   ParamSource,
   RuleId,
-  RULES,
   RuleSpec,
+  RULE_TABLES,
+  RuleTable,
+  tableFacts,
   Transform,
 } from "./rules";
+import { DEAL_TYPE_OPTIONS, SOLUTION_TYPE_OPTIONS } from "../model/schema";
 import type { RulebookConfig } from "./snapshot";
 
 export type WdlRow = "opportunity" | "account" | "contact" | "currency" | "previous";
@@ -51,7 +53,26 @@ export interface WdlSources {
   facts?: string;
   /** Expressions that give a fact's value outright (e.g. a Compose's output). */
   factExpressions?: Partial<Readonly<Record<FactName, string>>>;
+  /**
+   * For a list fact (rules.ts `each`), keyed "<list>.<column>" (e.g. "solutions.pcs_solutiontype"):
+   * an expression of the array of that column's values, e.g. the output of a Select whose `select`
+   * is `@item()?['pcs_solutiontype']` over the solution rows. WDL has no map function, so the flow
+   * provides it; a table whose rules read a list fact needs it.
+   */
+  each?: Partial<Readonly<Record<string, string>>>;
+  /**
+   * The rule table the expressions check (rules.ts RULE_TABLES). Default RULE_TABLES.sync, the rules
+   * the shipped flows check today; RULE_TABLES.cosell adds today's co-sell rules (a flow checks both
+   * tables, or RULE_TABLES.all at once); RULE_TABLES.registration is the deal registration check.
+   */
+  table?: RuleTable;
 }
+
+/** The table a source checks. */
+export const tableOf = (src: WdlSources): RuleTable => src.table ?? RULE_TABLES.sync;
+
+/** The key of a list fact's array in WdlSources.each. */
+export const eachKey = (list: string, column: string): string => `${list}.${column}`;
 
 /** Facts that need a lookup table: left out of the facts object and computed only where a message needs them. */
 const MESSAGE_ONLY_FACTS: ReadonlySet<FactName> = new Set(
@@ -61,26 +82,27 @@ const MESSAGE_ONLY_FACTS: ReadonlySet<FactName> = new Set(
 /** The name under which the facts object holds "fact is in list". */
 export const membershipKey = (fact: FactName, list: ListName): string => `${fact}In${list}`;
 
-/** Every (fact, list) pair a rule checks. */
-function listChecks(): Array<[FactName, ListName]> {
+/** Every (fact, list) pair a rule of the table checks. */
+function listChecks(table: RuleTable): Array<[FactName, ListName]> {
   const out = new Map<string, [FactName, ListName]>();
   const visit = (c: Check): void => {
     if ("any" in c) c.any.forEach(visit);
     else if (c.is === "in" || c.is === "notIn") out.set(membershipKey(c.fact, c.list), [c.fact, c.list]);
   };
-  for (const rule of RULES as readonly RuleSpec[]) rule.when.forEach(visit);
-  APPLIES_WHEN.forEach(visit);
+  for (const rule of table.rules) rule.when.forEach(visit);
+  table.appliesWhen.forEach(visit);
   return [...out.values()];
 }
 
 /**
- * The facts object: [key, expression] for every fact a rule checks (lookups aside) and every list
- * membership, computed from the rows. Put them in one Compose and pass its output as `facts`.
+ * The facts object: [key, expression] for every fact the table reads (lookups aside, in FACTS order)
+ * and every list membership, computed from the rows. Put them in one Compose and pass its output as `facts`.
  */
 export function factsObject(src: WdlSources): Array<[string, string]> {
   const plain: WdlSources = { ...src, facts: undefined };
-  const facts = (Object.keys(FACTS) as FactName[]).filter((n) => !MESSAGE_ONLY_FACTS.has(n)).map((n): [string, string] => [n, factExpression(n, plain)]);
-  const memberships = listChecks().map(([fact, list]): [string, string] => [membershipKey(fact, list), call("contains", src.listExpressions?.[list] ?? listLiteral(list), factExpression(fact, plain))]);
+  const used = tableFacts(tableOf(src));
+  const facts = (Object.keys(FACTS) as FactName[]).filter((n) => used.has(n) && !MESSAGE_ONLY_FACTS.has(n)).map((n): [string, string] => [n, factExpression(n, plain)]);
+  const memberships = listChecks(tableOf(src)).map(([fact, list]): [string, string] => [membershipKey(fact, list), call("contains", src.listExpressions?.[list] ?? listLiteral(list), factExpression(fact, plain))]);
   return [...facts, ...memberships];
 }
 
@@ -93,7 +115,7 @@ const usesMessageOnlyFact = (c: Check): boolean => ("any" in c ? c.any.some(uses
  * the lookup table stays in the failure message alone.
  */
 export function anyRuleFailsExpression(src: WdlSources): string {
-  const rules = [...new Set((RULES as readonly RuleSpec[]).map((rule) => all(rule.when.filter((c) => !usesMessageOnlyFact(c)).map((c) => checkExpression(c, src)))))];
+  const rules = [...new Set(tableOf(src).rules.map((rule) => all(rule.when.filter((c) => !usesMessageOnlyFact(c)).map((c) => checkExpression(c, src)))))];
   return all([appliesExpression(src), rules.length === 1 ? rules[0] : call("or", ...rules)]);
 }
 
@@ -138,6 +160,10 @@ export function factExpression(name: FactName, src: WdlSources): string {
     expr = `${src.rows[from.row]}?[${key}]`;
   } else if ("count" in from) {
     expr = call("length", call("coalesce", src.lists[from.count], "json('[]')"));
+  } else if ("each" in from) {
+    const given = src.each?.[eachKey(from.each, from.column)];
+    if (!given) throw new Error(`wdl: the fact ${name} needs WdlSources.each["${eachKey(from.each, from.column)}"], the array of ${from.column} of every row of ${from.each} (a Select over the rows)`);
+    expr = call("coalesce", given, "json('[]')");
   } else {
     expr = factExpression(from.fact as FactName, src);
   }
@@ -173,23 +199,35 @@ export function checkExpression(check: Check, src: WdlSources): string {
       return call("equals", f, literal(check.value));
     case "notEquals":
       return call("not", call("equals", f, literal(check.value)));
+    case "includes":
+      return call("contains", f, literal(check.value));
+    case "excludes":
+      return call("not", call("contains", f, literal(check.value)));
+    case "changed": {
+      // validate.ts sameValue: equal, or both empty
+      // (a number or yes/no that is empty is null on both sides, which equals already covers)
+      const g = factExpression(check.from, src);
+      if (type !== "string") return call("not", call("equals", f, g));
+      return call("not", call("or", call("equals", f, g), call("and", empty, call("empty", call("trim", g)))));
+    }
   }
 }
 
 const all = (parts: string[]): string => (parts.length === 1 ? parts[0] : call("and", ...parts));
 
-/** True when the rule table applies (Sync with Partner Center = Yes). */
+/** True when the rule table applies (sync table: Sync with Partner Center = Yes). */
 export function appliesExpression(src: WdlSources): string {
-  return all(APPLIES_WHEN.map((c) => checkExpression(c, src)));
+  return all(tableOf(src).appliesWhen.map((c) => checkExpression(c, src)));
 }
 
 /** True when the rule fails (the table's gate included). */
 export function ruleConditionExpression(rule: RuleSpec, src: WdlSources): string {
-  return all([...APPLIES_WHEN, ...rule.when].map((c) => checkExpression(c, src)));
+  return all([...tableOf(src).appliesWhen, ...rule.when].map((c) => checkExpression(c, src)));
 }
 
 function paramExpression(source: ParamSource, src: WdlSources): string {
   if ("config" in source) return src.config[source.config];
+  if ("text" in source) return wdlString(source.text);
   const type = typeOf(FACTS[source.fact]);
   const f = factExpression(source.fact, src);
   return type === "string" ? f : call("if", call("equals", f, "null"), "''", call("string", f));
@@ -214,7 +252,7 @@ export interface RuleExpressions {
 
 /** Condition and message expressions of every rule, in rule order. */
 export function ruleExpressions(src: WdlSources, language: number = DEFAULT_LANGUAGE): RuleExpressions[] {
-  return (RULES as readonly (RuleSpec & { id: RuleId })[]).map((rule) => ({
+  return (tableOf(src).rules as readonly (RuleSpec & { id: RuleId })[]).map((rule) => ({
     id: rule.id,
     field: rule.field === null || typeof rule.field === "string" ? rule.field : src.config[rule.field.config],
     condition: ruleConditionExpression(rule, src),
@@ -240,6 +278,24 @@ export function failuresTextExpression(src: WdlSources, separator = " ", languag
 export function failureMessagesObject(src: WdlSources, separator = " ", language: number = DEFAULT_LANGUAGE): Array<[RuleId, string]> {
   return ruleExpressions(src, language).map((r): [RuleId, string] => [r.id, call("if", r.condition, call("concat", r.message, wdlString(separator)), "''")]);
 }
-export function failuresTextFromObject(failures: string): string {
-  return call("concat", ...(RULES as readonly RuleSpec[]).map((r) => `${failures}?[${wdlString(r.id)}]`));
+export function failuresTextFromObject(failures: string, table: RuleTable = RULE_TABLES.sync): string {
+  return call("concat", ...table.rules.map((r) => `${failures}?[${wdlString(r.id)}]`));
+}
+
+/**
+ * The Deal Type (pcs_dealtype choice value) of the opportunity, as deal-type.ts coSellDealTypeOf
+ * computes it: private or partner-led without help asked, then IP co-sell with a co-sell ready partner
+ * solution, Services co-sell without one. Needs WdlSources.each["solutions.pcs_solutiontype"].
+ */
+export function dealTypeExpression(src: WdlSources): string {
+  const value = (code: string): string => String(DEAL_TYPE_OPTIONS.find((o) => o.code === code)!.value);
+  const help = factExpression("help", src);
+  const visibility = factExpression("visibility", src);
+  const partnerSolution = String(SOLUTION_TYPE_OPTIONS.find((o) => o.code === "3P")!.value);
+  return call(
+    "if",
+    call("equals", help, "null"),
+    call("if", call("equals", visibility, "true"), value("partner-led"), value("private")),
+    call("if", call("contains", factExpression("solutionTypes", src), partnerSolution), value("co-sell-ip"), value("co-sell-services")),
+  );
 }

@@ -24,6 +24,8 @@ export interface EmulatorConfig {
   pageSize: number;
   /** Throttle of POST validationEvents (documented: 2 per minute). */
   validationEventsPerMinute: number;
+  /** Refuse a create without today's co-sell requirements (cosell-rules.ts checkCreate). */
+  coSellCreateRules: boolean;
 }
 
 export interface EmulatorContext {

@@ -12,7 +12,7 @@ import { CertificateAuthorityMaterial, sharedCertificateAuthority } from "./cert
 import type { EmulatorConfig, EmulatorContext, HandlerResult } from "./context";
 import { ApiError, codeForStatus, invalidRequest, messageForStatus, unauthenticated } from "./errors";
 import { FaultRegistry } from "./faults";
-import { matchRoute } from "./router";
+import { matchRoute, operationOf } from "./router";
 import { JsonFileStore, MemoryStore, PartnerCenterStore } from "./store";
 import { DEFAULT_DELIVERY, DeliveryOptions, EventDispatcher } from "./webhooks/dispatcher";
 import { SigningService } from "./webhooks/signing";
@@ -54,6 +54,12 @@ export interface PartnerCenterEmulatorOptions {
   random?: () => number;
   /** Validation (test) events allowed per minute; default 2 (documented). */
   validationEventsPerMinute?: number;
+  /**
+   * Refuse a create that lacks today's co-sell requirements (cosell-rules.ts checkCreate: purchase
+   * intent, a co-sell's contact and sharing, a Services co-sell's role, area and play). Default false
+   * while the shipped flows do not send the typed attributes; the rules on updates always apply.
+   */
+  coSellCreateRules?: boolean;
   /** CA certificates to trust when delivering to https:// webhook URLs. */
   receiverCa?: string | Buffer | Array<string | Buffer>;
   /** Diagnostic lines (unexpected errors, webhook deliveries that failed for good); default silent. */
@@ -106,6 +112,7 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     tokens: new Set(tokens),
     pageSize,
     validationEventsPerMinute: options.validationEventsPerMinute ?? 2,
+    coSellCreateRules: options.coSellCreateRules ?? false,
   };
   const log = options.log ?? (() => undefined);
 
@@ -249,7 +256,7 @@ async function handle(ctx: EmulatorContext, req: http.IncomingMessage, res: http
 
   const match = matchRoute(method, path);
   const api = match.kind === "route" ? match.route.api : match.api;
-  const operation = match.kind === "route" ? match.route.operation : "unknown";
+  const operation = match.kind === "route" ? operationOf(match.route, path) : "unknown";
   let result: HandlerResult;
   let fault = false;
   try {

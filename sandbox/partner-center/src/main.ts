@@ -1,6 +1,6 @@
 /**
  * Run the emulator on its own: node out/sandbox/partner-center/src/main.js [--port N]
- * [--certificate-port N] [--state FILE]. Prints the endpoints as JSON; Ctrl-C stops it.
+ * [--certificate-port N] [--state FILE] [--co-sell-create-rules]. Prints the endpoints as JSON; Ctrl-C stops it.
  */
 import { SANDBOX_TOKEN, startPartnerCenterEmulator } from "./emulator";
 
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || !Number.isInteger(certificatePort) || certificatePort < 0) {
     throw new Error("--port and --certificate-port must be non-negative integers");
   }
-  const emulator = await startPartnerCenterEmulator({ port, certificatePort, statePath: arg("state"), log: (l) => process.stderr.write(`${l}\n`) });
+  const emulator = await startPartnerCenterEmulator({ port, certificatePort, statePath: arg("state"), coSellCreateRules: process.argv.includes("--co-sell-create-rules"), log: (l) => process.stderr.write(`${l}\n`) });
   process.stdout.write(`${JSON.stringify({
     referralsBaseUrl: emulator.referralsBaseUrl,
     partnerCenterBaseUrl: emulator.partnerCenterBaseUrl,

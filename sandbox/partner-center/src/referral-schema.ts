@@ -126,6 +126,11 @@ export const REFERRAL_SHAPE: Shape = {
   lastRunId: "value",
   registrationStatus: "value",
   registrations: "value",
+  // top-level rows of the 2024+ create documentation (L1, L2); the sample sends them as typed attributes
+  partnerRole: "value",
+  solutionArea: "value",
+  solutionPlay: "value",
+  customerMarketplaceIntent: "value",
   isAutoRegistrationEnabled: "value",
   exception: "value",
   "@odata.context": "value",

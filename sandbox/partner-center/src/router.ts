@@ -85,6 +85,17 @@ export type RouteMatch =
   | { kind: "method"; allowed: string[]; api: Api }
   | { kind: "none"; api: Api };
 
+/**
+ * The operation a call is logged (and faults match) under: the route's, except that the connector's
+ * deal registration operations, which reach the referral's PATCH with a trailing slash
+ * (CreateDealRegistrationByReferralId: /referrals/{id}/) or two (PatchDealRegistrationByReferralId:
+ * /referrals/{id}//), are named for what they are.
+ */
+export function operationOf(route: Route, path: string): string {
+  if (route.operation !== "patchReferral") return route.operation;
+  return path.endsWith("//") ? "patchDealRegistration" : path.endsWith("/") ? "createDealRegistration" : route.operation;
+}
+
 export function matchRoute(method: string, path: string): RouteMatch {
   const actual = segments(path);
   const allowed: string[] = [];

@@ -39,10 +39,11 @@ const cases: Case[] = [
     status: 400, code: "invalidRequest", message: /Invalid status transition from 'Active' to 'New'/, target: "status",
   },
   {
+    // a closed referral takes no change at all (partner-center-2026.md §2.3), a reopening included
     name: "invalid transition out of Closed (Closed → Active)",
     method: "PATCH", path: () => `${REFERRALS}/${closed.id}`,
     body: [{ op: "replace", path: "/status", value: "Active" }, { op: "replace", path: "/substatus", value: "Accepted" }],
-    status: 400, code: "invalidRequest", message: /from 'Closed' to 'Active'/, target: "status",
+    status: 400, code: "invalidRequest", message: /Closed \/ Lost: it takes no more changes/, target: "status",
   },
   {
     name: "substatus that does not belong to the status (Closed/Accepted)",

@@ -25,7 +25,7 @@ describe("the forms the page renders", () => {
     expect(form.name).toBe("Partner Center Opportunity");
     expect(form.tabs.map((t) => t.label)).toEqual(["Summary", "Microsoft Partner Center"]);
     const pc = form.tabs[1];
-    expect(pc.columns.map((c) => c.sections.map((s) => s.label))).toEqual([["Referral", "Microsoft Solutions"], ["Sync Status"]]);
+    expect(pc.columns.map((c) => c.sections.map((s) => s.label))).toEqual([["Referral", "Co-sell", "Microsoft Solutions"], ["Sync Status", "Deal Registration"]]);
     expect(pc.columns[0].sections[0].cells.map((c) => c.label)).toEqual([
       "Sync with Partner Center",
       "How can Microsoft help?",
@@ -34,6 +34,10 @@ describe("the forms the page renders", () => {
       "Referral Link",
       "Microsoft CRM Identifier",
       "Referral Status",
+      "Engagement ID",
+      "Accepted On",
+      "Closed On",
+      "Customer DUNS",
     ]);
     expect(form.header.map((c) => c.control?.kind === "field" && c.control.column)).toEqual(["estimatedvalue", "estimatedclosedate", "ownerid"]);
     const status = fieldCells(form).find((c) => c.control?.kind === "field" && c.control.column === "pcs_syncstatus")!.control!;

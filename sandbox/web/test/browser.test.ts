@@ -104,6 +104,9 @@ describe("the seller's journey", () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Microsoft Partner Center");
     await page.getByLabel("How can Microsoft help?").selectOption({ label: "Proof of concept or demo" });
     await page.getByLabel("Microsoft Partner Center Referral Visibility").check();
+    // required on every co-sell deal since 2023 (a co-sell ready partner solution below: an IP co-sell,
+    // so no partner role, solution area or play)
+    await page.getByLabel("Customer Purchase Intent").selectOption({ label: "Have not decided" });
     await page.getByRole("switch", { name: "Sync with Partner Center" }).focus();
     await page.keyboard.press("Space");
 
@@ -208,6 +211,7 @@ describe("a failed sync", () => {
         estimatedvalue: 90000,
         estimatedclosedate: "2027-01-31",
         pcs_referralvisibility: true,
+        pcs_purchaseintent: 619300002, // Have not decided
         "customerid_account@odata.bind": `/accounts(${sb.report.seed!.account.id})`,
         "parentcontactid@odata.bind": `/contacts(${sb.report.seed!.contact.id})`,
         "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,

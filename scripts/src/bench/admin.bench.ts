@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
 import { main as deployMain } from "../cli/deploy";
 import { main as doctorMain } from "../cli/doctor";
 import { main as reconcileMain } from "../cli/reconcile";
@@ -61,6 +61,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
           "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
           "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
           [OPPORTUNITY.microsoftHelp]: 619300001,
+          [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
           [OPPORTUNITY.referralVisibility]: true,
         },
         returnRepresentation: true,
@@ -92,7 +93,7 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const pcApply = applied.pc.filter((c) => c.path.includes("/engagements/referrals")).length - pcReads;
 
     return [
-      { name: "deploy on a new environment (import, 3 connections, 11 flows, webhook, doctor)", value: Number(first.seconds.toFixed(2)), unit: "s", note: `${first.dv.length} Dataverse calls (${first.dvWrites} writes), ${first.pc.length} Partner Center calls` },
+      { name: "deploy on a new environment (import, 3 connections, 12 flows, webhook, doctor)", value: Number(first.seconds.toFixed(2)), unit: "s", note: `${first.dv.length} Dataverse calls (${first.dvWrites} writes), ${first.pc.length} Partner Center calls` },
       { name: "deploy again: writes to Dataverse and Partner Center", value: second.dvWrites + second.pcWrites, unit: "calls", budget: 0, note: `${second.seconds.toFixed(2)} s, ${second.dv.length} Dataverse reads, ${second.pc.length} Partner Center reads` },
       { name: "doctor on a healthy environment", value: Number(doctor.seconds.toFixed(2)), unit: "s", note: `${doctor.dv.length} Dataverse calls, ${doctor.pc.length} Partner Center calls, ${doctor.dvWrites + doctor.pcWrites} writes` },
       { name: `reconcile dry run: Partner Center calls per synced opportunity (${SYNCED})`, value: Number(((pcReads - 1) / SYNCED).toFixed(2)), unit: "calls", budget: 1, note: `${pcReads} calls: one read each, and the referral list; ${dry.dv.length} Dataverse calls; ${dry.seconds.toFixed(2)} s` },

@@ -66,7 +66,8 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
   return [
     {
       name: "form script web resource pcs_/scripts/opportunity.js (minified)",
-      value: round1(bundle.length / 1024),
+      // rounded up, so a file a few bytes over 15 KiB is reported over, not rounded into the budget
+      value: Math.ceil((bundle.length / 1024) * 100) / 100,
       unit: "KB",
       budget: FORM_SCRIPT_BUDGET_KB,
       note: `${bundle.length} bytes, ${gzipSync(bundle).length} gzipped; webpack 5 production + terser`,

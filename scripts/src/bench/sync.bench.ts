@@ -11,7 +11,7 @@
  * Center whenever a trigger fires): the trigger firings of the same run.
  */
 import type { DynamicsWebApi } from "dynamics-web-api";
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
 import type { RunRecord } from "../../../sandbox/flow-runner/src/engine/types";
 import { totalRequests } from "../../../sandbox/flow-runner/src/engine/requests";
 import { FLOWS } from "../../../flows/src/ids";
@@ -84,6 +84,7 @@ class Workload {
         "parentcontactid@odata.bind": `/contacts(${seed.contact.id})`,
         "transactioncurrencyid@odata.bind": `/transactioncurrencies(${this.usd})`,
         [OPPORTUNITY.referralVisibility]: true,
+        [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
       },
       returnRepresentation: true,
     })) as Record<string, unknown>;

@@ -24,6 +24,7 @@ import { latestError } from "../../../plugins-ts/src/rulebook/audit";
 import { FIELD_LABELS, planSync } from "../../../plugins-ts/src/rulebook/merge";
 import { toReferral } from "../../../plugins-ts/src/rulebook/mapping-outbound";
 import { MESSAGES_1033, type MessageId } from "../../../plugins-ts/src/rulebook/messages";
+import { RULE_TABLES } from "../../../plugins-ts/src/rulebook/rules";
 import type { OpportunitySnapshot, WebApiRow } from "../../../plugins-ts/src/rulebook/snapshot";
 import { syncProjection } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { parseSyncRecord } from "../../../plugins-ts/src/rulebook/sync-record";
@@ -47,11 +48,8 @@ export interface InvariantReport {
   violations: Violation[];
 }
 
-/** The rule failures the rulebook reports (the messages a seller fixes on the form). */
-const RULE_MESSAGES: MessageId[] = [
-  "customerMissing", "customerNotAccount", "countryMissing", "countryAlias", "countryInvalid", "solutionsMissing", "contactMissing",
-  "contactEmailMissing", "dealValueMissing", "dealValueNegative", "currencyMissing", "currencyUnknown", "closeDateMissing", "visibilityReverted", "helpNeedsVisibility",
-];
+/** The rule failures the flows report before a call (the rulebook's outbound table: what a seller fixes on the form). */
+const RULE_MESSAGES: MessageId[] = [...new Set(RULE_TABLES.outbound.rules.map((r) => r.message))];
 const RULE_PATTERNS = RULE_MESSAGES.map((id) => new RegExp(MESSAGES_1033[id].replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[a-z]+\}/gi, ".*")));
 
 /** Whether a seller (or admin) can act on an Error's message, rather than wait for a retry that should have happened. */

@@ -10,7 +10,7 @@
  * API), delivers webhook events again and out of order, the sandbox is killed (SIGKILL) and started
  * again on its state, and bursts of steps run at the same time.
  */
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, PARTNER_ROLE, SOLUTION_AREA, SOLUTION_DETAIL, SOLUTION_PLAY } from "../../../plugins-ts/src/model/schema";
 import { Rand, seededRandom } from "../../../sandbox/shared/src/fuzz";
 import { partnerCenterClient } from "../sandbox/clients";
 import { SEED_ACCOUNT, SEED_CONTACT, SEED_SOLUTIONS } from "../sandbox/seed";
@@ -224,6 +224,8 @@ export class WorkloadState {
   contact = "";
   usd = "";
   solutionDetails: string[] = [];
+  /** The @odata.bind values of a Services co-sell's partner role, solution area and play (seeded FY26 rows). */
+  servicesAttributes: Record<string, string> = {};
 }
 
 /** Looks up the ids the steps need (the seeded account, contact, currency and catalogue). */
@@ -237,6 +239,14 @@ export async function prepare(sb: ChaosSandbox, state: WorkloadState): Promise<v
   state.account = await one("accounts", "accountid", `name eq '${SEED_ACCOUNT.name}'`);
   state.contact = await one("contacts", "contactid", `emailaddress1 eq '${SEED_CONTACT.emailaddress1}'`);
   state.usd = await one("transactioncurrencies", "transactioncurrencyid", "isocurrencycode eq 'USD'");
+  // A Services co-sell (a solution that is not co-sell ready) needs a partner role, solution area and play.
+  const bind = async (t: typeof PARTNER_ROLE | typeof SOLUTION_AREA | typeof SOLUTION_PLAY, nav: string, apiId: string) =>
+    [`${nav}@odata.bind`, `/${t.entitySetName}(${await one(t.entitySetName, t.primaryId, `${t.apiId} eq '${apiId}'`)})`] as const;
+  state.servicesAttributes = Object.fromEntries([
+    await bind(PARTNER_ROLE, OPPORTUNITY_COSELL.partnerRoleNavigation, "SolutionDesign"),
+    await bind(SOLUTION_AREA, OPPORTUNITY_COSELL.solutionAreaNavigation, "CloudAndAIPlatforms"),
+    await bind(SOLUTION_PLAY, OPPORTUNITY_COSELL.solutionPlayNavigation, "MigrateAndModernizeYourEstate"),
+  ]);
   state.solutionDetails = [];
   for (const s of SEED_SOLUTIONS) state.solutionDetails.push(await one(SOLUTION_DETAIL.entitySetName, SOLUTION_DETAIL.primaryId, `${SOLUTION_DETAIL.solutionId} eq '${s.id}'`));
 }
@@ -283,6 +293,8 @@ export async function perform(sb: ChaosSandbox, state: WorkloadState, step: Step
             "transactioncurrencyid@odata.bind": `/transactioncurrencies(${state.usd})`,
             [OPPORTUNITY.microsoftHelp]: 619300001,
             [OPPORTUNITY.referralVisibility]: true,
+            [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: required since May 2023
+            ...state.servicesAttributes,
           },
         })) as string;
         for (const s of new Set(step.solutions)) await addSolution(sb, state, id, s);

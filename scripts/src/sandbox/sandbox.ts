@@ -234,6 +234,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       partnerCenter = await startPartnerCenterEmulator({
         log: (l) => log(errorLine("Partner Center emulator", l)),
+        // Today's co-sell rules on creates (purchase intent, a co-sell's contact, a Services co-sell's attributes): the flows send them.
+        coSellCreateRules: true,
         ...options.partnerCenter,
         port: wanted.partnerCenter,
         certificatePort: wanted.partnerCenterCertificates,

@@ -9,9 +9,11 @@
  *   the referrals Microsoft shares), with its two-letter country code in the column the
  *   pcs_CustomerCountryCodeField environment variable names (default address1_country); created
  *   only when no account has that name;
- * - one contact of that account, created only when no contact has that e-mail address.
+ * - one contact of that account, created only when no contact has that e-mail address;
+ * - the co-sell taxonomy: partner roles, solution areas and plays (./seed-taxonomy.ts).
  */
 import { ENVIRONMENT_VARIABLES, SOLUTION_DETAIL, SOLUTION_TYPE_OPTIONS } from "../../../plugins-ts/src/model/schema";
+import { seedTaxonomy, type TaxonomyOutcome } from "./seed-taxonomy";
 import { odataString, WebApiError, type WebApi } from "./webapi";
 
 const type3P = SOLUTION_TYPE_OPTIONS.find((o) => o.code === "3P")!.value;
@@ -53,6 +55,7 @@ export interface SeedOutcome {
   solutions: { created: string[]; existing: string[] };
   account: { id: string; created: boolean; countryColumn: string };
   contact: { id: string; created: boolean };
+  taxonomy: TaxonomyOutcome;
   message: string;
 }
 
@@ -121,10 +124,18 @@ export async function seed(api: WebApi): Promise<SeedOutcome> {
     return fail(`the contact ${SEED_CONTACT.emailaddress1}`, e);
   }
 
+  let taxonomy: TaxonomyOutcome;
+  try {
+    taxonomy = await seedTaxonomy(api);
+  } catch (e) {
+    return fail("the partner roles, solution areas and plays", e);
+  }
+
   const parts = [
     `Microsoft Solution Details ${[created.length ? `${created.join(", ")} created` : "", existing.length ? `${existing.join(", ")} already there` : ""].filter(Boolean).join(", ")}`,
     `account "${SEED_ACCOUNT.name}" (${column} = ${SEED_ACCOUNT.countryCode}) ${account.created ? "created" : "already there"}`,
     `contact ${SEED_CONTACT.firstname} ${SEED_CONTACT.lastname} ${contact.created ? "created" : "already there"}`,
+    `co-sell taxonomy ${taxonomy.created.length} rows created, ${taxonomy.existing.length} already there`,
   ].filter(Boolean);
-  return { solutions: { created, existing }, account, contact, message: parts.join("; ") };
+  return { solutions: { created, existing }, account, contact, taxonomy, message: parts.join("; ") };
 }

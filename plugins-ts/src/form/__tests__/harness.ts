@@ -48,6 +48,14 @@ export interface FormSetup {
   numbers?: Record<string, number | null>;
   syncStatus?: number | null;
   syncAudit?: string | null;
+  /** Customer Purchase Intent (choice value). */
+  intent?: number | null;
+  /** Partner Role, Solution Area, Solution Play (lookups). */
+  partnerRole?: { id: string; name: string } | null;
+  solutionArea?: { id: string; name: string } | null;
+  solutionPlay?: { id: string; name: string } | null;
+  /** The referral as loaded: its id (the referral exists in Partner Center) and status. */
+  referralId?: string | null;
   /** Requirement levels the form itself gives columns. */
   required?: Record<string, Xrm.Attributes.RequirementLevel>;
   withSolutionsGrid?: boolean;
@@ -83,7 +91,8 @@ export function goodStore(): Store {
     opportunity: {},
     solutions: {
       [IDS.opportunity]: [
-        { pcs_partnercentersolutionid: "s1", pcs_SolutionDetailId: { pcs_solutionid: "SOL-12345-ABC", pcs_name: "Fabrikam Cloud Migrate" } },
+        // a co-sell ready partner solution: an IP co-sell, which needs no partner role, solution area or play
+        { pcs_partnercentersolutionid: "s1", pcs_SolutionDetailId: { pcs_solutionid: "SOL-12345-ABC", pcs_name: "Fabrikam Cloud Migrate", pcs_solutiontype: 619300000 } },
       ],
     },
     env: {
@@ -94,6 +103,7 @@ export function goodStore(): Store {
 }
 
 export const HELP_TECHNICAL = 619300001;
+export const INTENT = { yes: 619300000, no: 619300001, undecided: 619300002 };
 export const STATUS = { notSynced: 619300000, pending: 619300001, synced: 619300002, error: 619300003 };
 
 export const LOCKED = [
@@ -108,7 +118,7 @@ export const LOCKED = [
   "pcs_synchash",
 ];
 
-/** A co-sell opportunity that passes every rule with goodStore(). */
+/** A co-sell opportunity (an IP co-sell, not yet in Partner Center) that passes every rule with goodStore(). */
 export const GOOD: Required<Omit<FormSetup, "required" | "noDealValueOnForm" | "withSolutionsGrid" | "numbers">> = {
   id: IDS.opportunity,
   sync: true,
@@ -121,6 +131,11 @@ export const GOOD: Required<Omit<FormSetup, "required" | "noDealValueOnForm" | "
   estimatedclosedate: new Date(2026, 11, 31),
   syncStatus: STATUS.notSynced,
   syncAudit: null,
+  intent: INTENT.undecided,
+  partnerRole: null,
+  solutionArea: null,
+  solutionPlay: null,
+  referralId: null,
 };
 
 export interface Harness {
@@ -172,7 +187,15 @@ export function makeForm(setup: FormSetup = {}, store: Store = goodStore()): Har
     { text: "Error", value: STATUS.error },
   ]);
   A.createString("pcs_syncaudit", s.syncAudit ?? undefined);
-  for (const column of LOCKED.filter((c) => c !== "pcs_syncaudit" && c !== "pcs_syncstatus")) A.createString(column);
+  for (const column of LOCKED.filter((c) => c !== "pcs_syncaudit" && c !== "pcs_syncstatus")) A.createString(column, column === "pcs_referralidentifier" ? (s.referralId ?? undefined) : undefined);
+  A.createOptionSet("pcs_purchaseintent", s.intent ?? undefined, [
+    { text: "Yes", value: INTENT.yes },
+    { text: "No", value: INTENT.no },
+    { text: "Have not decided", value: INTENT.undecided },
+  ]);
+  A.createLookup("pcs_partnerroleid", s.partnerRole ? { ...s.partnerRole, entityType: "pcs_partnerrole" } : undefined);
+  A.createLookup("pcs_solutionareaid", s.solutionArea ? { ...s.solutionArea, entityType: "pcs_solutionarea" } : undefined);
+  A.createLookup("pcs_solutionplayid", s.solutionPlay ? { ...s.solutionPlay, entityType: "pcs_solutionplay" } : undefined);
   const form = XrmMockGenerator.getFormContext();
   // xrm-mock gives an entity without id a made-up one; a new record's getId() is "".
   if (!s.id) (form.data.entity as unknown as { id: string }).id = "";

@@ -7,7 +7,7 @@
  * the ones the script added.
  */
 import { formatMessage, MESSAGES_1033 } from "../../rulebook/messages";
-import { FACTS, FactSpec } from "../../rulebook/rules";
+import { FactName, FACTS, FactSpec, RULE_TABLES, tableFacts } from "../../rulebook/rules";
 import { DEFAULT_CONFIG } from "../../rulebook/snapshot";
 import * as Opportunity from "../opportunity";
 import { whenIdle } from "../state";
@@ -89,10 +89,14 @@ describe("the seller's fix clears the message and the form saves", () => {
   });
 });
 
-/** The opportunity columns the rule table reads (a lookup's Web API names mapped back to the column). */
+/**
+ * The opportunity columns the form's rules read (RULE_TABLES.form; a lookup's Web API names mapped back
+ * to the column). The locks read the record as loaded, so a change of theirs checks nothing.
+ */
+const FORM_FACTS = tableFacts(RULE_TABLES.form);
 const RULE_READ_COLUMNS = [
   ...new Set(
-    (Object.values(FACTS) as FactSpec[]).flatMap((f) => {
+    (Object.entries(FACTS) as Array<[FactName, FactSpec]>).filter(([name]) => FORM_FACTS.has(name)).map(([, f]) => f).flatMap((f) => {
       if (!("row" in f.from) || f.from.row !== "opportunity") return [];
       const column = typeof f.from.column === "string" ? f.from.column : DEFAULT_CONFIG[f.from.column.config];
       return [/^_(.+)_value(@.*)?$/.exec(column)?.[1] ?? column];
@@ -103,7 +107,20 @@ const RULE_READ_COLUMNS = [
 describe("every column a rule reads checks again on change, once", () => {
   it("covers the columns the rules need", () => {
     expect([...RULE_READ_COLUMNS].sort()).toEqual(
-      ["customerid", "estimatedclosedate", "estimatedvalue", "parentcontactid", "pcs_microsofthelp", "pcs_referralvisibility", "pcs_syncwithpartnercenter", "transactioncurrencyid"].sort(),
+      [
+        "customerid",
+        "estimatedclosedate",
+        "estimatedvalue",
+        "parentcontactid",
+        "pcs_microsofthelp",
+        "pcs_referralvisibility",
+        "pcs_syncwithpartnercenter",
+        "transactioncurrencyid",
+        "pcs_purchaseintent",
+        "pcs_partnerroleid",
+        "pcs_solutionareaid",
+        "pcs_solutionplayid",
+      ].sort(),
     );
   });
 

@@ -4,6 +4,7 @@ import {
   capAudit,
   formatAuditLine,
   latestError,
+  latestErrorMessage,
   parseAudit,
   parseAuditLine,
   prependAudit,
@@ -70,3 +71,26 @@ describe("audit column", () => {
     expect(latestError(null)).toBeUndefined();
   });
 });
+
+describe("latestErrorMessage (the form script's reading)", () => {
+  it("says what latestError says, on every vector line and odd columns", () => {
+    const lines = [
+      ...vectors.format.map((v) => formatAuditLine({ ...(v.entry as AuditEntry), outcome: "Error" })),
+      ...vectors.format.map((v) => formatAuditLine(v.entry as AuditEntry)),
+      ...(vectors.raw as string[]),
+      "2026-11-22T10:15:03Z | CRM->PC | Error | create | a | b | run x/y",
+      "2026-11-22T10:15:03Z | CRM->PC | Error | create | run x/y",
+      "2026-11-22T10:15:03Z | CRM->PC | Error | create | ",
+      "2026-11-22T10:15:03Z | CRM->PC | Error | create",
+      "2026-11-22T10:15:03Z | CRM->PC | Fatal | create | x",
+      "  ",
+      "",
+    ];
+    for (const a of lines) for (const b of lines) for (const sep of ["\n", "\r\n"]) {
+      const text = `${a}${sep}${b}`;
+      expect([text, latestErrorMessage(text)]).toEqual([text, latestError(text)?.message]);
+    }
+    expect(latestErrorMessage(null)).toBeUndefined();
+  });
+});
+

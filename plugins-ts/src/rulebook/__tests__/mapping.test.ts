@@ -2,7 +2,7 @@ import outbound from "../../../test-vectors/mapping-outbound.json";
 import inbound from "../../../test-vectors/mapping-inbound.json";
 import { Referral } from "../../partner-center/referral";
 import { fromReferral } from "../mapping-inbound";
-import { toReferral } from "../mapping-outbound";
+import { SALES_STAGES, toReferral } from "../mapping-outbound";
 import { OpportunitySnapshot, RulebookConfig } from "../snapshot";
 import { syncProjection } from "../sync-hash";
 import { validate } from "../validate";
@@ -51,7 +51,9 @@ describe("round trip", () => {
     };
   }
 
-  it.each(inCases.filter((c) => c.referral.customerProfile).map((c) => [c.name, c] as const))(
+  // A referral in another spelling of the sales stage, or with values we only read (unknown), comes back in ours.
+  const canonical = (r: Referral): boolean => fromReferral(r).unknown.length === 0 && (r.salesStage === undefined || (SALES_STAGES as readonly string[]).includes(r.salesStage));
+  it.each(inCases.filter((c) => c.referral.customerProfile && canonical(c.referral)).map((c) => [c.name, c] as const))(
     "Partner Center → CRM → Partner Center keeps every synced field: %s",
     (_name, c) => {
       const back = toReferral(snapshotAfterInbound(c.referral, c.config));

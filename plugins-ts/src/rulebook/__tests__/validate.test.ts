@@ -1,11 +1,14 @@
 import vectors from "../../../test-vectors/validation.json";
+import cosellVectors from "../../../test-vectors/validation-cosell.json";
 import { MESSAGE_IDS, MESSAGES_1033, placeholdersOf } from "../messages";
-import { FACTS, RULE_IDS, RULES } from "../rules";
+import { FACTS, LOCKS, RULE_IDS, RULE_TABLES, RULES, RuleSpec } from "../rules";
 import { OpportunitySnapshot } from "../snapshot";
-import { evaluateFacts, validate } from "../validate";
+import { activeLocks, evaluateFacts, validate } from "../validate";
 
 type Vector = (typeof vectors.cases)[number];
 const cases = vectors.cases as unknown as Array<Vector & { snapshot: OpportunitySnapshot }>;
+const cosellCases = cosellVectors.cases as unknown as Array<Vector & { snapshot: OpportunitySnapshot; expected: Vector["expected"] & { locks: unknown[] } }>;
+const ALL_RULES = RULE_TABLES.all.rules as readonly RuleSpec[];
 
 describe("validation (test-vectors/validation.json)", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
@@ -52,6 +55,45 @@ describe("validation (test-vectors/validation.json)", () => {
   });
 });
 
+describe("today's co-sell rules and locks (test-vectors/validation-cosell.json)", () => {
+  it.each(cosellCases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const result = validate(c.snapshot, { language: cosellVectors.language });
+    expect({
+      applies: result.applies,
+      ok: result.ok,
+      failures: result.failures.map(({ rule, messageId, field, message }) => ({ rule, messageId, field, message })),
+      unchecked: result.unchecked,
+      locks: activeLocks(c.snapshot, { language: cosellVectors.language }),
+    }).toEqual(c.expected);
+    // the case is about what it says it is about
+    const about = new Set([...result.failures.map((f) => f.rule), ...result.unchecked.filter((r) => !RULE_IDS.includes(r))]);
+    for (const r of c.rules) expect([r, about.has(r)]).toEqual([r, true]);
+  });
+
+  it("has a failing case for every co-sell rule and a case for every lock", () => {
+    const all = [...cases, ...cosellCases];
+    const failed = new Set(all.flatMap((c) => c.expected.failures.map((f) => f.rule)));
+    expect(ALL_RULES.map((r) => r.id).filter((id) => !failed.has(id))).toEqual([]);
+    const locked = new Set(cosellCases.flatMap((c) => c.expected.locks.map((l) => (l as { lock: string }).lock)));
+    expect(LOCKS.map((l) => l.id).filter((id) => !locked.has(id))).toEqual([]);
+  });
+
+  it("says at most one message per topic", () => {
+    for (const c of cosellCases) {
+      const topics = validate(c.snapshot).failures.map((f) => f.topic);
+      expect(new Set(topics).size).toBe(topics.length);
+    }
+  });
+
+  it("locks from the record as loaded, whether it syncs or not, and nothing before the referral exists", () => {
+    const created = cosellCases.find((c) => c.name.startsWith("created referral, nothing changed"))!;
+    const locks = activeLocks(created.snapshot);
+    expect(locks.length).toBeGreaterThan(0);
+    expect(activeLocks({ ...created.snapshot, opportunity: { ...created.snapshot.opportunity, pcs_syncwithpartnercenter: false } })).toEqual(locks);
+    expect(activeLocks({ ...created.snapshot, previous: { ...created.snapshot.previous, pcs_referralidentifier: null } })).toEqual([]);
+  });
+});
+
 describe("rule table (rules.ts) is well formed for generators", () => {
   it("names only facts, messages and placeholders that exist", () => {
     const factNames = new Set(Object.keys(FACTS));
@@ -60,7 +102,7 @@ describe("rule table (rules.ts) is well formed for generators", () => {
       if (c.any) c.any.forEach(visit);
       else expect(factNames.has(c.fact!)).toBe(true);
     };
-    for (const rule of RULES) {
+    for (const rule of [...ALL_RULES, ...RULE_TABLES.registration.rules]) {
       rule.when.forEach(visit);
       expect(MESSAGE_IDS).toContain(rule.message);
       const params = Object.keys((rule as { params?: object }).params ?? {}).sort();
@@ -71,12 +113,14 @@ describe("rule table (rules.ts) is well formed for generators", () => {
     }
   });
 
-  it("has unique rule ids", () => {
+  it("has unique rule ids in each table", () => {
     expect(new Set(RULE_IDS).size).toBe(RULE_IDS.length);
+    for (const table of Object.values(RULE_TABLES)) expect(new Set(table.rules.map((r) => r.id)).size).toBe(table.rules.length);
+    expect(RULES.every((r) => ALL_RULES.includes(r))).toBe(true);
   });
 
   it("evaluates every fact of a complete snapshot as known", () => {
-    const facts = evaluateFacts(cases[0].snapshot);
+    const facts = evaluateFacts(cosellCases[0].snapshot);
     expect(Object.entries(facts).filter(([, v]) => !v.known)).toEqual([]);
   });
 });

@@ -4,10 +4,13 @@
  * exactly the failures and messages validate() gives.
  */
 import vectors from "../../../test-vectors/validation.json";
-import { RULES } from "../rules";
+import cosellVectors from "../../../test-vectors/validation-cosell.json";
+import registrationVectors from "../../../test-vectors/registration.json";
+import { RULE_TABLES, RULES } from "../rules";
 import { OpportunitySnapshot } from "../snapshot";
-import { validate } from "../validate";
-import { anyRuleFailsExpression, appliesExpression, factsObject, failuresTextExpression, listLiteral, lookupLiteral, ruleExpressions, wdlString, WdlSources } from "../wdl";
+import { checkRules, validate } from "../validate";
+import { anyRuleFailsExpression, appliesExpression, dealTypeExpression, factsObject, failuresTextExpression, listLiteral, lookupLiteral, ruleExpressions, wdlString, WdlSources } from "../wdl";
+import { coSellDealTypeOf, dealTypeOptionOf } from "../deal-type";
 
 type Value = unknown;
 
@@ -132,6 +135,12 @@ const complete = (vectors.cases as unknown as Array<{ name: string; snapshot: Op
   (c) => c.snapshot.account !== undefined && c.snapshot.contacts && c.snapshot.solutions && c.snapshot.currency !== undefined,
 );
 
+/** Today's co-sell and deal registration facts read a column of every solution: the flow gives each as an array (a Select). */
+const withEach: WdlSources = {
+  ...sources,
+  each: { "solutions.pcs_solutiontype": "variables('solutionTypes')", "solutions.pcs_azureipcoselleligible": "variables('eligible')" },
+};
+
 function bind(snapshot: OpportunitySnapshot): [Record<string, Value>, Record<string, Value>] {
   const config = { dealValueField: "estimatedvalue", customerCountryCodeField: "address1_country", ...snapshot.config };
   const pick = (v: string | undefined, d: string): string => (v && v.trim() ? v.trim() : d);
@@ -144,6 +153,8 @@ function bind(snapshot: OpportunitySnapshot): [Record<string, Value>, Record<str
       previous: snapshot.previous ?? null,
       solutions: snapshot.solutions,
       contacts: snapshot.contacts,
+      solutionTypes: snapshot.solutions?.map((s) => s.pcs_solutiontype ?? null),
+      eligible: snapshot.solutions?.map((s) => s.pcs_azureipcoselleligible ?? null),
     },
     {
       "Deal value (pcs_DealValueField)": pick(config.dealValueField, "estimatedvalue"),
@@ -206,5 +217,53 @@ describe("WDL expressions generated from the rule table", () => {
     expect(deal.field).toBe("parameters('Deal value (pcs_DealValueField)')");
     expect(deal.condition).toContain("variables('opportunity')?[parameters('Deal value (pcs_DealValueField)')]");
     expect(deal.message).toBe("concat('Deal value (', parameters('Deal value (pcs_DealValueField)'), ') is empty: enter the expected revenue, 0 or more.')");
+  });
+});
+
+const isComplete = (s: OpportunitySnapshot): boolean => s.account !== undefined && !!s.contacts && !!s.solutions && s.currency !== undefined;
+
+describe.each([
+  ["today's co-sell rules (RULE_TABLES.cosell)", RULE_TABLES.cosell, [...vectors.cases, ...cosellVectors.cases]],
+  ["every rule at once (RULE_TABLES.all)", RULE_TABLES.all, [...vectors.cases, ...cosellVectors.cases]],
+  ["deal registration (RULE_TABLES.registration)", RULE_TABLES.registration, registrationVectors.cases],
+] as const)("WDL expressions of %s", (_title, table, all) => {
+  const src: WdlSources = { ...withEach, table };
+  const cases = (all as unknown as Array<{ name: string; snapshot: OpportunitySnapshot }>).filter((c) => isComplete(c.snapshot));
+  const rules = ruleExpressions(src);
+
+  it.each(cases.map((c) => [c.name, c] as const))("give the rule table's failures and messages, directly and staged: %s", (_name, c) => {
+    const [vars, params] = bind(c.snapshot);
+    const expected = checkRules(table, c.snapshot);
+    expect(evaluate(appliesExpression(src), vars, params)).toBe(expected.applies);
+    const failures = rules.filter((r) => evaluate(r.condition, vars, params) === true).map((r) => ({ rule: r.id, message: evaluate(r.message, vars, params) }));
+    expect(failures).toEqual(expected.failures.map((f) => ({ rule: f.rule, message: f.message })));
+    const facts = Object.fromEntries(factsObject(src).map(([k, e]) => [k, evaluate(e, vars, params)]));
+    const staged: WdlSources = { ...src, facts: "variables('facts')" };
+    expect(evaluate(anyRuleFailsExpression(staged), { ...vars, facts }, params)).toBe(expected.failures.length > 0);
+    expect(evaluate(failuresTextExpression(staged, "\n"), { ...vars, facts }, params)).toBe(expected.failures.map((f) => `${f.message}\n`).join(""));
+  });
+
+  it("covers every rule of the table with a vector, and keeps each expression short", () => {
+    const failed = new Set(cases.flatMap((c) => checkRules(table, c.snapshot).failures.map((f) => f.rule)));
+    expect(table.rules.map((r) => r.id).filter((id) => !failed.has(id))).toEqual([]);
+    // Power Automate's limit is 8,192 characters; staged on a facts object, a condition stays readable
+    const staged = ruleExpressions({ ...src, facts: "outputs('Check')?['facts']", lookupExpressions: { COUNTRY_ALIASES: "outputs('Country_aliases')" } });
+    for (const r of rules) expect([r.id, r.condition.length < 8192]).toEqual([r.id, true]);
+    for (const r of staged) expect([r.id, r.condition.length < 2000]).toEqual([r.id, true]);
+  });
+
+  it("asks the flow for the arrays WDL cannot map", () => {
+    if (table === RULE_TABLES.sync) return;
+    expect(() => ruleExpressions({ ...sources, table })).toThrow(/needs WdlSources\.each\["solutions\.pcs_/);
+  });
+});
+
+describe("the Deal Type expression (deal-type.ts coSellDealTypeOf)", () => {
+  const all = [...vectors.cases, ...cosellVectors.cases] as unknown as Array<{ name: string; snapshot: OpportunitySnapshot }>;
+  it.each(all.filter((c) => c.snapshot.solutions).map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const [vars, params] = bind(c.snapshot);
+    const o = c.snapshot.opportunity;
+    const expected = coSellDealTypeOf(o.pcs_microsofthelp ?? null, o.pcs_referralvisibility, c.snapshot.solutions!.map((s) => s.pcs_solutiontype));
+    expect(evaluate(dealTypeExpression(withEach), vars, params)).toBe(dealTypeOptionOf(expected!));
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ENVIRONMENT_VARIABLES, FORM_SCRIPT, OPPORTUNITY, PCF_CONTROLS, PUBLISHER, REFERRAL_CREATION } from "../../../../plugins-ts/src/model/schema";
+import { ENVIRONMENT_VARIABLES, FORM_SCRIPT, OPPORTUNITY, OPPORTUNITY_COSELL, PCF_CONTROLS, PUBLISHER, REFERRAL_CREATION, SOLUTION_PLAY } from "../../../../plugins-ts/src/model/schema";
 import { main as buildCli } from "../../cli/build";
 import { main as checkCli } from "../../cli/check";
 import { CHILD_FLOW_FILE, makeFixture, PARENT_FLOW_FILE, type Fixture } from "../../solution/__tests__/fixture";
@@ -40,7 +40,7 @@ function expectProblem(ps: Problem[], rule: string, message: RegExp, file?: RegE
 
 it("the source with its build outputs passes every rule", () => {
   expect(problems(fresh(true))).toEqual([]);
-  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "schema", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names", "role-privileges"]);
+  expect(RULES.map((r) => r.id)).toEqual(["root-files", "versions", "schema", "root-components", "referenced-files", "form-libraries", "pcf-controls", "flow-references", "flow-lint", "unique-names", "role-privileges", "lookup-relationships"]);
 });
 
 describe("root-files", () => {
@@ -243,7 +243,7 @@ describe("unique-names", () => {
       const first = elements(attrs, "attribute")[0];
       attrs.children.push(JSON.parse(JSON.stringify(first)));
     });
-    expectProblem(problems(fx), "unique-names", /of Opportunity: duplicate column of Opportunity "pcs_lastsyncedon"/, /Entities\/Opportunity\/Entity\.xml$/);
+    expectProblem(problems(fx), "unique-names", /of Opportunity: duplicate column of Opportunity "pcs_acceptedon"/, /Entities\/Opportunity\/Entity\.xml$/);
   });
   it("rejects two forms with the same id", () => {
     const fx = fresh();
@@ -286,6 +286,26 @@ describe("role-privileges", () => {
     const ps = only(problems(fx), "role-privileges");
     expect(ps.map((p) => p.message)).toEqual([`${R} is organization-owned: it has no Assign privilege (its rows have no owner)`, `${R} is organization-owned: it has no Share privilege (its rows have no owner)`]);
     expect(only(problems(fresh()), "role-privileges")).toEqual([]); // the seller's Basic/Local privileges on user-owned tables pass
+  });
+});
+
+describe("lookup-relationships", () => {
+  const relationshipOf = (fx: Fixture, file: string, name: string, change: (r: ReturnType<typeof descendants>[number]) => void) =>
+    fx.editXml(file, (root) => change(descendants(root, "EntityRelationship").find((r) => attr(r, "Name") === name)!));
+  it("rejects a lookup column whose relationship is missing", () => {
+    const fx = fresh();
+    fx.editXml("solution/src/Other/Relationships/pcs_SolutionPlay.xml", (root) => {
+      root.children = root.children.filter((c) => !(c.kind === "element" && c.name === "EntityRelationship" && attr(c, "Name") === SOLUTION_PLAY.opportunityRelationship));
+    });
+    expectProblem(problems(fx), "lookup-relationships", new RegExp(`${OPPORTUNITY_COSELL.solutionPlayNavigation}.*is a lookup with no relationship`), /Entities\/Opportunity\/Entity\.xml$/);
+  });
+  it("rejects a relationship naming a column its table does not have, or a table of ours the solution does not ship", () => {
+    const fx = fresh();
+    relationshipOf(fx, "solution/src/Other/Relationships/pcs_SolutionPlay.xml", SOLUTION_PLAY.opportunityRelationship, (r) => setText(child(r, "ReferencingAttributeName")!, "pcs_SolutionPlayRef"));
+    relationshipOf(fx, "solution/src/Other/Relationships/pcs_PartnerRole.xml", "pcs_partnerrole_opportunity", (r) => setText(child(r, "ReferencedEntityName")!, "pcs_PartnerRoles"));
+    const ps = problems(fx);
+    expectProblem(ps, "lookup-relationships", /pcs_solutionplay_opportunity.*names the column pcs_solutionplayref, which Opportunity does not have/, /Relationships\/pcs_SolutionPlay\.xml$/);
+    expectProblem(ps, "lookup-relationships", /pcs_partnerrole_opportunity.*names the table pcs_partnerroles, which the solution does not ship/);
   });
 });
 

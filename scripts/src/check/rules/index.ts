@@ -7,6 +7,7 @@ import type { CheckRule } from "../types";
 import { flowLint } from "./flow-lint";
 import { flowReferences } from "./flow-references";
 import { formLibraries } from "./form-libraries";
+import { lookupRelationships } from "./lookup-relationships";
 import { pcfControls } from "./pcf-controls";
 import { referencedFiles } from "./referenced-files";
 import { rootComponentsRule } from "./root-components";
@@ -16,4 +17,4 @@ import { schemaRule } from "./schema";
 import { uniqueNames } from "./unique-names";
 import { versions } from "./versions";
 
-export const RULES: CheckRule[] = [rootFiles, versions, schemaRule, rootComponentsRule, referencedFiles, formLibraries, pcfControls, flowReferences, flowLint, uniqueNames, rolePrivileges];
+export const RULES: CheckRule[] = [rootFiles, versions, schemaRule, rootComponentsRule, referencedFiles, formLibraries, pcfControls, flowReferences, flowLint, uniqueNames, rolePrivileges, lookupRelationships];

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../../plugins-ts/src/model/schema";
 import { startSandboxProcess, type SandboxProcess } from "../process";
 import type { SandboxEndpoints } from "../endpoints";
 
@@ -48,7 +48,7 @@ const referralBody = (name: string) => ({
   type: "Independent",
   customerProfile: { name: "Kill Test Customer", address: { country: "US" } },
   consent: { consentToShareReferralWithMicrosoftSellers: false },
-  details: { dealValue: 1000, currency: "USD" },
+  details: { dealValue: 1000, currency: "USD", requirements: { additionalRequirements: { attributes: [{ type: "CustomerMarketplaceIntent", id: "HaveNotDecided" }] } } },
 });
 
 test("kill -9 during creates and updates on both emulators: every acknowledged write is there after the restart", async () => {
@@ -68,6 +68,7 @@ test("kill -9 during creates and updates on both emulators: every acknowledged w
     estimatedclosedate: "2027-06-30",
     "customerid_account@odata.bind": `/accounts(${account})`,
     "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
+    [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided
   })).opportunityid as string;
   await dv(e, "POST", PARTNER_CENTER_SOLUTION.entitySetName, {
     [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: `/opportunities(${shared})`,

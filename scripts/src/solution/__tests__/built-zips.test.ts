@@ -7,6 +7,20 @@ import * as path from "node:path";
 import {
   CONNECTION_REFERENCES,
   connectorId,
+  CONTRACT_TERM_OPTIONS,
+  COSELL_REFERENCE_TABLES,
+  DEAL_REGISTRATION,
+  DEAL_TYPE_OPTIONS,
+  LEAD_COSELL,
+  LEAD_TO_OPPORTUNITY_COSELL_MAP,
+  OPPORTUNITY_COSELL,
+  PARTNER_ROLE,
+  PRICING_MODEL_OPTIONS,
+  PRIMARY_DEPLOYMENT_OPTIONS,
+  PURCHASE_INTENT_OPTIONS,
+  SOLUTION_AREA,
+  SOLUTION_DETAIL_COSELL,
+  SOLUTION_PLAY,
   ENVIRONMENT_VARIABLES,
   FORM_SCRIPT,
   LEAD,
@@ -60,6 +74,33 @@ const OPPORTUNITY_DISPLAY: Record<string, string> = {
   [OPPORTUNITY.referralStatus]: "Referral Status",
   [OPPORTUNITY.referralEtag]: "Referral ETag",
   [OPPORTUNITY.syncHash]: "Sync Hash",
+};
+/** Today's co-sell columns (issue 15): [display name, type]. */
+const COSELL_COLUMNS: Record<string, [string, string]> = {
+  [OPPORTUNITY_COSELL.purchaseIntent]: ["Customer Purchase Intent", "picklist"],
+  [OPPORTUNITY_COSELL.partnerRole]: ["Partner Role", "lookup"],
+  [OPPORTUNITY_COSELL.solutionArea]: ["Solution Area", "lookup"],
+  [OPPORTUNITY_COSELL.solutionPlay]: ["Solution Play", "lookup"],
+  [OPPORTUNITY_COSELL.dealType]: ["Deal Type", "picklist"],
+  [OPPORTUNITY_COSELL.engagementId]: ["Engagement ID", "nvarchar"],
+  [OPPORTUNITY_COSELL.acceptedOn]: ["Accepted On", "datetime"],
+  [OPPORTUNITY_COSELL.closedOn]: ["Closed On", "datetime"],
+  [OPPORTUNITY_COSELL.customerDuns]: ["Customer DUNS", "nvarchar"],
+};
+const REGISTRATION_COLUMNS: Record<string, [string, string]> = {
+  [DEAL_REGISTRATION.register]: ["Register Deal", "bit"],
+  [DEAL_REGISTRATION.contractValue]: ["Contract Value", "decimal"],
+  [DEAL_REGISTRATION.contractTerm]: ["Contract Term", "picklist"],
+  [DEAL_REGISTRATION.contractStart]: ["Contract Start Date", "datetime"],
+  [DEAL_REGISTRATION.contractEnd]: ["Contract End Date", "datetime"],
+  [DEAL_REGISTRATION.contractSigned]: ["Contract Signed On", "datetime"],
+  [DEAL_REGISTRATION.pricingModel]: ["Pricing Model", "picklist"],
+  [DEAL_REGISTRATION.primaryDeployment]: ["Primary Deployment", "picklist"],
+  [DEAL_REGISTRATION.deployedOnAzure]: ["Deployed on Azure", "bit"],
+  [DEAL_REGISTRATION.marketplaceTransacted]: ["Transacted in Marketplace", "bit"],
+  [DEAL_REGISTRATION.marketplaceTransactedOn]: ["Marketplace Transaction Date", "datetime"],
+  [DEAL_REGISTRATION.status]: ["Deal Registration Status", "nvarchar"],
+  [DEAL_REGISTRATION.registrationId]: ["Deal Registration ID", "nvarchar"],
 };
 const OPPORTUNITY_TYPES: Record<string, string> = {
   [OPPORTUNITY.syncWithPartnerCenter]: "bit",
@@ -235,11 +276,11 @@ describe("solution and publisher", () => {
 });
 
 describe("opportunity", () => {
-  it("has the twelve columns with the exact logical names, display names and types", () => {
+  it("has the twelve sync columns with the exact logical names, display names and types", () => {
     const opp = findEntity(pkg, OPPORTUNITY.logicalName)!;
     const cols = Object.keys(OPPORTUNITY_DISPLAY);
     expect(cols).toHaveLength(12);
-    expect(entityAttributes(opp).map((a) => childText(a, "LogicalName")).sort()).toEqual([...cols].sort());
+    expect(entityAttributes(opp).map((a) => childText(a, "LogicalName")).sort()).toEqual([...cols, ...Object.keys(COSELL_COLUMNS), ...Object.keys(REGISTRATION_COLUMNS)].sort());
     for (const c of cols) {
       const a = attrByLogical(opp, c)!;
       expect([c, displayName(a)]).toEqual([c, OPPORTUNITY_DISPLAY[c]]);
@@ -250,6 +291,39 @@ describe("opportunity", () => {
     expect(childText(attrByLogical(opp, OPPORTUNITY.referralLink)!, "Format")).toBe("url");
     expect(Number(childText(attrByLogical(opp, OPPORTUNITY.syncAudit)!, "MaxLength"))).toBeGreaterThanOrEqual(AUDIT_MAX_CHARS);
     expect(childText(attrByLogical(opp, OPPORTUNITY.syncWithPartnerCenter)!, "AppDefaultValue")).toBe("0");
+  });
+
+  it("has today's co-sell and deal registration columns with their display names and types", () => {
+    const opp = findEntity(pkg, OPPORTUNITY.logicalName)!;
+    for (const [c, [display, type]] of Object.entries({ ...COSELL_COLUMNS, ...REGISTRATION_COLUMNS })) {
+      const a = attrByLogical(opp, c)!;
+      expect([c, displayName(a), childText(a, "Type"), childText(a, "IsCustomField")]).toEqual([c, display, type, "1"]);
+    }
+    // the contract dates are calendar dates (DateOnly), the Microsoft-side times instants (UserLocal, UTC)
+    for (const c of [DEAL_REGISTRATION.contractStart, DEAL_REGISTRATION.contractEnd, DEAL_REGISTRATION.contractSigned, DEAL_REGISTRATION.marketplaceTransactedOn]) {
+      expect([c, childText(attrByLogical(opp, c)!, "Format"), childText(attrByLogical(opp, c)!, "Behavior")]).toEqual([c, "date", "2"]);
+    }
+    for (const c of [OPPORTUNITY_COSELL.acceptedOn, OPPORTUNITY_COSELL.closedOn]) expect([c, childText(attrByLogical(opp, c)!, "Behavior")]).toEqual([c, "1"]);
+    expect(Number(childText(attrByLogical(opp, DEAL_REGISTRATION.contractValue)!, "MinValue"))).toBe(0);
+    expect(options(attrByLogical(opp, OPPORTUNITY_COSELL.purchaseIntent)!)).toEqual(PURCHASE_INTENT_OPTIONS.map((o) => ({ value: o.value, label: o.label })));
+    expect(options(attrByLogical(opp, OPPORTUNITY_COSELL.dealType)!)).toEqual(DEAL_TYPE_OPTIONS.map((o) => ({ value: o.value, label: o.label })));
+    expect(options(attrByLogical(opp, DEAL_REGISTRATION.contractTerm)!)).toEqual(CONTRACT_TERM_OPTIONS.map((o) => ({ value: o.value, label: o.label })));
+    expect(options(attrByLogical(opp, DEAL_REGISTRATION.pricingModel)!)).toEqual(PRICING_MODEL_OPTIONS.map((o) => ({ value: o.value, label: o.label })));
+    expect(options(attrByLogical(opp, DEAL_REGISTRATION.primaryDeployment)!)).toEqual(PRIMARY_DEPLOYMENT_OPTIONS.map((o) => ({ value: o.value, label: o.label })));
+  });
+
+  it("looks up the partner role, solution area and solution play tables, which cannot be deleted while an opportunity uses a row", () => {
+    const rels = relationships(pkg);
+    const lookups: Array<[string, string, string]> = [
+      [OPPORTUNITY_COSELL.partnerRoleNavigation, PARTNER_ROLE.schemaName, PARTNER_ROLE.opportunityRelationship],
+      [OPPORTUNITY_COSELL.solutionAreaNavigation, SOLUTION_AREA.schemaName, SOLUTION_AREA.opportunityRelationship],
+      [OPPORTUNITY_COSELL.solutionPlayNavigation, SOLUTION_PLAY.schemaName, SOLUTION_PLAY.opportunityRelationship],
+    ];
+    for (const [navigation, table, name] of lookups) {
+      const r = rels.find((x) => attr(x, "Name") === name)!;
+      expect([name, childText(r, "ReferencingEntityName"), childText(r, "ReferencedEntityName"), childText(r, "ReferencingAttributeName"), childText(r, "CascadeDelete")]).toEqual([name, "Opportunity", table, navigation, "Restrict"]);
+      expect(descendants(r, "NavigationPropertyName").map(text)).toEqual([navigation, name]);
+    }
   });
 
   it("has the alternate key on the referral identifier", () => {
@@ -298,10 +372,23 @@ describe("the opportunity main form", () => {
     const tab = tabOf(form(), "Microsoft Partner Center")!;
     expect(tab).toBeDefined();
     const onTab = new Map(descendants(tab, "control").filter((c) => attr(c, "datafieldname")).map((c) => [attr(c, "datafieldname")!, c]));
-    const expected = [OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.microsoftHelp, OPPORTUNITY.referralVisibility, OPPORTUNITY.referralIdentifier, OPPORTUNITY.referralLink, OPPORTUNITY.microsoftCrmIdentifier, OPPORTUNITY.referralStatus, OPPORTUNITY.syncStatus, OPPORTUNITY.lastSyncedOn, OPPORTUNITY.syncAudit];
+    const C = OPPORTUNITY_COSELL;
+    const R = DEAL_REGISTRATION;
+    const microsoftSide = [C.engagementId, C.acceptedOn, C.closedOn, C.customerDuns];
+    const coSell = [C.dealType, C.purchaseIntent, C.partnerRole, C.solutionArea, C.solutionPlay];
+    const registration = [R.register, R.contractValue, R.contractTerm, R.contractStart, R.contractEnd, R.contractSigned, R.pricingModel, R.primaryDeployment, R.deployedOnAzure, R.marketplaceTransacted, R.marketplaceTransactedOn, R.status, R.registrationId];
+    const expected = [
+      OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.microsoftHelp, OPPORTUNITY.referralVisibility, OPPORTUNITY.referralIdentifier, OPPORTUNITY.referralLink, OPPORTUNITY.microsoftCrmIdentifier, OPPORTUNITY.referralStatus,
+      ...microsoftSide, ...coSell,
+      OPPORTUNITY.syncStatus, OPPORTUNITY.lastSyncedOn, OPPORTUNITY.syncAudit,
+      ...registration,
+    ];
     expect([...onTab.keys()]).toEqual(expected);
-    for (const ro of [OPPORTUNITY.referralIdentifier, OPPORTUNITY.referralLink, OPPORTUNITY.microsoftCrmIdentifier, OPPORTUNITY.referralStatus]) expect([ro, attr(onTab.get(ro)!, "disabled")]).toEqual([ro, "true"]);
-    for (const editable of [OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.microsoftHelp, OPPORTUNITY.referralVisibility]) expect(attr(onTab.get(editable)!, "disabled")).toBe("false");
+    const readOnly = [OPPORTUNITY.referralIdentifier, OPPORTUNITY.referralLink, OPPORTUNITY.microsoftCrmIdentifier, OPPORTUNITY.referralStatus, ...microsoftSide, C.dealType, R.status, R.registrationId];
+    for (const ro of readOnly) expect([ro, attr(onTab.get(ro)!, "disabled")]).toEqual([ro, "true"]);
+    for (const editable of [OPPORTUNITY.syncWithPartnerCenter, OPPORTUNITY.microsoftHelp, OPPORTUNITY.referralVisibility, C.purchaseIntent, C.partnerRole, C.solutionArea, C.solutionPlay, R.register, R.contractValue]) expect([editable, attr(onTab.get(editable)!, "disabled")]).toEqual([editable, "false"]);
+    const sections = descendants(tab, "section").map((x) => attr(descendants(x, "label")[0], "description"));
+    expect(sections).toEqual(["Referral", "Co-sell", "Microsoft Solutions", "Sync Status", "Deal Registration"]);
     const all = controls(form()).map((c) => attr(c, "datafieldname"));
     expect(all).not.toContain(OPPORTUNITY.referralEtag);
     expect(all).not.toContain(OPPORTUNITY.syncHash);
@@ -357,8 +444,9 @@ describe("lead", () => {
 
   it("has the sync columns and their alternate key", () => {
     const lead = findEntity(pkg, LEAD.logicalName)!;
-    expect(entityAttributes(lead).map((a) => childText(a, "LogicalName")).sort()).toEqual([...leadCols].sort());
+    expect(entityAttributes(lead).map((a) => childText(a, "LogicalName")).sort()).toEqual([...leadCols, ...Object.values(LEAD_COSELL)].sort());
     for (const c of leadCols) expect(displayName(attrByLogical(lead, c)!)).toBe(OPPORTUNITY_DISPLAY[c]);
+    for (const c of Object.values(LEAD_COSELL)) expect([c, displayName(attrByLogical(lead, c)!), childText(attrByLogical(lead, c)!, "Type")]).toEqual([c, ...COSELL_COLUMNS[c]]);
     expect(keysOf(lead)).toEqual([{ name: LEAD.referralKey, columns: [LEAD.referralIdentifier] }]);
   });
 
@@ -368,7 +456,8 @@ describe("lead", () => {
     const section = descendants(forms[0].form, "section").find((s) => attr(descendants(s, "label")[0], "description") === "Microsoft Partner Center")!;
     expect(section).toBeDefined();
     const cols = descendants(section, "control").map((c) => attr(c, "datafieldname"));
-    expect(cols).toEqual([LEAD.syncWithPartnerCenter, LEAD.referralIdentifier, LEAD.referralLink, LEAD.referralStatus, LEAD.syncStatus, LEAD.syncAudit]);
+    expect(cols).toEqual([LEAD.syncWithPartnerCenter, LEAD.referralIdentifier, LEAD.referralLink, LEAD.referralStatus, LEAD_COSELL.engagementId, LEAD_COSELL.customerDuns, LEAD_COSELL.closedOn, LEAD.syncStatus, LEAD.syncAudit]);
+    for (const c of Object.values(LEAD_COSELL)) expect([c, attr(descendants(section, "control").find((x) => attr(x, "datafieldname") === c)!, "disabled")]).toEqual([c, "true"]);
     const all = descendants(forms[0].form, "control").map((c) => attr(c, "datafieldname"));
     expect(all).not.toContain(LEAD.referralEtag);
     expect(all).not.toContain(LEAD.syncHash);
@@ -377,7 +466,7 @@ describe("lead", () => {
   it("maps its sync columns to the opportunity on qualify (LEAD_TO_OPPORTUNITY_MAP)", () => {
     const map = entityMaps(pkg).find((m) => childText(m, "EntitySource") === LEAD.logicalName && childText(m, "EntityTarget") === OPPORTUNITY.logicalName)!;
     const pairs = descendants(map, "AttributeMap").map((a) => [childText(a, "AttributeSource"), childText(a, "AttributeTarget")]);
-    expect(pairs.sort()).toEqual(LEAD_TO_OPPORTUNITY_MAP.map(([s, t]) => [s, t]).sort());
+    expect(pairs.sort()).toEqual([...LEAD_TO_OPPORTUNITY_MAP, ...LEAD_TO_OPPORTUNITY_COSELL_MAP].map(([s, t]) => [s, t]).sort());
   });
 });
 
@@ -419,6 +508,64 @@ describe("the Microsoft solution tables", () => {
     expect(descendants(active, "condition").map((c) => [attr(c, "attribute"), attr(c, "value")])).toEqual([["statecode", "0"]]);
     for (const v of views) expect(descendants(v, "entity").map((x) => attr(x, "name"))).toEqual([logical]);
     expect(entityForms(e).map((f) => f.type).sort()).toEqual(["card", "main", "quick"]);
+  });
+});
+
+describe("the co-sell reference tables (partner role, solution area, solution play)", () => {
+  const ORG_SYSTEM_COLUMNS = ["createdby", "createdon", "createdonbehalfby", "importsequencenumber", "modifiedby", "modifiedon", "modifiedonbehalfby", "organizationid", "overriddencreatedon", "statecode", "statuscode", "timezoneruleversionnumber", "utcconversiontimezonecode"];
+
+  it.each(COSELL_REFERENCE_TABLES.map((t) => [t.logicalName, t] as const))("%s is organization-owned with name, Partner Center ID (alternate key) and ID Inferred, active/inactive", (_name, t) => {
+    const e = findEntity(pkg, t.logicalName)!;
+    const info = entityInfo(e)!;
+    expect(text(child(e, "Name")!)).toBe(t.schemaName);
+    expect(childText(info, "EntitySetName")).toBe(t.entitySetName);
+    expect(childText(info, "OwnershipTypeMask")).toBe("OrgOwned");
+    const own = [t.primaryId, t.name, t.apiId, t.idInferred, ...(t === SOLUTION_PLAY ? [SOLUTION_PLAY.solutionArea] : [])];
+    expect(entityAttributes(e).map((a) => childText(a, "LogicalName")!).sort()).toEqual([...ORG_SYSTEM_COLUMNS, ...own].sort());
+    expect(keysOf(e)).toEqual([{ name: t.apiIdKey, columns: [t.apiId] }]);
+    const a = (c: string) => attrByLogical(e, c)!;
+    expect([childText(a(t.name), "Type"), childText(a(t.name), "DisplayMask")?.includes("PrimaryName"), childText(a(t.name), "RequiredLevel")]).toEqual(["nvarchar", true, "required"]);
+    expect([childText(a(t.apiId), "Type"), displayName(a(t.apiId)), childText(a(t.apiId), "RequiredLevel")]).toEqual(["nvarchar", "Partner Center ID", "required"]);
+    expect([childText(a(t.idInferred), "Type"), displayName(a(t.idInferred))]).toEqual(["bit", "ID Inferred"]);
+    expect(descendants(a("statecode"), "state").map((st) => [attr(st, "value"), attr(descendants(st, "label")[0], "description")])).toEqual([["0", "Active"], ["1", "Inactive"]]);
+    // the lookup view, which offers the rows, lists active rows only: a retired value is not offered
+    const lookupView = entitySavedQueries(e).find((v) => childText(v, "querytype") === "64")!;
+    expect(descendants(lookupView, "condition").map((c) => [attr(c, "attribute"), attr(c, "value")])).toEqual([["statecode", "0"]]);
+    for (const q of ["0", "64", "2", "4", "1", "8192"]) expect([q, entitySavedQueries(e).some((v) => childText(v, "querytype") === q)]).toEqual([q, true]);
+    expect(entityForms(e).map((f) => f.type).sort()).toEqual(["card", "main", "quick"]);
+    const main = entityForms(e).find((f) => f.type === "main")!.form;
+    expect(descendants(main, "control").map((c) => attr(c, "datafieldname"))).toEqual([t.name, t.apiId, ...(t === SOLUTION_PLAY ? [SOLUTION_PLAY.solutionArea] : []), t.idInferred]);
+    const names = relationships(pkg).map((r) => attr(r, "Name"));
+    for (const r of [`organization_${t.logicalName}`, `lk_${t.logicalName}_createdby`, `lk_${t.logicalName}_modifiedby`]) expect(names).toContain(r);
+  });
+
+  it("relates each solution play to one solution area, which cannot be deleted while it has plays", () => {
+    const play = findEntity(pkg, SOLUTION_PLAY.logicalName)!;
+    expect(childText(attrByLogical(play, SOLUTION_PLAY.solutionArea)!, "Type")).toBe("lookup");
+    const r = relationships(pkg).find((x) => attr(x, "Name") === SOLUTION_PLAY.solutionAreaRelationship)!;
+    expect([childText(r, "ReferencingEntityName"), childText(r, "ReferencedEntityName"), childText(r, "ReferencingAttributeName"), childText(r, "CascadeDelete")]).toEqual([SOLUTION_PLAY.schemaName, SOLUTION_AREA.schemaName, SOLUTION_PLAY.solutionAreaNavigation, "Restrict"]);
+  });
+
+  it("lets the administrator maintain the tables and the seller read and choose their rows", () => {
+    const byName = new Map(roles(pkg).map((r) => [attr(r, "name"), new Map(descendants(r, "RolePrivilege").map((p) => [attr(p, "name")!, attr(p, "level")!]))]));
+    for (const t of COSELL_REFERENCE_TABLES) {
+      const of = (role: string) => [...byName.get(role)!].filter(([p]) => p.endsWith(t.schemaName)).sort(([a], [b]) => (a < b ? -1 : 1));
+      expect(of("Partner Center Sync Administrator")).toEqual(["Append", "AppendTo", "Create", "Delete", "Read", "Write"].map((op) => [`prv${op}${t.schemaName}`, "Global"]).sort(([a], [b]) => (a < b ? -1 : 1)));
+      expect(of("Partner Center Sync Seller")).toEqual([[`prvAppendTo${t.schemaName}`, "Global"], [`prvRead${t.schemaName}`, "Global"]]);
+    }
+  });
+
+  it("lists the three tables as root components", () => {
+    const roots = rootComponents(pkg).map((rc) => `${attr(rc, "type")}:${attr(rc, "schemaName")}`);
+    for (const t of COSELL_REFERENCE_TABLES) expect(roots).toContain(`1:${t.logicalName}`);
+  });
+
+  it("marks the Azure IP co-sell eligible solutions in Microsoft Solution Details", () => {
+    const e = findEntity(pkg, SOLUTION_DETAIL.logicalName)!;
+    const a = attrByLogical(e, SOLUTION_DETAIL_COSELL.azureIpCoSellEligible)!;
+    expect([childText(a, "Type"), displayName(a)]).toEqual(["bit", "Azure IP Co-sell Eligible"]);
+    const main = entityForms(e).find((f) => f.type === "main")!.form;
+    expect(descendants(main, "control").map((c) => attr(c, "datafieldname"))).toContain(SOLUTION_DETAIL_COSELL.azureIpCoSellEligible);
   });
 });
 

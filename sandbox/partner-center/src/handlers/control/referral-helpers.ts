@@ -7,6 +7,9 @@ import { checkStatusPair, MICROSOFT_ORGANIZATION_ID, newETag, stampStatusDates, 
 import { documentedOnly } from "../../referral-schema";
 
 const DAY = 24 * 3600 * 1000;
+/** The sales stage as Partner Center's wire also returns it (the UI's percentages, as text). */
+const WIRE_SALES_STAGES: readonly string[] = ["20", "40", "60", "100"];
+
 /** Documented: an incoming referral with no answer expires after "currently 14 days". */
 export const EXPIRY_DAYS = 14;
 
@@ -15,7 +18,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 /** A referral another party shares with the partner: defaults describe a Microsoft co-sell lead. */
 export function buildIncomingReferral(ctx: EmulatorContext, sent: unknown): Referral {
   const body = documentedOnly(sent); // unknown properties are ignored, as the API ignores them
+  // Partner Center's own referrals may carry the sales stage in its wire form, "20" / "40" / "60" / "100"
+  // (partner-center-2026.md §1.1 [C W1]); the partner's writes take only Qualify..Close.
+  const stage = isObject(body) && typeof body.salesStage === "string" && WIRE_SALES_STAGES.includes(body.salesStage) ? body.salesStage : undefined;
+  if (stage !== undefined) delete (body as Record<string, unknown>).salesStage;
   validateReferralBody(body, false);
+  if (stage !== undefined) (body as Record<string, unknown>).salesStage = stage;
   if (body.id !== undefined) {
     if (typeof body.id !== "string" || !body.id.trim()) throw invalidRequest("'id' must be a non-empty string.", "id");
     if (ctx.store.getReferral(body.id)) throw new ApiError(409, "resourceModified", `A referral with id '${body.id}' already exists.`, "id");

@@ -8,6 +8,7 @@ import type { Referral } from "../../../../../plugins-ts/src/partner-center/refe
 import { emitReferralEvent, Handler, jsonBody } from "../../context";
 import { invalidRequest } from "../../errors";
 import { newETag, SERVER_MANAGED, validateReferralBody } from "../../referral-model";
+import { checkCreate } from "../../cosell-rules";
 import { documentedOnly } from "../../referral-schema";
 import { single } from "./shared";
 
@@ -16,6 +17,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const createReferral: Handler = (ctx, req) => {
   const body = documentedOnly(jsonBody(req)); // unknown properties are ignored, never stored
   validateReferralBody(body, true);
+  if (ctx.config.coSellCreateRules) checkCreate(body); // today's co-sell: purchase intent, co-sell contact, Services co-sell attributes
   if (body.links !== undefined) delete body.links;
   const requestedEngagement = body.engagementId;
   if (requestedEngagement !== undefined && (typeof requestedEngagement !== "string" || !GUID.test(requestedEngagement))) {

@@ -1,5 +1,6 @@
 import type { Referral } from "../../../../../plugins-ts/src/partner-center/referral";
 import { EmulatorContext, emitReferralEvent, header, HandlerRequest, HandlerResult } from "../../context";
+import { checkUpdate } from "../../cosell-rules";
 import { invalidRequest, itemNotFound, preconditionFailed } from "../../errors";
 import { checkTransition, eTagMatches, newETag, present, stampStatusDates } from "../../referral-model";
 
@@ -31,10 +32,22 @@ export function single(ctx: EmulatorContext, r: Referral, status = 200): Handler
  * status dates, a new updatedDateTime and eTag, then the referral-updated event.
  */
 export function commitUpdate(ctx: EmulatorContext, current: Referral, next: Referral): void {
+  checkUpdate(current, next); // today's co-sell: closed referrals, the co-sell contact, what is fixed at create
   checkTransition(current, next);
   const now = ctx.writeTime();
   stampStatusDates(current, next, now);
   next.updatedDateTime = now;
+  next.eTag = newETag();
+  ctx.store.putReferral(next);
+  emitReferralEvent(ctx, "referral-updated", next);
+}
+
+/**
+ * Commits a deal registration's change (a won referral takes it: the closed-referral rule is the
+ * referral's, not its registration's): new updatedDateTime and eTag, then referral-updated [I].
+ */
+export function commitRegistration(ctx: EmulatorContext, next: Referral): void {
+  next.updatedDateTime = ctx.writeTime();
   next.eTag = newETag();
   ctx.store.putReferral(next);
   emitReferralEvent(ctx, "referral-updated", next);
