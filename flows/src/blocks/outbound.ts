@@ -137,9 +137,10 @@ const unchangedAgreement = (check: string) => recordText({ pc: prop(check, "agre
 
 /**
  * The JSON Patch operations for each field the policy sends: the connector's paths only (reference
- * partner-center-2026.md §2.4), one expression per field.
+ * partner-center-2026.md §2.4), one expression per field. The rulebook's patchForPlan (plan-apply.ts)
+ * is the same in TypeScript: ../__tests__/patch-parity.test.ts holds them equal on its vectors.
  */
-function patchOperations(check: string, compare: string, read: OpportunityRead, solutionList: string | undefined): Record<string, string> {
+export function patchOperations(check: string, compare: string, read: OpportunityRead, solutionList: string | undefined, dealValueColumn?: string): Record<string, string> {
   const action = (f: SyncField) => prop(compare, "action", f);
   const C = (f: SyncField) => prop(check, "crm", f);
   const opOf = (f: SyncField) => iff(call("empty", prop(compare, "pc", f)), lit("add"), lit("replace"));
@@ -157,7 +158,7 @@ function patchOperations(check: string, compare: string, read: OpportunityRead, 
     closingDate: when("closingDate", op("closingDate", "/details/closingDateTime", concat(C("closingDate"), lit("T00:00:00Z")))),
     contact: when("contact", op("contact", "/customerProfile/team/-", member, lit("add"))),
     currency: when("currency", op("currency", "/details/currency", C("currency"))),
-    dealValue: when("dealValue", op("dealValue", "/details/dealValue", dealValueOf(read.rows.opportunity))),
+    dealValue: when("dealValue", op("dealValue", "/details/dealValue", dealValueOf(read.rows.opportunity, dealValueColumn))),
     externalReferenceId: when("externalReferenceId", op("externalReferenceId", "/externalReferenceId", C("externalReferenceId"))),
     notes: when("notes", op("notes", "/details/notes", C("notes"))),
     salesStage: when("salesStage", op("salesStage", "/salesStage", C("salesStage"))),

@@ -1,7 +1,7 @@
 /**
  * Carrying out a sync plan (merge.ts planSync) on both sides, as pure functions the reconciliation
  * uses (the command line's npm run reconcile; the flows build the same operations in WDL,
- * flows/src/blocks/outbound.ts patchOperations):
+ * flows/src/blocks/outbound.ts patchOperations, held equal by flows/src/__tests__/patch-parity.test.ts):
  *
  * - patchForPlan: the JSON Patch that sends the fields the plan sends, on the certified connector's
  *   paths only (partner-center-2026.md §2.4): "add" where Partner Center has no value yet, "replace"
