@@ -4,7 +4,7 @@
  * deploy run twice changes nothing the second time.
  */
 import * as fs from "node:fs";
-import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SECURITY_ROLES, SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, OPPORTUNITY_COSELL, SECURITY_ROLES, SOLUTION, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { seed } from "../../scripts/src/sandbox/seed";
 import { AdminSandbox, codes, type CliRun } from "./harness";
 
@@ -94,31 +94,8 @@ describe("deploy on a new environment", () => {
 
   test("a seller's change is synced through the deployed flows", async () => {
     const seeded = await seed(a.sb.webApi); // the catalogue, an account with a country code and a contact, as an admin adds them
-    const usd = (await a.dv.retrieveMultiple({ collection: "transactioncurrencies", select: ["transactioncurrencyid"], filter: "isocurrencycode eq 'USD'" })).value![0].transactioncurrencyid;
-    const created = (await a.dv.create({
-      collection: OPPORTUNITY.entitySetName,
-      data: {
-        name: "Fabrikam data platform",
-        estimatedvalue: 120000,
-        estimatedclosedate: "2026-11-30",
-        "customerid_account@odata.bind": `/accounts(${seeded.account.id})`,
-        "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
-        "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
-        [OPPORTUNITY.microsoftHelp]: 619300001,
-        [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
-        [OPPORTUNITY.referralVisibility]: true,
-      },
-      returnRepresentation: true,
-    })) as Record<string, string>;
-    const id = created[OPPORTUNITY.primaryId];
-    const detail = (await a.dv.retrieveMultiple({ collection: SOLUTION_DETAIL.entitySetName, select: [SOLUTION_DETAIL.primaryId], top: 1 })).value![0][SOLUTION_DETAIL.primaryId];
-    await a.dv.create({
-      collection: PARTNER_CENTER_SOLUTION.entitySetName,
-      data: { [PARTNER_CENTER_SOLUTION.name]: "solution", [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: `/opportunities(${id})`, [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: `/${SOLUTION_DETAIL.entitySetName}(${detail})` },
-    });
-    await a.dv.update({ collection: OPPORTUNITY.entitySetName, key: id, data: { [OPPORTUNITY.syncWithPartnerCenter]: true } });
-    await a.quiet();
-    let row = (await a.dv.retrieve({ collection: OPPORTUNITY.entitySetName, key: id })) as Record<string, unknown>;
+    let row: Record<string, unknown> = await a.sellerShares(seeded, { name: "Fabrikam data platform", estimatedvalue: 120000, estimatedclosedate: "2026-11-30" });
+    const id = row[OPPORTUNITY.primaryId] as string;
     expect(row[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
     const referralId = row[OPPORTUNITY.referralIdentifier] as string;
     expect((await a.pc.getReferral(referralId)).details?.dealValue).toBe(120000);

@@ -4,7 +4,7 @@
  * Center). The dry run reports each difference with what the conflict policy would do and changes
  * nothing; --apply carries it out as the flows would, starting no flow run; then both sides agree.
  */
-import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
 import { parseSyncRecord } from "../../plugins-ts/src/rulebook/sync-record";
 import { seed } from "../../scripts/src/sandbox/seed";
@@ -26,33 +26,10 @@ beforeAll(async () => {
   a = await AdminSandbox.start();
   await a.firstDeploy();
   const seeded = await seed(a.sb.webApi);
-  const usd = (await a.dv.retrieveMultiple({ collection: "transactioncurrencies", select: ["transactioncurrencyid"], filter: "isocurrencycode eq 'USD'" })).value![0].transactioncurrencyid;
-  const detail = (await a.dv.retrieveMultiple({ collection: SOLUTION_DETAIL.entitySetName, select: [SOLUTION_DETAIL.primaryId], top: 1 })).value![0][SOLUTION_DETAIL.primaryId];
   for (const k of ["A", "B", "C", "D"] as const) {
-    const o = (await a.dv.create({
-      collection: OPPORTUNITY.entitySetName,
-      data: {
-        name: `Deal ${k}`,
-        estimatedvalue: 100000,
-        estimatedclosedate: "2026-12-31",
-        "customerid_account@odata.bind": `/accounts(${seeded.account.id})`,
-        "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
-        "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
-        [OPPORTUNITY.microsoftHelp]: 619300001,
-        [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
-        [OPPORTUNITY.referralVisibility]: true,
-      },
-      returnRepresentation: true,
-    })) as Record<string, string>;
-    await a.dv.create({
-      collection: PARTNER_CENTER_SOLUTION.entitySetName,
-      data: { [PARTNER_CENTER_SOLUTION.name]: "s", [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: `/opportunities(${o.opportunityid})`, [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: `/${SOLUTION_DETAIL.entitySetName}(${detail})` },
-    });
-    await a.dv.update({ collection: OPPORTUNITY.entitySetName, key: o.opportunityid, data: { [OPPORTUNITY.syncWithPartnerCenter]: true } });
-    await a.quiet();
-    const row = await opportunity(o.opportunityid);
+    const row = await a.sellerShares(seeded, { name: `Deal ${k}`, estimatedvalue: 100000, estimatedclosedate: "2026-12-31" });
     if (row[OPPORTUNITY.syncStatus] !== SyncStatus.Synced) throw new Error(`Deal ${k} did not sync: ${row[OPPORTUNITY.syncAudit]}`);
-    ids[k] = { opp: o.opportunityid, referral: row[OPPORTUNITY.referralIdentifier] };
+    ids[k] = { opp: row[OPPORTUNITY.primaryId], referral: row[OPPORTUNITY.referralIdentifier] };
   }
 
   // An outage: both flows off while each side changes.

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
+import { CONNECTION_REFERENCES, ENVIRONMENT_VARIABLES, OPPORTUNITY, SOLUTION, SOLUTION_DETAIL, SyncStatus } from "../../plugins-ts/src/model/schema";
 import { findManagedZip, loadSolutionZip } from "../../scripts/src/sandbox/solution";
 import { seed } from "../../scripts/src/sandbox/seed";
 import { packageToZip, readSolutionZip, stampPackage } from "../../scripts/src/solution/pack";
@@ -41,30 +41,8 @@ test("deploy upgrades the previous version in place: records, settings and conne
   expect(installed.out).toContain(`Imported ${SOLUTION.uniqueName} ${previousVersion}`);
 
   const seeded = await seed(a.sb.webApi);
-  const usd = (await a.dv.retrieveMultiple({ collection: "transactioncurrencies", select: ["transactioncurrencyid"], filter: "isocurrencycode eq 'USD'" })).value![0].transactioncurrencyid;
-  const o = (await a.dv.create({
-    collection: OPPORTUNITY.entitySetName,
-    data: {
-      name: "Upgrade-proof deal",
-      estimatedvalue: 80000,
-      estimatedclosedate: "2026-09-30",
-      "customerid_account@odata.bind": `/accounts(${seeded.account.id})`,
-      "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
-      "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
-      [OPPORTUNITY.microsoftHelp]: 619300001,
-      [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
-      [OPPORTUNITY.referralVisibility]: true,
-    },
-    returnRepresentation: true,
-  })) as Record<string, string>;
-  const detail = (await a.dv.retrieveMultiple({ collection: SOLUTION_DETAIL.entitySetName, select: [SOLUTION_DETAIL.primaryId], top: 1 })).value![0][SOLUTION_DETAIL.primaryId];
-  await a.dv.create({
-    collection: PARTNER_CENTER_SOLUTION.entitySetName,
-    data: { [PARTNER_CENTER_SOLUTION.name]: "s", [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: `/opportunities(${o.opportunityid})`, [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: `/${SOLUTION_DETAIL.entitySetName}(${detail})` },
-  });
-  await a.dv.update({ collection: OPPORTUNITY.entitySetName, key: o.opportunityid, data: { [OPPORTUNITY.syncWithPartnerCenter]: true } });
-  await a.quiet();
-  const before = (await a.dv.retrieve({ collection: OPPORTUNITY.entitySetName, key: o.opportunityid })) as Record<string, any>;
+  const before = await a.sellerShares(seeded, { name: "Upgrade-proof deal", estimatedvalue: 80000, estimatedclosedate: "2026-09-30" });
+  const o = { opportunityid: before[OPPORTUNITY.primaryId] as string };
   expect(before[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
   expect(before.name).toBe("Upgrade-proof deal"); // no check mark: the admin's "no"
 
