@@ -80,3 +80,26 @@ scenario(
   ],
   { open: false, fixed: "D3, fixed: a send that leaves something to bring in keeps the version agreed before, so the change is not taken for an echo" },
 );
+
+// D4. A Partner Center change between our patch and our read-back: the read-back held it, its version
+// became the agreed one, so its webhook was dropped as an echo and the reconciliation skipped the
+// referral (chaos seed 9009: Synced while the deal value differed). Here Partner Center's reads answer
+// 1.5 s late, so Microsoft's note (2 s after the save) lands after the patch and before the read-back
+// reads, and its webhook is lost (the receiver unreachable), so only the reconciliation can bring it in. Fixed: the
+// read-back is compared with what the sync sent and read; a difference keeps the version agreed before
+// and the row Pending, and the webhook brings the change in.
+scenario(
+  "a Partner Center change between the patch and the read-back",
+  [
+    share("Changed meanwhile"),
+    { op: "quiet" },
+    { op: "fault", operation: "getReferral", delayMs: 1500, count: 2 },
+    { op: "edit", target: 0, field: "estimatedvalue", value: 321000 },
+    { op: "pause", ms: 2000 },
+    { op: "webhooks", on: false },
+    { op: "pcEdit", target: { kind: "opportunity", index: 0 }, field: "notes", value: "Microsoft's note, meanwhile" },
+    { op: "pause", ms: 2500 },
+    { op: "webhooks", on: true },
+  ],
+  { open: false, fixed: "D4, fixed: the read-back is checked against what the sync sent and read" },
+);

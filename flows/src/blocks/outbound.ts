@@ -197,10 +197,15 @@ function failureWrite(id: string, audit: string, check: string, name: (ok: boole
   ]);
 }
 
+/** "a, b": the labels whose condition holds (each condition a boolean expression). */
+function fieldList(items: ReadonlyArray<readonly [string, string]>): string {
+  const list = concat(...items.map(([cond, label]) => iff(cond, lit(`${label}, `), lit(""))));
+  return call("trim", call("replace", call("replace", concat(list, lit("|")), lit(", |"), lit("")), lit("|"), lit("")));
+}
+
 /** The labels of the fields whose action is `action`, "a, b" (from a decisions object). */
 export function fieldsWith(actions: string, action: string): string {
-  const list = concat(...SYNC_FIELDS.map((f) => iff(equals(prop(actions, f), lit(action)), lit(`${FIELD_LABELS[f]}, `), lit(""))));
-  return call("trim", call("replace", call("replace", concat(list, lit("|")), lit(", |"), lit("")), lit("|"), lit("")));
+  return fieldList(SYNC_FIELDS.map((f) => [equals(prop(actions, f), lit(action)), FIELD_LABELS[f]] as const));
 }
 
 /**
@@ -310,14 +315,27 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   send.onFailure("Send_the_changes", "Record_the_failure", failureWrite(id, audit, check, name, "update", partnerCenterError(call("outputs", lit("Send_the_changes")))));
   send.add("Read_the_referral_back", referrals.get(ex(referralId)));
   const back = body("Read_the_referral_back");
+  // What Partner Center changed between the patch and the read-back (no If-Match): each examined field
+  // the read-back holds other than this sync sent or read (chaos seed 9009: hidden in the agreed version).
+  const backFields = pcProjectionFields(back, lit(""), C("contact"));
+  const expected = (f: SyncField) => iff(equals(prop(actions, f), lit("send")), C(f), prop(compare, "pc", f));
+  const solutionsOf = (r: string) => call("string", prop(r, "details", "requirements", "solutions"));
+  const differs = (f: SyncField) =>
+    f === "solutions" ? and(not(equals(prop(actions, f), lit("send"))), not(equals(solutionsOf(back), solutionsOf(R)))) : not(equals(backFields[f], expected(f)));
+  send.add("Changed_in_Partner_Center_meanwhile", compose(ex(fieldList(SYNC_FIELDS.filter(examined).map((f) => [differs(f), FIELD_LABELS[f]] as const)))));
+  const meanwhile = outputs("Changed_in_Partner_Center_meanwhile");
+  const settled = and(call("empty", prop(plan, "take")), call("empty", meanwhile));
   send.add(
     "Record_the_sync",
     writeOpportunity(id, [
-      [OPPORTUNITY.syncStatus, prop(plan, "status")],
-      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notes)))],
+      [OPPORTUNITY.syncStatus, iff(call("empty", meanwhile), prop(plan, "status"), String(SyncStatus.Pending))],
+      [
+        OPPORTUNITY.syncAudit,
+        auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notes, iff(call("empty", meanwhile), lit(""), concat(lit(" Changed in Partner Center meanwhile, being brought in: "), meanwhile, lit(".")))))),
+      ],
       // Something to bring in: the version stays the one agreed before, so Partner Center's change
       // (its webhook, or the reconciliation's list) is not taken for an echo of this send (chaos D3).
-      [OPPORTUNITY.syncHash, agreementText(check, iff(call("empty", prop(plan, "take")), prop(back, "updatedDateTime"), prop(check, "agreed", "updated")))],
+      [OPPORTUNITY.syncHash, agreementText(check, iff(settled, prop(back, "updatedDateTime"), prop(check, "agreed", "updated")))],
       [OPPORTUNITY.referralEtag, prop(back, "eTag")],
       [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
