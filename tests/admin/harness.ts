@@ -16,7 +16,8 @@ import { main as doctorMain } from "../../scripts/src/cli/doctor";
 import { main as reconcileMain } from "../../scripts/src/cli/reconcile";
 import { startSandbox, type Sandbox } from "../../scripts/src/sandbox";
 import type { SeedOutcome } from "../../scripts/src/sandbox/seed";
-import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../plugins-ts/src/model/schema";
+import { OPPORTUNITY } from "../../plugins-ts/src/model/schema";
+import { sellerShares, type Deal } from "../../scripts/src/sandbox/seller";
 import { assertPortsFree, portsFrom } from "../../scripts/src/sandbox/ports";
 
 export interface CliRun {
@@ -80,33 +81,9 @@ export class AdminSandbox {
     return this.sb.waitForQuiet({ timeoutMs: 30000 });
   }
 
-  /**
-   * What a seller does to share an opportunity, on the seeded account and contact: the opportunity
-   * (help asked, visible, intent Have not decided), a solution from the catalogue, then Sync = Yes;
-   * returns its row once the sync is quiet.
-   */
-  async sellerShares(seeded: SeedOutcome, deal: { name: string; estimatedvalue: number; estimatedclosedate: string }): Promise<Record<string, any>> {
-    const usd = (await this.dv.retrieveMultiple({ collection: "transactioncurrencies", select: ["transactioncurrencyid"], filter: "isocurrencycode eq 'USD'" })).value![0].transactioncurrencyid;
-    const detail = (await this.dv.retrieveMultiple({ collection: SOLUTION_DETAIL.entitySetName, select: [SOLUTION_DETAIL.primaryId], top: 1 })).value![0][SOLUTION_DETAIL.primaryId];
-    const created = (await this.dv.create({
-      collection: OPPORTUNITY.entitySetName,
-      data: {
-        ...deal,
-        "customerid_account@odata.bind": `/accounts(${seeded.account.id})`,
-        "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
-        "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
-        [OPPORTUNITY.microsoftHelp]: 619300001,
-        [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
-        [OPPORTUNITY.referralVisibility]: true,
-      },
-      returnRepresentation: true,
-    })) as Record<string, string>;
-    const id = created[OPPORTUNITY.primaryId];
-    await this.dv.create({
-      collection: PARTNER_CENTER_SOLUTION.entitySetName,
-      data: { [PARTNER_CENTER_SOLUTION.name]: "solution", [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: `/opportunities(${id})`, [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: `/${SOLUTION_DETAIL.entitySetName}(${detail})` },
-    });
-    await this.dv.update({ collection: OPPORTUNITY.entitySetName, key: id, data: { [OPPORTUNITY.syncWithPartnerCenter]: true } });
+  /** A seller shares the deal (scripts/src/sandbox/seller.ts); its row once the sync is quiet. */
+  async sellerShares(seeded: SeedOutcome, deal: Deal): Promise<Record<string, any>> {
+    const id = await sellerShares(this.dv, seeded, deal);
     await this.quiet();
     return (await this.dv.retrieve({ collection: OPPORTUNITY.entitySetName, key: id })) as Record<string, any>;
   }

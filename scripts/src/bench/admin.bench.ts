@@ -7,12 +7,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
 import { main as deployMain } from "../cli/deploy";
 import { main as doctorMain } from "../cli/doctor";
 import { main as reconcileMain } from "../cli/reconcile";
 import { startSandbox } from "../sandbox";
 import { seed } from "../sandbox/seed";
+import { sellerShares } from "../sandbox/seller";
 import type { BenchContext, BenchFigure } from "./types";
 
 const SYNCED = 100;
@@ -47,32 +48,8 @@ export async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     // 100 synced opportunities
     const dv = sb.dataverseClient();
     const seeded = await seed(sb.webApi);
-    const usd = (await dv.retrieveMultiple({ collection: "transactioncurrencies", select: ["transactioncurrencyid"], filter: "isocurrencycode eq 'USD'" })).value![0].transactioncurrencyid;
-    const detail = (await dv.retrieveMultiple({ collection: SOLUTION_DETAIL.entitySetName, select: [SOLUTION_DETAIL.primaryId], top: 1 })).value![0][SOLUTION_DETAIL.primaryId];
     const ids: string[] = [];
-    for (let i = 0; i < SYNCED; i++) {
-      const o = (await dv.create({
-        collection: OPPORTUNITY.entitySetName,
-        data: {
-          name: `Bench deal ${i}`,
-          estimatedvalue: 10000 + i,
-          estimatedclosedate: "2026-12-31",
-          "customerid_account@odata.bind": `/accounts(${seeded.account.id})`,
-          "parentcontactid@odata.bind": `/contacts(${seeded.contact.id})`,
-          "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
-          [OPPORTUNITY.microsoftHelp]: 619300001,
-          [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided: Partner Center requires the intent
-          [OPPORTUNITY.referralVisibility]: true,
-        },
-        returnRepresentation: true,
-      })) as Record<string, string>;
-      await dv.create({
-        collection: PARTNER_CENTER_SOLUTION.entitySetName,
-        data: { [PARTNER_CENTER_SOLUTION.name]: "s", [`${PARTNER_CENTER_SOLUTION.opportunityNavigation}@odata.bind`]: `/opportunities(${o.opportunityid})`, [`${PARTNER_CENTER_SOLUTION.solutionDetailNavigation}@odata.bind`]: `/${SOLUTION_DETAIL.entitySetName}(${detail})` },
-      });
-      await dv.update({ collection: OPPORTUNITY.entitySetName, key: o.opportunityid, data: { [OPPORTUNITY.syncWithPartnerCenter]: true } });
-      ids.push(o.opportunityid);
-    }
+    for (let i = 0; i < SYNCED; i++) ids.push(await sellerShares(dv, seeded, { name: `Bench deal ${i}`, estimatedvalue: 10000 + i, estimatedclosedate: "2026-12-31" }));
     await quiet();
     const dry = await measure(() => reconcileMain(["--sandbox-dir", dir, "--json"], io, silent));
     const pcReads = dry.pc.filter((c) => c.path.includes("/engagements/referrals")).length;
