@@ -98,27 +98,30 @@ describe("validation (test-vectors/validation.json): the flows' messages are the
 
 describe("today's co-sell (validation-cosell.json): the flows' outbound and locks tables say the rulebook's messages", () => {
   const tables = { outbound: RULE_TABLES.outbound, locks: RULE_TABLES.locks };
+  // A list fact (the solution types) two ways: as a Select's array, and as the rows' text (what flows 2, 7, 8 and 9 ship).
+  const modes = ["select", "text"] as const;
   const flows: Record<string, string> = {};
   beforeAll(async () => {
-    for (const [name, table] of Object.entries(tables)) {
+    for (const [name, table] of Object.entries(tables)) for (const mode of modes) {
       const steps = new Steps();
-      // The flows pass the solution types (a list fact) as a Select over the solution rows.
-      steps.add("Solution_types", { type: "Select", inputs: { from: ex(coalesce(prop(S, "solutions"), "json('[]')")), select: ex("item()?['pcs_solutiontype']") } });
-      const src: WdlSources = { ...sources, rows: { ...sources.rows, previous: coalesce(prop(S, "previous"), "json('{}')") }, each: { [eachKey("solutions", "pcs_solutiontype")]: "body('Solution_types')" }, table };
+      const solutions = coalesce(prop(S, "solutions"), "json('[]')");
+      if (mode === "select") steps.add("Solution_types", { type: "Select", inputs: { from: ex(solutions), select: ex("item()?['pcs_solutiontype']") } });
+      const list = mode === "select" ? { each: { [eachKey("solutions", "pcs_solutiontype")]: "body('Solution_types')" } } : { eachText: { [eachKey("solutions", "pcs_solutiontype")]: call("replace", call("string", solutions), "' '", "''") } };
+      const src: WdlSources = { ...sources, rows: { ...sources.rows, previous: coalesce(prop(S, "previous"), "json('{}')") }, ...list, table };
       steps.add("Check", compose({ facts: Object.fromEntries(factsObject(src).map(([k, e]) => [k, ex(e)])) }));
       const staged: WdlSources = { ...src, facts: prop(outputs("Check"), "facts") };
       steps.add("Failures", compose(Object.fromEntries(failureMessagesObject(staged, " ").map(([id, e]) => [id, ex(e)]))));
       steps.add("Respond", respond({ failures: ex(call("trim", failuresTextFromObject(outputs("Failures"), table))), fails: ex(call("string", anyRuleFailsExpression(staged))) }, { failures: { title: "Failures", type: "string" }, fails: { title: "Fails", type: "string" } }));
-      flows[name] = await activate(steps, ["snapshot"]);
+      flows[`${name} ${mode}`] = await activate(steps, ["snapshot"]);
     }
   });
 
   // A flow reads every part of the snapshot, so only vectors whose parts are all known apply.
   const complete = cosellVectors.cases.filter((c) => !checkRules(RULE_TABLES.all, c.snapshot as unknown as OpportunitySnapshot).unchecked.length);
-  it.each(complete.flatMap((c) => Object.keys(tables).map((t) => [`${t}: ${c.name}`, t, c] as const)))("%s", async (_name, t, c) => {
+  it.each(complete.flatMap((c) => Object.keys(tables).flatMap((t) => modes.map((m) => [`${t} (${m}): ${c.name}`, t, m, c] as const))))("%s", async (_name, t, m, c) => {
     const snapshot = c.snapshot as unknown as OpportunitySnapshot;
     const expected = checkRules(tables[t as keyof typeof tables], snapshot).failures.map((f) => f.message);
-    const out = await run(flows[t], { snapshot: JSON.stringify(snapshot) });
+    const out = await run(flows[`${t} ${m}`], { snapshot: JSON.stringify(snapshot) });
     expect(out.failures).toBe(expected.join(" "));
     expect(out.fails).toBe(expected.length > 0 ? "True" : "False");
   });

@@ -234,13 +234,12 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   // ---- Check the opportunity: the rules' facts, the CRM side, the stored agreement ------------------
   const check = outputs("Check_the_opportunity");
   // "Visibility never goes back to No" compares with what Partner Center was last agreed to share.
-  // The solution types (a list fact: Services or IP co-sell), as a Select over the rows read.
-  steps.add("Solution_types", select(ex(read.solutionRows), ex(prop("item()", PARTNER_CENTER_SOLUTION.solutionDetailNavigation, SOLUTION_DETAIL.solutionType))));
+  // The solution types (a list fact: Services or IP co-sell) are looked up in the rows' text: a Select would cost a request per run.
   // The locks compare with the values the referral was agreed with: the key the sync record stores.
   const sources: WdlSources = {
     ...ruleSources(read, equals(prop(stored, "pc", "shared"), lit("true"))),
     table: CHECKED_TABLE,
-    each: { [eachKey("solutions", SOLUTION_DETAIL.solutionType)]: body("Solution_types") },
+    eachText: { [eachKey("solutions", SOLUTION_DETAIL.solutionType)]: call("replace", call("string", read.solutionRows), lit(" "), lit("")) },
     factExpressions: previousFacts(o, stored),
   };
   steps.add(
@@ -286,12 +285,11 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   );
   const actions = prop(compare, "action");
   const has = (action: string) => call("contains", call("string", actions), lit(`"${action}"`));
-  const plan = outputs("Plan_the_sync");
   const send = new Steps();
   const solutionList = solutionsToo ? addSolutionList(send, "Solutions_as_Partner_Center_takes_them", read.solutionRows) : undefined;
   const ops = patchOperations(check, compare, read, solutionList ? body("Solutions_as_Partner_Center_takes_them") : undefined);
-  valid.add(
-    "Plan_the_sync",
+  // What the policy decided, as the Audit says it (one Compose after the call: a plan before it would cost a request per edit).
+  const outcome = (extra: Record<string, unknown> = {}) =>
     compose({
       send: ex(fieldsWith(actions, "send")),
       keep: ex(fieldsWith(actions, "keep")),
@@ -299,18 +297,18 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       refuse: ex(fieldsWith(actions, "refuse")),
       replaced: ex(replacedText(actions, prop(compare, "pc"), prop(check, "agreed", "pc"))),
       status: ex(iff(has("refuse"), String(SyncStatus.Error), iff(has("take"), String(SyncStatus.Pending), String(SyncStatus.Synced)))),
-      operations: Object.fromEntries(Object.entries(ops).filter(([k]) => k !== "solutions").map(([k, e]) => [k, ex(e)])),
-    }),
-  );
-  const notes = concat(
-    iff(call("empty", prop(plan, "replaced")), lit(""), concat(lit(" The CRM's change replaced Partner Center's: "), prop(plan, "replaced"), lit("."))),
-    iff(call("empty", prop(plan, "keep")), lit(""), concat(lit(" Kept in the CRM only (Partner Center does not take it by update): "), prop(plan, "keep"), lit("."))),
-    iff(call("empty", prop(plan, "take")), lit(""), concat(lit(" Changed in Partner Center, being brought in: "), prop(plan, "take"), lit("."))),
-    iff(call("empty", prop(plan, "refuse")), lit(""), concat(lit(" Closed differently on each side (settle it in Partner Center): "), prop(plan, "refuse"), lit("."))),
-  );
-  // The solutions' operation needs the Select in this branch; the others were planned.
-  const patchBody = call("union", ...Object.keys(ops).map((k) => (k === "solutions" ? ops.solutions : prop(plan, "operations", k))));
-  const refused = not(call("empty", prop(plan, "refuse")));
+      ...extra,
+    });
+  const notesOf = (plan: string) =>
+    concat(
+      iff(call("empty", prop(plan, "replaced")), lit(""), concat(lit(" The CRM's change replaced Partner Center's: "), prop(plan, "replaced"), lit("."))),
+      iff(call("empty", prop(plan, "keep")), lit(""), concat(lit(" Kept in the CRM only (Partner Center does not take it by update): "), prop(plan, "keep"), lit("."))),
+      iff(call("empty", prop(plan, "take")), lit(""), concat(lit(" Changed in Partner Center, being brought in: "), prop(plan, "take"), lit("."))),
+      iff(call("empty", prop(plan, "refuse")), lit(""), concat(lit(" Closed differently on each side (settle it in Partner Center): "), prop(plan, "refuse"), lit("."))),
+    );
+  const refusedIn = (plan: string) => not(call("empty", prop(plan, "refuse")));
+  // The JSON Patch: one operation list per field the policy sends (patchOperations), in one expression.
+  const patchBody = call("union", ...Object.values(ops));
   send.add("Send_the_changes", referrals.patch(ex(referralId), ex(patchBody)));
   send.onFailure("Send_the_changes", "Record_the_failure", failureWrite(id, audit, check, name, "update", partnerCenterError(call("outputs", lit("Send_the_changes")))));
   send.add("Read_the_referral_back", referrals.get(ex(referralId)));
@@ -322,8 +320,9 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   const solutionsOf = (r: string) => call("string", prop(r, "details", "requirements", "solutions"));
   const differs = (f: SyncField) =>
     f === "solutions" ? and(not(equals(prop(actions, f), lit("send"))), not(equals(solutionsOf(back), solutionsOf(R)))) : not(equals(backFields[f], expected(f)));
-  send.add("Changed_in_Partner_Center_meanwhile", compose(ex(fieldList(SYNC_FIELDS.filter(examined).map((f) => [differs(f), FIELD_LABELS[f]] as const)))));
-  const meanwhile = outputs("Changed_in_Partner_Center_meanwhile");
+  send.add("Result_of_the_sync", outcome({ meanwhile: ex(fieldList(SYNC_FIELDS.filter(examined).map((f) => [differs(f), FIELD_LABELS[f]] as const))) }));
+  const plan = outputs("Result_of_the_sync");
+  const meanwhile = prop(plan, "meanwhile");
   const settled = and(call("empty", prop(plan, "take")), call("empty", meanwhile));
   send.add(
     "Record_the_sync",
@@ -331,7 +330,7 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       [OPPORTUNITY.syncStatus, iff(call("empty", meanwhile), prop(plan, "status"), String(SyncStatus.Pending))],
       [
         OPPORTUNITY.syncAudit,
-        auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notes, iff(call("empty", meanwhile), lit(""), concat(lit(" Changed in Partner Center meanwhile, being brought in: "), meanwhile, lit(".")))))),
+        auditColumn(audit, auditLine("CRM->PC", "Success", "update", concat(lit("Sent to Partner Center: "), prop(plan, "send"), lit("."), notesOf(plan), iff(call("empty", meanwhile), lit(""), concat(lit(" Changed in Partner Center meanwhile, being brought in: "), meanwhile, lit(".")))))),
       ],
       // Something to bring in: the version stays the one agreed before, so Partner Center's change
       // (its webhook, or the reconciliation's list) is not taken for an echo of this send (chaos D3).
@@ -340,17 +339,19 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
       [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
       [OPPORTUNITY.referralStatus, referralStatusLabel(back)],
       [OPPORTUNITY_COSELL.dealType, prop(check, "dealType")],
-      ["name", name(not(refused))],
+      ["name", name(not(refusedIn(plan)))],
     ]),
   );
   const nothing = new Steps();
+  nothing.add("Result_of_the_check", outcome());
+  const checked = outputs("Result_of_the_check");
   nothing.add(
     "Record_the_check",
     writeOpportunity(id, [
-      [OPPORTUNITY.syncStatus, prop(plan, "status")],
-      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", { expression: iff(refused, lit("Error"), lit("Info")) }, "update", concat(lit("Nothing to send."), notes)))],
+      [OPPORTUNITY.syncStatus, prop(checked, "status")],
+      [OPPORTUNITY.syncAudit, auditColumn(audit, auditLine("CRM->PC", { expression: iff(refusedIn(checked), lit("Error"), lit("Info")) }, "update", concat(lit("Nothing to send."), notesOf(checked))))],
       [OPPORTUNITY.syncHash, agreementText(check, prop(check, "agreed", "updated"))],
-      ["name", name(not(refused))],
+      ["name", name(not(refusedIn(checked)))],
     ]),
   );
   valid.add("If_there_is_something_to_send", condition(has("send"), send, nothing));

@@ -61,6 +61,14 @@ export interface WdlSources {
    */
   each?: Partial<Readonly<Record<string, string>>>;
   /**
+   * Instead of `each`, and at no request: the rows' JSON text with its spaces taken out, e.g.
+   * `replace(string(<rows>), ' ', '')`, in which a row's column shows as "column":value. The list
+   * fact's value is then that text, and includes / excludes look for "column":value followed by `,`
+   * or `}` (a quote inside a string value is escaped, so text never matches). For a check of one
+   * column's values (choice values, flags) where a Select would cost a request per run.
+   */
+  eachText?: Partial<Readonly<Record<string, string>>>;
+  /**
    * The rule table the expressions check (rules.ts RULE_TABLES). Default RULE_TABLES.sync, the rules
    * the shipped flows check today; RULE_TABLES.cosell adds today's co-sell rules (a flow checks both
    * tables, or RULE_TABLES.all at once); RULE_TABLES.registration is the deal registration check.
@@ -160,6 +168,8 @@ export function factExpression(name: FactName, src: WdlSources): string {
     expr = `${src.rows[from.row]}?[${key}]`;
   } else if ("count" in from) {
     expr = call("length", call("coalesce", src.lists[from.count], "json('[]')"));
+  } else if ("each" in from && src.eachText?.[eachKey(from.each, from.column)]) {
+    expr = src.eachText[eachKey(from.each, from.column)]!;
   } else if ("each" in from) {
     const given = src.each?.[eachKey(from.each, from.column)];
     if (!given) throw new Error(`wdl: the fact ${name} needs WdlSources.each["${eachKey(from.each, from.column)}"], the array of ${from.column} of every row of ${from.each} (a Select over the rows)`);
@@ -200,9 +210,9 @@ export function checkExpression(check: Check, src: WdlSources): string {
     case "notEquals":
       return call("not", call("equals", f, literal(check.value)));
     case "includes":
-      return call("contains", f, literal(check.value));
+      return listIncludes(check.fact, check.value, src);
     case "excludes":
-      return call("not", call("contains", f, literal(check.value)));
+      return call("not", listIncludes(check.fact, check.value, src));
     case "changed": {
       // validate.ts sameValue: equal, or both empty
       // (a number or yes/no that is empty is null on both sides, which equals already covers)
@@ -282,6 +292,17 @@ export function failuresTextFromObject(failures: string, table: RuleTable = RULE
   return call("concat", ...table.rules.map((r) => `${failures}?[${wdlString(r.id)}]`));
 }
 
+/** True when a list fact holds `value`: contains() on its array, or on its rows' text (WdlSources.eachText). */
+function listIncludes(fact: FactName, value: string | number | boolean, src: WdlSources): string {
+  const f = factExpression(fact, src);
+  const from = FACTS[fact].from;
+  if ("each" in from && src.eachText?.[eachKey(from.each, from.column)]) {
+    const pair = `"${from.column}":${JSON.stringify(value)}`;
+    return call("or", call("contains", f, wdlString(`${pair},`)), call("contains", f, wdlString(`${pair}}`)));
+  }
+  return call("contains", f, typeof value === "string" ? wdlString(value) : String(value));
+}
+
 /**
  * The Deal Type (pcs_dealtype choice value) of the opportunity, as deal-type.ts coSellDealTypeOf
  * computes it: private or partner-led without help asked, then IP co-sell with a co-sell ready partner
@@ -296,6 +317,6 @@ export function dealTypeExpression(src: WdlSources): string {
     "if",
     call("equals", help, "null"),
     call("if", call("equals", visibility, "true"), value("partner-led"), value("private")),
-    call("if", call("contains", factExpression("solutionTypes", src), partnerSolution), value("co-sell-ip"), value("co-sell-services")),
+    call("if", listIncludes("solutionTypes", Number(partnerSolution), src), value("co-sell-ip"), value("co-sell-services")),
   );
 }
