@@ -4,12 +4,13 @@
  *
  *   Solution ids (both sides) ─ Compare with the CRM (the conflict policy, field by field)
  *   └ If the CRM takes a change
- *     ├ yes: Referral as agreed ─ Write the opportunity (the [Customize] flow) ─ Record the sync
+ *     ├ yes: (Read the opportunity again: the seller has not saved since)
+ *     │      Update the opportunity (its columns) ─ If Partner Center changed more than columns:
+ *     │      Write the rest (the [Customize] flow: currency, contact, solutions, closing) ─ Record the sync
  *     └ no:  Record the check
  *
- * The [Customize] flow writes the opportunity with a "being written" sync record, so flow 8 does not
- * send its own write back; the record write that follows stores the agreement and the CRM key of
- * the row as the [Customize] flow left it. A seller's change made in between is therefore not lost:
+ * The opportunity is written with a "being written" sync record, so flow 8 does not send that write
+ * back; the record write that follows stores the agreement and the CRM key of the row as written. A seller's change made in between is therefore not lost:
  * that write's trigger firing sees a row that differs from the key and runs flow 8. A CRM change
  * Partner Center has not got yet (the policy says "send") is left to flow 8 the same way: the
  * record is stored without a key, which starts it.
@@ -19,6 +20,7 @@ import { SYNC_FIELDS, SyncField } from "../../../plugins-ts/src/rulebook/sync-ha
 import { childFlow, compose, condition, configuredColumn, dataverse, Steps } from "../builder";
 import { FLOWS } from "../ids";
 import { body, call, coalesce, concat, equals, ex, iff, left, lit, not, outputs, prop, propDyn, str } from "../wdl";
+import { opportunityColumns } from "./landing";
 import { actionExpression } from "./merge";
 import { fieldsWith, replacedText, SOLUTION_ROWS, writeOpportunity } from "./outbound";
 import { addSolutionIds, crmProjectionFields, pcProjectionFields } from "./projection";
@@ -135,15 +137,21 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
     [DEAL_REGISTRATION.status, prop(R, "registrationStatus")],
   ];
 
-  // ---- take: the [Customize] flow writes what Partner Center changed -------------------------------
+  // ---- take: the columns written here (blocks/landing.ts), the rest by the [Customize] flow ----------
   const take = new Steps();
-  take.add(
-    "Write_the_opportunity",
+  const oppId = prop(o, OPPORTUNITY.primaryId);
+  // The "being written" sync record keeps flow 8 from sending this write back; Record the sync follows.
+  take.add("Update_the_opportunity", dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(oppId), opportunityColumns(prop(plan, "referral"), beingWrittenRecord(prop(cmp, "agreed")), { dealValue: false })));
+  // The deal value (its column is the admin's choice), currency and contact (lookups), solutions (rows)
+  // and closing (Win / Lose): through the [Customize] flow, only when Partner Center changed one of them.
+  const rest = new Steps();
+  rest.add(
+    "Write_the_rest",
     childFlow(FLOWS.customize.id, {
       referral: ex(call("string", prop(plan, "referral"))),
       kind: "opportunity",
       route: "update",
-      recordId: ex(prop(o, OPPORTUNITY.primaryId)),
+      recordId: ex(oppId),
       // Lookups the CRM keeps are passed as they are; an empty one is looked up from the referral.
       currencyId: ex(iff(takes("currency"), lit(""), str(prop(o, "_transactioncurrencyid_value")))),
       contactId: ex(iff(takes("contact"), lit(""), str(prop(o, "_parentcontactid_value")))),
@@ -152,9 +160,12 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
       syncRecord: ex(beingWrittenRecord(prop(cmp, "agreed"))),
     }),
   );
-  const written = call("body", lit("Write_the_opportunity"));
-  const row = call("json", str(prop(written, "row")));
-  // Closing comes after the write the [Customize] flow returns: the key says closed, as the row now is.
+  const more = call("or", takes("dealValue"), takes("currency"), takes("contact"), takes("solutions"), not(call("empty", prop(plan, "close"))));
+  take.add("If_Partner_Center_changed_more_than_columns", condition(more, rest));
+  const written = call("body", lit("Write_the_rest"));
+  // The row as the writes left it: the [Customize] flow's when it ran, otherwise this flow's own.
+  const row = iff(call("empty", str(prop(written, "row"))), body("Update_the_opportunity"), call("json", str(prop(written, "row"))));
+  // Closing comes after those writes: the key says closed, as the row now is.
   const won = equals(prop(plan, "close"), lit("won"));
   const closing = not(call("empty", prop(plan, "close")));
   const closedKey = crmKey(row, configuredColumn("dealValueField"), {
@@ -163,7 +174,7 @@ export function addInboundSync(steps: Steps, options: InboundOptions): void {
   });
   take.add(
     "Record_the_sync",
-    writeOpportunity(prop(o, OPPORTUNITY.primaryId), [
+    writeOpportunity(oppId, [
       ...recordColumns(closedKey, iff(call("empty", str(prop(written, "rows"))), call("string", solutionRows), prop(written, "rows"))),
       ["name", nameWithMark(prop(row, "name"), not(has("refuse")))],
     ]),

@@ -8,19 +8,22 @@
  * address1_country is set here (change the column in "Create or update the opportunity" / "Create or
  * update the customer account") and in the environment variable (which the sync reads).
  *
+ * The opportunity's columns (blocks/landing.ts) are written here for a new opportunity, and by flows
+ * 4 and 6 ("Update the opportunity", generated from the same source) when Partner Center changes one:
+ * an update that only changes columns then costs no child flow run.
+ *
  * Routes (the caller says which): a new opportunity (customer account found by name and postal code
  * or created, contacts found by e-mail or created, solutions linked), an opportunity update (what
- * Partner Center changed; closed when Partner Center closed it), a new lead, a lead update. Rows it
+ * Partner Center changed beyond the columns: deal value, currency, contact, solutions; closed when
+ * Partner Center closed it), a new lead, a lead update. Rows it
  * creates for a referral get ids made from the referral id, so a second delivery of the same event
  * writes the same rows instead of duplicates. Returns the record id, the row as written, and its
  * solution rows.
  */
 import {
   ATTRIBUTE_TYPES,
-  DEAL_REGISTRATION,
   LEAD,
   LEAD_COSELL,
-  MICROSOFT_HELP_OPTIONS,
   OPPORTUNITY,
   OPPORTUNITY_COSELL,
   PARTNER_CENTER_SOLUTION,
@@ -31,8 +34,7 @@ import {
   SOLUTION_PLAY,
   SOLUTION_TYPE_OPTIONS,
 } from "../../../plugins-ts/src/model/schema";
-import { SALES_STAGES } from "../../../plugins-ts/src/rulebook/mapping-outbound";
-import { SALES_STAGE_PERCENTAGES } from "../../../plugins-ts/src/rulebook/sales-stage";
+import { opportunityColumns } from "../blocks/landing";
 import { buttonTrigger, compose, condition, dataverse, FlowSpec, foreach, respond, select, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, items, left, lit, not, odataString, or, outputs, prop, propDyn, str, triggerBody, trimmed } from "../wdl";
@@ -49,39 +51,9 @@ const referralId = prop(R, "id");
 const derivedId = (prefix: string) => concat(lit(prefix), call("substring", str(referralId), "8"));
 const first = (list: string) => call("first", coalesce(prop(body(list), "value"), "json('[]')"));
 const closeDate = left(trimmed(d("closingDateTime")), 10);
-const helpValues = lit(JSON.stringify(Object.fromEntries(MICROSOFT_HELP_OPTIONS.map((h) => [h.code, h.value]))));
-/** Both spellings of the sales stage (rulebook sales-stage.ts): Qualify..Close in any case, or the UI's 20 / 40 / 60 / 100 as text. */
-const stages = lit(JSON.stringify(Object.fromEntries(SALES_STAGES.flatMap((s, i) => [[s.toLowerCase(), i], [String(SALES_STAGE_PERCENTAGES[i]), i]]))));
 const status = str(prop(R, "status"));
 const country = call("toUpper", call("replace", trimmed(address("country")), lit(" "), lit("")));
 const bind = (set: string, id: string) => iff(call("empty", str(id)), "null", concat(lit(`/${set}(`), id, lit(")")));
-
-/** The opportunity's columns from the referral: the mapping an admin edits. */
-function opportunityColumns(): Record<string, string> {
-  return {
-    // Mandatory: Topic. Default when the referral has no name.
-    name: ex(iff(isEmpty(prop(R, "name")), concat(lit("Partner Center referral "), referralId), trimmed(prop(R, "name")))),
-    description: ex(iff(isEmpty(d("notes")), "null", trimmed(d("notes")))),
-    estimatedclosedate: ex(iff(call("empty", closeDate), "null", closeDate)),
-    // The deal value column: keep it equal to the "Deal value" environment variable.
-    estimatedvalue: ex(d("dealValue")),
-    // Status reason of an open referral: not yet accepted (New) = On Hold, accepted = In Progress.
-    statuscode: ex(iff(equals(status, lit("New")), "2", "1")),
-    salesstage: ex(propDyn(call("json", stages), call("toLower", trimmed(call("string", coalesce(prop(R, "salesStage"), "''")))))),
-    [OPPORTUNITY.referralVisibility]: ex(equals(prop(R, "consent", "consentToShareReferralWithMicrosoftSellers"), "true")),
-    [OPPORTUNITY.microsoftHelp]: ex(propDyn(call("json", helpValues), str(prop(R, "inviteContext", "assistanceRequestCode")))),
-    [OPPORTUNITY.microsoftCrmIdentifier]: ex(prop(R, "trackingInfo", "microsoftMsxId")),
-    // Microsoft's side, read-only: written as Partner Center gives them.
-    [OPPORTUNITY_COSELL.engagementId]: ex(prop(R, "engagementId")),
-    [OPPORTUNITY_COSELL.acceptedOn]: ex(prop(R, "acceptedDateTime")),
-    [OPPORTUNITY_COSELL.closedOn]: ex(prop(R, "closedDateTime")),
-    [DEAL_REGISTRATION.status]: ex(prop(R, "registrationStatus")),
-    [OPPORTUNITY.referralIdentifier]: ex(referralId),
-    [OPPORTUNITY.syncWithPartnerCenter]: ex("true"),
-    // Written by the sync: keeps flow 8 from sending this write back. Do not change.
-    [OPPORTUNITY.syncHash]: ex(input("syncRecord")),
-  };
-}
 
 export function customizeFlow(): FlowSpec {
   const steps = new Steps();
@@ -136,7 +108,7 @@ export function customizeFlow(): FlowSpec {
     // A new opportunity's id is the referral's: a second delivery updates it instead of adding another.
     // (A lead qualified into an opportunity passes that opportunity: it is completed the same way.)
     dataverse.updateRecord(OPPORTUNITY.entitySetName, ex(iff(call("empty", str(input("recordId"))), referralId, input("recordId"))), {
-      ...opportunityColumns(),
+      ...opportunityColumns(R, input("syncRecord")),
       "customerid_account@odata.bind": ex(concat(lit("/accounts("), accountId, lit(")"))),
       "parentcontactid@odata.bind": ex(iff(isEmpty(prop(firstMember, "email")), "null", concat(lit("/contacts("), contactId, lit(")")))),
       "transactioncurrencyid@odata.bind": ex(bind("transactioncurrencies", prop(first("Find_the_currency"), "transactioncurrencyid"))),
@@ -146,7 +118,7 @@ export function customizeFlow(): FlowSpec {
   created.add("Record_id_of_the_new_opportunity", compose(ex(prop(body("Create_the_opportunity"), OPPORTUNITY.primaryId))));
   addSolutionLinks(created, outputs("Record_id_of_the_new_opportunity"), "new");
 
-  // ---- an opportunity update: what Partner Center changed ------------------------------------------------
+  // ---- an opportunity update: deal value, lookups, closing, solutions (flows 4 and 6 write the other columns) ----
   const updated = new Steps();
   const oppId = input("recordId");
   const lookups = new Steps();
@@ -163,15 +135,16 @@ export function customizeFlow(): FlowSpec {
       telephone1: ex(prop(firstMember, "phoneNumber")),
     }),
   );
-  lookups.add(
-    "Set_the_currency_and_contact",
+  updated.add("If_Partner_Center_changed_the_currency_or_contact", condition(or(call("empty", str(input("currencyId"))), call("empty", str(input("contactId")))), lookups));
+  updated.add(
+    "Set_the_deal_value_currency_and_contact",
     dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(oppId), {
+      // The deal value column: keep it equal to the "Deal value" environment variable.
+      estimatedvalue: ex(d("dealValue")),
       "transactioncurrencyid@odata.bind": ex(bind("transactioncurrencies", keptOr(input("currencyId"), prop(first("Find_the_new_currency"), "transactioncurrencyid")))),
       "parentcontactid@odata.bind": ex(bind("contacts", newContactId)),
     }),
   );
-  updated.add("If_Partner_Center_changed_the_currency_or_contact", condition(or(call("empty", str(input("currencyId"))), call("empty", str(input("contactId")))), lookups));
-  updated.add("Update_the_opportunity", dataverse.updateOnlyRecord(OPPORTUNITY.entitySetName, ex(oppId), opportunityColumns()));
   const close = (won: boolean) =>
     dataverse.unboundAction(won ? "WinOpportunity" : "LoseOpportunity", {
       Status: won ? 3 : ex(iff(equals(str(prop(R, "substatus")), lit("Lost")), "5", "4")),
@@ -230,8 +203,8 @@ export function customizeFlow(): FlowSpec {
   steps.add(
     "Respond",
     respondWith(
-      coalesce(outputs("Record_id_of_the_new_opportunity"), prop(body("Update_the_opportunity"), OPPORTUNITY.primaryId), prop(body("Create_or_update_the_lead"), LEAD.primaryId)),
-      coalesce(body("Create_the_opportunity"), body("Update_the_opportunity"), body("Create_or_update_the_lead")),
+      coalesce(outputs("Record_id_of_the_new_opportunity"), prop(body("Create_or_update_the_lead"), LEAD.primaryId), input("recordId")),
+      coalesce(body("Create_the_opportunity"), body("Set_the_deal_value_currency_and_contact"), body("Create_or_update_the_lead")),
       coalesce(outputs("Solution_rows_now_new"), outputs("Solution_rows_now_update"), lit("")),
     ),
   );

@@ -5,8 +5,8 @@
  * - referral-created / referral-updated: finds the opportunity that carries the referral; an event no
  *   newer than the version the CRM holds is an echo of the sync's own change or a repeat, and stops
  *   there; otherwise the referral is read and brought in, inline for an existing opportunity
- *   (blocks/inbound.ts), through the helper (flow 4) for leads and new referrals; a referral no
- *   opportunity carries waits a minute first (it may be the echo of a create flow 2 is recording);
+ *   (blocks/inbound.ts), through the helper (flow 4) for leads and new referrals; an opportunity
+ *   the helper is completing from a lead waits a minute first (the event may be that write's echo);
  * - related-referral-*: Microsoft's side of the engagement goes to flow 5.
  * The event is trusted for nothing but the referral id: the referral is read with our own
  * credentials. No concurrency limit: Power Automate would drop events beyond 10 waiting runs.
@@ -54,9 +54,13 @@ export function receiverFlow(): FlowSpec {
   const inline = new Steps();
   inline.add("Get_the_referral", referrals.get(ex(EVENT_REFERRAL_ID)));
   addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
-  // No opportunity the sync knows carries it: it may be one a create is recording right now (flows 2
-  // and 8, or the helper completing a lead's opportunity), written a second after Partner Center
-  // answers. A minute's pause lets the helper find this version held, without a read.
+  // No opportunity carries it: a new referral, brought in by the helper at once. (The echo of a create
+  // flows 2 and 8 are recording right now is found there too: the referral's externalReferenceId names
+  // the opportunity, which the helper leaves to its create. That costs one read, only in that race.)
+  const fresh = new Steps();
+  fresh.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID), changedOn: ex(str(event("ResourceChangeUtcDate"))) }));
+  // An opportunity carries it without a sync record: one made from a lead, which the helper is
+  // completing right now. A minute's pause lets the helper find this version held, without a read.
   const unknown = new Steps();
   unknown.add("Wait_for_a_referral_being_created", delay(1, "Minute"));
   unknown.add("Find_the_opportunity_again", findOpportunity());
@@ -75,13 +79,14 @@ export function receiverFlow(): FlowSpec {
   const kind = iff(
     call("startsWith", name, lit("related-referral-")),
     lit("microsoft"),
-    iff(not(call("startsWith", name, lit("referral-"))), lit("other"), iff(equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null"), lit("new"), iff(alreadyHeld, lit("held"), lit("changed")))),
+    iff(not(call("startsWith", name, lit("referral-"))), lit("other"), iff(equals(opp, "null"), lit("new"), iff(equals(prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc"), "null"), lit("completing"), iff(alreadyHeld, lit("held"), lit("changed"))))),
   );
   steps.add(
     "Route_the_event",
     switchOn(ex(kind), {
       Changed: { value: "changed", steps: inline },
-      New: { value: "new", steps: unknown },
+      New: { value: "new", steps: fresh },
+      Being_completed: { value: "completing", steps: unknown },
       Microsofts_side: { value: "microsoft", steps: related },
     }),
   );
