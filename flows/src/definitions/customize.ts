@@ -115,8 +115,7 @@ export function customizeFlow(): FlowSpec {
       ...typedAttributeColumns(),
     }),
   );
-  created.add("Record_id_of_the_new_opportunity", compose(ex(prop(body("Create_the_opportunity"), OPPORTUNITY.primaryId))));
-  addSolutionLinks(created, outputs("Record_id_of_the_new_opportunity"), "new");
+  addSolutionLinks(created, prop(body("Create_the_opportunity"), OPPORTUNITY.primaryId), "new");
 
   // ---- an opportunity update: deal value, lookups, closing, solutions (flows 4 and 6 write the other columns) ----
   const updated = new Steps();
@@ -203,9 +202,10 @@ export function customizeFlow(): FlowSpec {
   steps.add(
     "Respond",
     respondWith(
-      coalesce(outputs("Record_id_of_the_new_opportunity"), prop(body("Create_or_update_the_lead"), LEAD.primaryId), input("recordId")),
+      coalesce(prop(body("Create_the_opportunity"), OPPORTUNITY.primaryId), prop(body("Create_or_update_the_lead"), LEAD.primaryId), input("recordId")),
       coalesce(body("Create_the_opportunity"), body("Set_the_deal_value_currency_and_contact"), body("Create_or_update_the_lead")),
-      coalesce(outputs("Solution_rows_now_new"), outputs("Solution_rows_now_update"), lit("")),
+      // The solution rows as listed after linking (a route that did not link gives none).
+      iff(equals(body("List_solution_rows_now_new"), "null"), iff(equals(body("List_solution_rows_now_update"), "null"), lit(""), rowsText("update")), rowsText("new")),
     ),
   );
 
@@ -231,6 +231,9 @@ export function customizeFlow(): FlowSpec {
     steps,
   };
 }
+
+/** The text of the solution rows one route listed after linking them (what the sync record stores). */
+const rowsText = (route: "new" | "update") => call("string", coalesce(prop(body(`List_solution_rows_now_${route}`), "value"), "json('[]')"));
 
 function respondWith(recordId: string, row: string, rows: string) {
   return respond(
@@ -306,7 +309,6 @@ function addSolutionLinks(steps: Steps, opportunityId: string, route: "new" | "u
   eachLinked.add(n("If_the_referral_no_longer_lists_it"), condition(not(call("contains", body(n("Referral_solution_ids")), linkedId)), remove));
   s.add(linkedLoop, foreach(ex(linked), eachLinked));
   s.add(n("List_solution_rows_now"), listRows());
-  s.add(n("Solution_rows_now"), compose(ex(call("string", coalesce(prop(body(n("List_solution_rows_now")), "value"), "json('[]')")))));
   if (route === "update") steps.add("If_the_solutions_follow_the_referral", condition(equals(input("solutions"), lit("follow")), s));
   else for (const [name, action] of Object.entries(s.actions)) steps.add(name, { ...action, runAfter: undefined });
 }
