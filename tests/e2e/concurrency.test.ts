@@ -70,6 +70,35 @@ it("a create an earlier run may have committed is found and adopted, not made tw
   expect((await e.referral(referral.id!)).details?.dealValue).toBe(opp.estimatedvalue);
 });
 
+it("two runs take over the same old claim at once: one creates the referral, the other leaves it (no second referral)", async () => {
+  const id = await e.createOpportunity({}, { sync: false });
+  await e.quiet();
+  // What a failed create leaves: its claim made old at once, and no referral.
+  await e.dv.create({
+    collection: REFERRAL_CREATION.entitySetName,
+    data: { [REFERRAL_CREATION.primaryId]: id, [REFERRAL_CREATION.name]: "Contoso Azure migration", [REFERRAL_CREATION.attemptedOn]: "1900-01-01T00:00:00Z", [`${REFERRAL_CREATION.opportunityNavigation}@odata.bind`]: `/opportunities(${id})` },
+  });
+  // One run's look for an earlier referral finds none, but its answer comes late: by then the other
+  // run has taken the claim over and created the referral (chaos seeds 7017, 9009).
+  await e.fault({ method: "GET", path: "/v1.0/engagements/referrals", answerDelayMs: 500, count: 1 });
+  await e.dv.update({ collection: OPPORTUNITY.entitySetName, key: id, data: { [OPPORTUNITY.syncWithPartnerCenter]: true } });
+  const before = await e.pcSeq();
+  const results = await Promise.all([1, 2].map(() => e.sb.flowRunner.runManual(FLOWS.createReferral.id, { opportunityId: id })));
+  await e.quiet();
+  expect(results.map((r) => r.run.status)).toEqual(["Succeeded", "Succeeded"]);
+  expect(await creates(before)).toHaveLength(1);
+  const all = [];
+  for await (const r of e.pc.listReferrals({ filter: `externalReferenceId eq '${id}'` })) all.push(r);
+  expect(all).toHaveLength(1);
+  const opp = await e.opportunity(id);
+  expect(opp[OPPORTUNITY.referralIdentifier]).toBe(all[0].id);
+  expect(opp[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
+  // The old claim stays; the takeover is attempt 2, a row only one of the runs could create.
+  const claims = await e.rows(REFERRAL_CREATION.entitySetName, `_${REFERRAL_CREATION.opportunity}_value eq ${id}`);
+  expect(claims.map((c) => c[REFERRAL_CREATION.primaryId]).sort()).toEqual([`${id.slice(0, 24)}000000000002`, id].sort());
+  expect(results.filter((r) => (r.response?.body as { leftToAnotherRun?: boolean })?.leftToAnotherRun === true)).toHaveLength(1);
+});
+
 it("a claim a run is still using is left alone; a solution added while it creates is sent once it is done", async () => {
   const id = await e.createOpportunity({}, { sync: false });
   await e.quiet();

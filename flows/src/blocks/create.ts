@@ -3,7 +3,8 @@
  * the same record at the same time"):
  *
  *   Solutions for the new referral ─ Referral to create ─ Claim the create
- *   (the claim exists: Look at the earlier claim ─ an old one is taken over after looking for what it left)
+ *   (the claim exists: Look at the earlier claim ─ Count the claims ─ Get the claim (the latest) ─
+ *    an old one is taken over, after looking for what it left, by claiming the next attempt)
  *   └ How to go on: create ─ Create the referral ─ Record the referral (failed: the claim made old, Record the failed create)
  *                  adopt  ─ What the earlier referral holds ─ Record the earlier referral (Pending) ─ Send what the CRM changed since (flow 7)
  *                  leave  (another run is creating it and records the result)
@@ -12,6 +13,11 @@
  * (Dataverse refuses a second one with 412). A run that finds an earlier claim leaves a recent one to
  * its run, and takes an old one over after looking for a referral whose externalReferenceId is this
  * opportunity (a create that timed out may have committed), adopting it when there is one.
+ *
+ * A takeover claims the next attempt: a new row whose id is made from the opportunity's and the
+ * attempt's number (claimId), never a delete and create of the old row. Two runs that read the same
+ * old claim both ask for the same next id, and Dataverse lets only one have it (chaos seeds 7017,
+ * 9009: with a delete, the later run removed the earlier one's new claim and both created).
  */
 import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, REFERRAL_CREATION, SOLUTION_DETAIL, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { addSolutionIds, pcProjectionFields } from "./projection";
@@ -43,6 +49,16 @@ const earlier = call("first", coalesce(prop(body("Find_an_earlier_referral"), "v
 const RUN_NAME = "workflow()?['run']?['name']";
 /** The claim found is this run's own: its create was answered late or lost, retried, and refused as a duplicate. */
 const claimIsOurs = call("endsWith", str(prop(body("Get_the_claim"), REFERRAL_CREATION.name)), RUN_NAME);
+
+/**
+ * The id of attempt `n` (an integer expression) to create an opportunity's referral: the opportunity's
+ * id for the first; for a later one, its first 24 characters (8-4-4-4, which set it apart from every
+ * other opportunity's, random and sequential GUIDs alike) and the attempt's number in the last 12.
+ * Attempts are claimed one after the other, so the claims' count is the latest attempt's number.
+ */
+export const claimId = (opportunityId: string, n: string): string =>
+  iff(equals(n, "1"), opportunityId, concat(call("substring", opportunityId, "0", "24"), call("substring", concat(lit("000000000000"), call("string", n)), call("length", call("string", n)), "12")));
+const CLAIMS = call("length", coalesce(prop(body("Count_the_claims"), "value"), "json('[]')"));
 export const HOW_TO_GO_ON = iff(
   equals(statusOf("Claim_the_create"), lit("Succeeded")),
   lit("create"),
@@ -82,8 +98,8 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   const check = { crm: call("setProperty", prop(ctx.check, "crm"), lit("solutions"), ids), key: prop(ctx.check, "key"), rows: call("string", read.solutionRows), dealType: prop(ctx.check, "dealType") };
   const solutions = addSolutionList(steps, "Solutions_for_the_new_referral", read.solutionRows);
   const desired = addReferralToCreate(steps, { ...read.rows, owner: prop(o, "owninguser") }, solutions);
-  const claim = (): Record<string, unknown> => ({
-    [REFERRAL_CREATION.primaryId]: ex(id),
+  const claim = (claimRowId: string = id): Record<string, unknown> => ({
+    [REFERRAL_CREATION.primaryId]: ex(claimRowId),
     // The opportunity's name and the run that claims it (a claim whose create was retried is found to be this run's own).
     [REFERRAL_CREATION.name]: ex(concat(left(str(prop(o, "name")), 200), lit(" · run "), RUN_NAME)),
     [`${REFERRAL_CREATION.opportunityNavigation}@odata.bind`]: `/${OPPORTUNITY.entitySetName}(${tpl(id)})`,
@@ -91,15 +107,15 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   });
   steps.add("Claim_the_create", dataverse.createRecord(REFERRAL_CREATION.entitySetName, claim()));
   const earlierClaim = new Steps();
-  earlierClaim.add("Get_the_claim", dataverse.getItem(REFERRAL_CREATION.entitySetName, ex(id), { select: [REFERRAL_CREATION.name, REFERRAL_CREATION.attemptedOn].join(",") }));
+  earlierClaim.add("Count_the_claims", dataverse.listRecords(REFERRAL_CREATION.entitySetName, { select: REFERRAL_CREATION.primaryId, filter: `_${REFERRAL_CREATION.opportunity}_value eq ${tpl(id)}` }));
+  earlierClaim.add("Get_the_claim", dataverse.getItem(REFERRAL_CREATION.entitySetName, ex(claimId(id, CLAIMS)), { select: [REFERRAL_CREATION.name, REFERRAL_CREATION.attemptedOn].join(",") }));
   const stale = call("less", call("ticks", str(prop(body("Get_the_claim"), REFERRAL_CREATION.attemptedOn))), call("ticks", call("addMinutes", "utcNow()", String(-STALE_CLAIM_MINUTES))));
   const over = new Steps();
   over.add("Find_an_earlier_referral", referrals.list({ filter: `externalReferenceId eq '${tpl(id)}'`, top: 1 }));
   over.onFailure("Find_an_earlier_referral", "Record_the_failure_to_look", createFailure(id, o, check, audit, "Find_an_earlier_referral"));
   const takeOver = new Steps();
-  // Two runs taking over at once: only one deletes the row (the other gets 404) and only one creates it again.
-  takeOver.add("Release_the_old_claim", dataverse.deleteRecord(REFERRAL_CREATION.entitySetName, ex(id)));
-  takeOver.add("Claim_it_again", dataverse.createRecord(REFERRAL_CREATION.entitySetName, claim()));
+  // Two runs taking over at once ask for the same id: Dataverse gives it to one, the other leaves.
+  takeOver.add("Claim_it_again", dataverse.createRecord(REFERRAL_CREATION.entitySetName, claim(claimId(id, call("add", CLAIMS, "1")))));
   over.add("If_it_left_no_referral", condition(equals(earlier, "null"), takeOver));
   earlierClaim.add("If_the_earlier_attempt_is_over", condition(call("and", stale, not(claimIsOurs)), over));
   steps.onFailure("Claim_the_create", "Look_at_the_earlier_claim", scope(earlierClaim));
@@ -126,7 +142,9 @@ export function addCreate(steps: Steps, ctx: CreateContext): void {
   // No retry of a create: one that timed out may have committed; the next attempt looks for it first.
   create.add("Create_the_referral", noRetry(referrals.create(ex(desired))));
   // A failed create leaves its claim old at once: the next attempt looks for what it may have committed, then creates.
-  create.onFailure("Create_the_referral", "Let_the_next_attempt_look_first", dataverse.updateOnlyRecord(REFERRAL_CREATION.entitySetName, ex(id), { [REFERRAL_CREATION.attemptedOn]: "1900-01-01T00:00:00Z" }));
+  // The claim this run holds: the first, its own found again (a retried create), or the next attempt it took.
+  const heldClaim = iff(equals(statusOf("Claim_the_create"), lit("Succeeded")), id, iff(claimIsOurs, claimId(id, CLAIMS), claimId(id, call("add", CLAIMS, "1"))));
+  create.onFailure("Create_the_referral", "Let_the_next_attempt_look_first", dataverse.updateOnlyRecord(REFERRAL_CREATION.entitySetName, ex(heldClaim), { [REFERRAL_CREATION.attemptedOn]: "1900-01-01T00:00:00Z" }));
   create.add("Record_the_failed_create", createFailure(id, o, check, audit, "Create_the_referral"), { Let_the_next_attempt_look_first: ["Succeeded", "Failed"] });
   create.add("Record_the_referral", recordReferral(id, o, check, body("Create_the_referral"), audit, concat(lit("Created in Partner Center ("), dealTypeOf(o), lit(")."))), { Record_the_failed_create: ["Skipped"] });
   steps.add("Create_or_adopt", switchOn(ex(HOW_TO_GO_ON), { Create: { value: "create", steps: create }, Adopt: { value: "adopt", steps: adopt } }), { Look_at_the_earlier_claim: ["Succeeded", "Failed", "Skipped", "TimedOut"] });

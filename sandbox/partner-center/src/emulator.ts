@@ -304,6 +304,7 @@ async function handle(ctx: EmulatorContext, req: http.IncomingMessage, res: http
     } else {
       if (api !== "control") authenticate();
       result = await match.route.handler(ctx, { method, path, query: url.searchParams, headers: req.headers, params: match.params, rawBody });
+      if (f?.answerDelayMs) await new Promise((r) => setTimeout(r, f.answerDelayMs));
     }
   } catch (e) {
     if (e instanceof ApiError) result = errorResult(e);

@@ -22,6 +22,11 @@ export interface FaultSpec {
   /** Wait this long before answering. */
   delayMs?: number;
   /**
+   * Carry the call out at once, then wait this long before answering: a read whose answer is still
+   * on its way while the data changes (a list that was empty when it ran, answered late).
+   */
+  answerDelayMs?: number;
+  /**
    * Carry the call out, then answer with the fault anyway: what a client sees when the service
    * committed but the answer was lost (a gateway timeout after the write). Needs a status.
    */
@@ -54,7 +59,9 @@ export class FaultRegistry {
     const s = spec as FaultSpec;
     if (!s.operation && !s.path) throw invalidRequest("A fault needs an operation or a path to match.", "operation");
     if (s.status !== undefined && (!Number.isInteger(s.status) || s.status < 200 || s.status > 599)) throw invalidRequest("status must be an HTTP status between 200 and 599.", "status");
-    if (s.status === undefined && s.delayMs === undefined) throw invalidRequest("A fault needs a status, a delayMs, or both.", "status");
+    if (s.status === undefined && s.delayMs === undefined && s.answerDelayMs === undefined) throw invalidRequest("A fault needs a status, a delayMs or an answerDelayMs.", "status");
+    if (s.answerDelayMs !== undefined && !(typeof s.answerDelayMs === "number" && s.answerDelayMs >= 0)) throw invalidRequest("answerDelayMs must be a number of milliseconds.", "answerDelayMs");
+    if (s.answerDelayMs !== undefined && s.status !== undefined) throw invalidRequest("answerDelayMs slows a normal answer; it cannot be combined with a status.", "answerDelayMs");
     if (s.committed !== undefined && typeof s.committed !== "boolean") throw invalidRequest("committed must be true or false.", "committed");
     if (s.committed && s.status === undefined) throw invalidRequest("A committed fault needs the status to answer after the call is carried out.", "status");
     const count = s.count ?? 1;
