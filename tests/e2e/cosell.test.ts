@@ -164,6 +164,30 @@ describe("a column Partner Center will not change, changed through the Web API",
     expect(now._parentcontactid_value).toBe(opp._parentcontactid_value);
     expect(E2E.newestAudit(now).message).toBe(`Put back to what Partner Center has: ${messageTemplate("lockedOnceCoSell").replace("{field}", "Contact")}`);
   });
+
+  it("the customer account, fixed at create", async () => {
+    const { id, opp } = await fromTheCrm({ [OPPORTUNITY_COSELL.purchaseIntent]: YES });
+    const other = (await e.dv.create({ collection: "accounts", data: { name: "Fabrikam", address1_country: "US", address1_city: "Seattle" }, returnRepresentation: true })) as Record<string, string>;
+    const before = await e.pcSeq();
+    await e.update(id, { "customerid_account@odata.bind": `/accounts(${other.accountid})` });
+    await e.quiet();
+    expect(await e.referralCalls(before)).toEqual([]);
+    const now = await e.opportunity(id);
+    expect(now._customerid_value).toBe(opp._customerid_value);
+    expect(now[OPPORTUNITY.syncStatus]).toBe(SyncStatus.Synced);
+    expect(E2E.newestAudit(now).message).toBe(`Put back to what Partner Center has: ${messageTemplate("lockedAtCreate").replace("{field}", "Potential Customer")}`);
+  });
+
+  it("the help asked of a deal shared for co-sell", async () => {
+    const { id, opp } = await fromTheCrm({ [OPPORTUNITY_COSELL.purchaseIntent]: YES });
+    const before = await e.pcSeq();
+    await e.update(id, { [OPPORTUNITY.microsoftHelp]: 619300005 });
+    await e.quiet();
+    expect(await e.referralCalls(before)).toEqual([]);
+    const now = await e.opportunity(id);
+    expect(now[OPPORTUNITY.microsoftHelp]).toBe(opp[OPPORTUNITY.microsoftHelp]);
+    expect(E2E.newestAudit(now).message).toBe(`Put back to what Partner Center has: ${messageTemplate("lockedOnceCoSell").replace("{field}", "How can Microsoft help?")}`);
+  });
 });
 
 describe("a referral Partner Center closed", () => {
