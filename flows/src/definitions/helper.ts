@@ -7,9 +7,11 @@
  *   the [Customize] flow completes from the referral; otherwise the lead is updated;
  * - nothing carries it: a lead referral not yet accepted becomes a lead, any other open referral an
  *   opportunity (a referral already closed in Partner Center is not brought in).
- * The webhook receiver calls it for what is not an opportunity yet; the recovery and flow 10 for
- * anything. Rows it creates for a referral get ids made from the referral id, so two runs for the
- * same referral never make two of anything.
+ * The recovery and flow 10 call it for anything. The webhook receiver (flow 6) holds the same steps
+ * (addBringIn, generated from here) for a referral no opportunity carries, so a new referral costs no
+ * child-flow call; it calls the helper only when an opportunity carrying the referral was recorded
+ * since it looked. Rows it creates for a referral get ids made from the referral id, so two runs for
+ * the same referral never make two of anything.
  */
 import { LEAD, OPPORTUNITY, SyncStatus } from "../../../plugins-ts/src/model/schema";
 import { buttonTrigger, childFlow, completed, compose, condition, dataverse, FlowSpec, referrals, respond, Steps, switchOn } from "../builder";
@@ -36,11 +38,49 @@ export function helperFlow(): FlowSpec {
   const ticksOf = (date: string) => call("ticks", iff(isEmpty(date), lit("1900-01-01T00:00:00Z"), str(date)));
   const alreadyHeld = and(not(isEmpty(changedOn)), not(isEmpty(held)), call("lessOrEquals", ticksOf(changedOn), ticksOf(held)));
   const steps = new Steps();
-  steps.add("Get_the_referral", referrals.get(ex(referralId)));
-  const R = body("Get_the_referral");
+  addBringIn(steps, referralId, { get: "Get_the_referral", find: "Find_the_opportunity", carried: "here" });
+  outer.add("If_the_CRM_does_not_hold_this_version", condition(not(alreadyHeld), steps));
+  outer.add("Respond", respond({ referralId: ex(referralId) }, { referralId: { title: "Referral", type: "string" } }), completed("If_the_CRM_does_not_hold_this_version"));
+
+  return {
+    id: FLOWS.helper.id,
+    name: FLOWS.helper.name,
+    description: "Child flow: reads a referral and brings it into its opportunity or lead (through the [Customize] flow), creating one when none carries it.",
+    connections: ["dataverse", "referrals"],
+    environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
+    triggers: buttonTrigger(
+      {
+        referralId: { title: "Referral", type: "string", description: "The referral to bring in" },
+        changedOn: { title: "Changed on", type: "string", description: "The referral's updatedDateTime when the caller listed it (optional)" },
+      },
+      ["referralId"],
+    ),
+    steps: outer,
+  };
+}
+
+export interface BringInOptions {
+  /** The names of the referral's read and of the opportunity's look-up (unique in the flow). */
+  get: string;
+  find: string;
+  /**
+   * An opportunity that carries the referral (by its id: one the sync knows, or one made from a lead to
+   * complete): brought in "here" (the helper), or by "the helper" (flow 6, which calls this for a
+   * referral it found no opportunity carrying: one recorded since is a rare race, left to the helper).
+   */
+  carried: "here" | "the helper";
+}
+
+/**
+ * Reading a referral and bringing it in wherever it belongs (the file header): the helper's steps, and
+ * flow 6's for a referral no opportunity carries (a new referral costs no child-flow call there).
+ */
+export function addBringIn(steps: Steps, referralId: string, options: BringInOptions): void {
+  steps.add(options.get, referrals.get(ex(referralId)));
+  const R = body(options.get);
   const external = trimmed(prop(R, "externalReferenceId"));
   steps.add(
-    "Find_the_opportunity",
+    options.find,
     dataverse.listRecords(OPPORTUNITY.entitySetName, {
       // externalReferenceId is the opportunity when the CRM created the referral: its id may not be written back yet.
       filter: `${OPPORTUNITY.referralIdentifier} eq '${tpl(odataString(referralId))}' or ${OPPORTUNITY.primaryId} eq ${tpl(iff(isGuid(external), external, lit(NO_ID)))}`,
@@ -48,7 +88,7 @@ export function helperFlow(): FlowSpec {
       top: 1,
     }),
   );
-  const opp = first("Find_the_opportunity");
+  const opp = first(options.find);
   steps.add("Referral_solution_ids", { type: "Select", inputs: { from: ex(coalesce(prop(R, "details", "requirements", "solutions"), "json('[]')")), select: ex("toUpper(trim(coalesce(item()?['id'], '')))") } });
   steps.add("Referral_as_the_sync_sees_it", compose(ex(projectionOf((f) => pcProjectionFields(R, idsOf(body("Referral_solution_ids")), lit(""))[f]))));
   const projection = outputs("Referral_as_the_sync_sees_it");
@@ -155,6 +195,12 @@ export function helperFlow(): FlowSpec {
       Qualify: { value: "qualify", steps: qualify },
     }),
   );
+  // Flow 6 only: an opportunity that carries it was recorded (or made from a lead) since flow 6 looked: the helper brings it in.
+  const helperCall = () => childFlow(FLOWS.helper.id, { referralId: ex(referralId), changedOn: "" });
+  const toHelper = new Steps();
+  toHelper.add("Bring_it_in_with_the_helper", helperCall());
+  const toHelperToo = new Steps();
+  toHelperToo.add("Complete_it_with_the_helper", helperCall());
   const sees = prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc");
   steps.add(
     "Route_the_referral",
@@ -171,32 +217,11 @@ export function helperFlow(): FlowSpec {
           ),
         ),
       ),
-      {
-        Known: { value: "known", steps: known },
-        Complete: { value: "complete", steps: complete },
-        Orphan: { value: "orphan", steps: orphan },
-        Other: { value: "other", steps: other },
-      },
+      options.carried === "here"
+        ? { Known: { value: "known", steps: known }, Complete: { value: "complete", steps: complete }, Orphan: { value: "orphan", steps: orphan }, Other: { value: "other", steps: other } }
+        : { Known: { value: "known", steps: toHelper }, Complete: { value: "complete", steps: toHelperToo }, Orphan: { value: "orphan", steps: orphan }, Other: { value: "other", steps: other } },
     ),
   );
-  outer.add("If_the_CRM_does_not_hold_this_version", condition(not(alreadyHeld), steps));
-  outer.add("Respond", respond({ referralId: ex(referralId) }, { referralId: { title: "Referral", type: "string" } }), completed("If_the_CRM_does_not_hold_this_version"));
-
-  return {
-    id: FLOWS.helper.id,
-    name: FLOWS.helper.name,
-    description: "Child flow: reads a referral and brings it into its opportunity or lead (through the [Customize] flow), creating one when none carries it.",
-    connections: ["dataverse", "referrals"],
-    environmentVariables: ["displayCheckMark", "dealValueField", "customerCountryCodeField"],
-    triggers: buttonTrigger(
-      {
-        referralId: { title: "Referral", type: "string", description: "The referral to bring in" },
-        changedOn: { title: "Changed on", type: "string", description: "The referral's updatedDateTime when the caller listed it (optional)" },
-      },
-      ["referralId"],
-    ),
-    steps: outer,
-  };
 }
 
 /** Sorted, comma-joined ids from a Select of ids (empty one dropped), as blocks/projection.ts does. */

@@ -5,8 +5,9 @@
  * - referral-created / referral-updated: finds the opportunity that carries the referral; an event no
  *   newer than the version the CRM holds is an echo of the sync's own change or a repeat, and stops
  *   there; otherwise the referral is read and brought in, inline for an existing opportunity
- *   (blocks/inbound.ts), through the helper (flow 4) for leads and new referrals; an opportunity
- *   the helper is completing from a lead waits a minute first (the event may be that write's echo);
+ *   (blocks/inbound.ts), and for a referral no opportunity carries (new, or a lead's) with the helper's
+ *   steps (helper.ts addBringIn: one source, no child-flow call); an opportunity the helper is
+ *   completing from a lead waits a minute first (the event may be that write's echo);
  * - related-referral-*: Microsoft's side of the engagement goes to flow 5.
  * The event is trusted for nothing but the referral id: the referral is read with our own
  * credentials. No concurrency limit: Power Automate would drop events beyond 10 waiting runs.
@@ -15,6 +16,7 @@ import { OPPORTUNITY } from "../../../plugins-ts/src/model/schema";
 import { childFlow, condition, dataverse, delay, FlowSpec, httpTrigger, referrals, Steps, switchOn } from "../builder";
 import { FLOWS } from "../ids";
 import { addInboundSync, OPPORTUNITY_EXPAND } from "../blocks/inbound";
+import { addBringIn } from "./helper";
 import { storedRecord } from "../blocks/record";
 import { and, body, call, coalesce, equals, ex, iff, isEmpty, lit, not, odataString, prop, str, tpl, triggerBody } from "../wdl";
 
@@ -54,11 +56,12 @@ export function receiverFlow(): FlowSpec {
   const inline = new Steps();
   inline.add("Get_the_referral", referrals.get(ex(EVENT_REFERRAL_ID)));
   addInboundSync(inline, { referral: body("Get_the_referral"), opportunity: opp });
-  // No opportunity carries it: a new referral, brought in by the helper at once. (The echo of a create
-  // flows 2 and 8 are recording right now is found there too: the referral's externalReferenceId names
-  // the opportunity, which the helper leaves to its create. That costs one read, only in that race.)
+  // No opportunity carries it: a new referral, brought in here at once with the helper's steps (no
+  // child-flow call). The echo of a create flows 2 and 8 are recording right now is found there too:
+  // the referral's externalReferenceId names the opportunity, which is left to its create (one read,
+  // only in that race).
   const fresh = new Steps();
-  fresh.add("Bring_the_referral_in", childFlow(FLOWS.helper.id, { referralId: ex(EVENT_REFERRAL_ID), changedOn: ex(str(event("ResourceChangeUtcDate"))) }));
+  addBringIn(fresh, EVENT_REFERRAL_ID, { get: "Get_the_new_referral", find: "Find_the_opportunity_it_names", carried: "the helper" });
   // An opportunity carries it without a sync record: one made from a lead, which the helper is
   // completing right now. A minute's pause lets the helper find this version held, without a read.
   const unknown = new Steps();
