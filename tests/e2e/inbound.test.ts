@@ -3,6 +3,7 @@
  * a lead not yet accepted, as a lead), updates and closing come across, repeated and out-of-order
  * deliveries change nothing, and leads become exactly one opportunity when accepted or qualified.
  */
+import { FLOWS } from "../../flows/src/ids";
 import { LEAD, LEAD_COSELL, OPPORTUNITY, PARTNER_CENTER_SOLUTION, SyncStatus } from "../../plugins-ts/src/model/schema";
 import type { Referral } from "../../plugins-ts/src/partner-center/referral";
 import { parseAudit } from "../../plugins-ts/src/rulebook/audit";
@@ -114,6 +115,24 @@ describe("changes made in Partner Center", () => {
     expect(after).toMatchObject({ estimatedvalue: 150000, description: "Scope doubled.", [OPPORTUNITY.syncStatus]: SyncStatus.Synced });
     // one read of the changed referral; no write back (the sync's own write is recognised)
     expect((await e.referralCalls(before)).map((c) => c.method)).toEqual(["GET"]);
+  });
+
+  it("made moments after sharing, while the CRM id is sent back, are brought in, not hidden by the read-back (chaos seeds 7003, 7017)", async () => {
+    // The CRM id's send is slow: Microsoft edits the referral between the sync's read and its read-back,
+    // and that edit's webhook is lost (our receiver unreachable for that moment).
+    await e.fault({ method: "PATCH", path: "/v1.0/engagements/referrals/{id}", delayMs: 400, count: 1 });
+    const r = await e.shareFromPartnerCenter(coSellDeal({ status: "Active", substatus: "Accepted" }));
+    for (let i = 0; i < 200 && (await e.opportunitiesWithReferral(r.id!)).length === 0; i++) await new Promise((res) => setTimeout(res, 10));
+    const restore = await e.webhookDown();
+    await e.changeInPartnerCenter(r.id!, { details: { ...r.details, dealValue: 175000 } });
+    await restore();
+    await e.quiet();
+    // The recorded version is the one the CRM holds, not the read-back's: the reconciliation brings the edit in.
+    await e.fireRecurrence(FLOWS.recovery.id);
+    await e.quiet();
+    const [opp] = await e.opportunitiesWithReferral(r.id!);
+    expect(opp).toMatchObject({ estimatedvalue: 175000, [OPPORTUNITY.syncStatus]: SyncStatus.Synced });
+    expect((await e.referral(r.id!)).details?.dealValue).toBe(175000);
   });
 
   it("won in Partner Center wins the opportunity", async () => {

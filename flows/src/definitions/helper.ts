@@ -20,6 +20,7 @@ import { addInboundSync, beingWrittenRecord, OPPORTUNITY_EXPAND, REFERRAL_LINK_B
 import { writeOpportunity } from "../blocks/outbound";
 import { addSolutionIds, pcProjectionFields } from "../blocks/projection";
 import { crmKey, projectionOf, recordText, storedRecord } from "../blocks/record";
+import { SYNC_FIELDS } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "../blocks/sync";
 import { and, body, call, coalesce, concat, equals, ex, iff, isEmpty, lit, not, objectOf, odataString, or, outputs, prop, str, tpl, triggerBody, trimmed } from "../wdl";
 
@@ -242,15 +243,23 @@ function recordOpportunity(steps: Steps, name: string, written: string, R: strin
   const recordId = prop(written, "recordId");
   // Typed attributes the CRM has no row (or choice) for: the opportunity is made without them, and the Audit says which.
   const unknownNote = iff(isEmpty(prop(written, "unknown")), lit(""), concat(lit(" Not in the CRM, so left empty (add the row, then set it): "), str(prop(written, "unknown")), lit(".")));
-  const columns = (back: string, key: string, pc: string, sent: string) => [
+  // meanwhile: a boolean expression, true when Partner Center changed the referral after it was read.
+  const columns = (back: string, key: string, pc: string, sent: string, meanwhile = "false") => [
     [OPPORTUNITY.referralIdentifier, prop(R, "id")],
     [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
     [OPPORTUNITY.referralEtag, prop(back, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
-    [OPPORTUNITY.syncStatus, String(SyncStatus.Synced)],
-    [OPPORTUNITY.syncAudit, auditColumn(prop(row, OPPORTUNITY.syncAudit), auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(`).${sent}`), unknownNote)))],
-    [OPPORTUNITY.syncHash, recordText({ pc, crm: key, updated: prop(back, "updatedDateTime"), rows: prop(written, "rows") })],
+    [OPPORTUNITY.syncStatus, meanwhile === "false" ? String(SyncStatus.Synced) : iff(meanwhile, String(SyncStatus.Pending), String(SyncStatus.Synced))],
+    [
+      OPPORTUNITY.syncAudit,
+      auditColumn(
+        prop(row, OPPORTUNITY.syncAudit),
+        auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(`).${sent}`), unknownNote, ...(meanwhile === "false" ? [] : [iff(meanwhile, lit(" Changed in Partner Center meanwhile, being brought in."), lit(""))]))),
+      ),
+    ],
+    // Changed meanwhile: the version stays the one read, so that change is not taken for one the CRM holds.
+    [OPPORTUNITY.syncHash, recordText({ pc, crm: key, updated: meanwhile === "false" ? prop(back, "updatedDateTime") : iff(meanwhile, prop(R, "updatedDateTime"), prop(back, "updatedDateTime")), rows: prop(written, "rows") })],
     ["name", nameWithMark(prop(row, "name"), true)],
   ] as const;
   const send = `Send_the_CRM_id_${suffix}`;
@@ -261,7 +270,16 @@ function recordOpportunity(steps: Steps, name: string, written: string, R: strin
   // Not sent: what Partner Center has is agreed, with no key, so flow 8 runs once and sends what it lacks.
   sendIt.onFailure(send, `${name}_for_a_later_send`, writeOpportunity(recordId, columns(R, "json('[]')", projection, "")));
   sendIt.add(back, referrals.get(ex(prop(R, "id"))));
-  sendIt.add(name, writeOpportunity(recordId, columns(body(back), crmKey(row), withId, " Its CRM id was sent back.")));
+  // What Partner Center changed between the read and the read-back (Microsoft editing a referral it just
+  // shared; chaos seeds 7003, 7017): each synced field of the read-back against the projection written.
+  const backFields = pcProjectionFields(body(back), lit(""), lit(""));
+  const solutionsOf = (r: string) => call("string", prop(r, "details", "requirements", "solutions"));
+  const check = `Changed_in_Partner_Center_meanwhile_${suffix}`;
+  sendIt.add(
+    check,
+    compose(ex(call("or", not(equals(solutionsOf(body(back)), solutionsOf(R))), ...SYNC_FIELDS.filter((f) => f !== "solutions" && f !== "externalReferenceId").map((f) => not(equals(backFields[f], prop(projection, f))))))),
+  );
+  sendIt.add(name, writeOpportunity(recordId, columns(body(back), crmKey(row), withId, " Its CRM id was sent back.", equals(outputs(check), "true"))));
   // Partner Center has it already (a repeated event, or a lead's opportunity completed again): no call, no echo.
   const known = new Steps();
   known.add(`${name}_as_it_is`, writeOpportunity(recordId, columns(R, crmKey(row), projection, "")));
