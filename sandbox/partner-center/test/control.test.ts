@@ -117,6 +117,20 @@ describe("faults", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  test("answerDelayMs carries the call out at once and answers late: the answer is what was there when it ran", async () => {
+    const before = (await call(emu, "GET", REFERRALS)).json.value.length;
+    await call(emu, "POST", "/_emulator/faults", { body: { operation: "listReferrals", answerDelayMs: 300 } });
+    const late = call(emu, "GET", REFERRALS);
+    await new Promise((r) => setTimeout(r, 50));
+    await call(emu, "POST", REFERRALS, { body: newReferralBody() }); // made while the late answer is on its way
+    const started = Date.now();
+    const answered = await late;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(answered.json.value).toHaveLength(before);
+    expect((await call(emu, "GET", REFERRALS)).json.value).toHaveLength(before + 1);
+    expect((await call(emu, "POST", "/_emulator/faults", { body: { operation: "listReferrals", answerDelayMs: 10, status: 500 } })).json.error.target).toBe("answerDelayMs");
+  });
+
   test("faults are listed and cleared; bad fault specs are refused", async () => {
     await call(emu, "POST", "/_emulator/faults", { body: [{ operation: "getReferral", status: 500 }, { operation: "patchReferral", status: 412 }] });
     expect((await call(emu, "GET", "/_emulator/faults")).json.value).toHaveLength(2);
