@@ -90,6 +90,21 @@ const MESSAGE_ONLY_FACTS: ReadonlySet<FactName> = new Set(
 /** The name under which the facts object holds "fact is in list". */
 export const membershipKey = (fact: FactName, list: ListName): string => `${fact}In${list}`;
 
+/** The facts object's key for "list fact `fact` includes `value`" (an includes / excludes check, computed once). */
+export const includesKey = (fact: FactName, value: string | number | boolean): string => `${fact}Has${String(value)}`;
+
+/** Every (fact, value) pair an includes / excludes check of the table reads. */
+function includesChecks(table: RuleTable): Array<[FactName, string | number | boolean]> {
+  const out = new Map<string, [FactName, string | number | boolean]>();
+  const visit = (c: Check): void => {
+    if ("any" in c) c.any.forEach(visit);
+    else if (c.is === "includes" || c.is === "excludes") out.set(includesKey(c.fact, c.value), [c.fact, c.value]);
+  };
+  for (const rule of table.rules) rule.when.forEach(visit);
+  table.appliesWhen.forEach(visit);
+  return [...out.values()];
+}
+
 /** Every (fact, list) pair a rule of the table checks. */
 function listChecks(table: RuleTable): Array<[FactName, ListName]> {
   const out = new Map<string, [FactName, ListName]>();
@@ -111,7 +126,8 @@ export function factsObject(src: WdlSources): Array<[string, string]> {
   const used = tableFacts(tableOf(src));
   const facts = (Object.keys(FACTS) as FactName[]).filter((n) => used.has(n) && !MESSAGE_ONLY_FACTS.has(n)).map((n): [string, string] => [n, factExpression(n, plain)]);
   const memberships = listChecks(tableOf(src)).map(([fact, list]): [string, string] => [membershipKey(fact, list), call("contains", src.listExpressions?.[list] ?? listLiteral(list), factExpression(fact, plain))]);
-  return [...facts, ...memberships];
+  const includes = includesChecks(tableOf(src)).map(([fact, value]): [string, string] => [includesKey(fact, value), listIncludes(fact, value, plain)]);
+  return [...facts, ...memberships, ...includes];
 }
 
 const usesMessageOnlyFact = (c: Check): boolean => ("any" in c ? c.any.some(usesMessageOnlyFact) : MESSAGE_ONLY_FACTS.has(c.fact));
@@ -294,6 +310,8 @@ export function failuresTextFromObject(failures: string, table: RuleTable = RULE
 
 /** True when a list fact holds `value`: contains() on its array, or on its rows' text (WdlSources.eachText). */
 function listIncludes(fact: FactName, value: string | number | boolean, src: WdlSources): string {
+  // Computed once in the facts object (factsObject) when the table checks it: read from there.
+  if (src.facts && includesChecks(tableOf(src)).some(([f, v]) => f === fact && v === value)) return call("equals", `${src.facts}?[${wdlString(includesKey(fact, value))}]`, "true");
   const f = factExpression(fact, src);
   const from = FACTS[fact].from;
   if ("each" in from && src.eachText?.[eachKey(from.each, from.column)]) {
