@@ -6,10 +6,11 @@
  *   Get the opportunity ─ Check the opportunity (rules, the CRM side, the stored agreement)
  *   └ Route the change
  *     ├ compare: Get the referral ─ Compare with Partner Center (the conflict policy, field by field)
- *     │          ─ Plan the sync └ If there is something to send
- *     │            ├ yes: Send the changes (JSON Patch) ─ Read the referral back ─ Record the sync
+ *     │          └ If there is something to send
+ *     │            ├ yes: Send the changes (JSON Patch) ─ Read the referral back ─ Result of the sync
+ *     │            │      (what was sent, kept, taken; what Partner Center changed meanwhile) ─ Record the sync
  *     │            │      (the patch failed: Record the failure)
- *     │            └ no:  Record the check
+ *     │            └ no:  Result of the check ─ Record the check
  *     ├ create:  (flows 2 and 8, no referral yet) blocks/create.ts
  *     ├ rules:   Rule failures ─ Record the rule failure (no Partner Center call)
  *     └ kept:    Record the kept change (only what Partner Center does not take by update changed)
