@@ -12,7 +12,7 @@
  * Medians after a warm-up.
  */
 import type { Page } from "playwright-core";
-import { OPPORTUNITY, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
+import { OPPORTUNITY, OPPORTUNITY_COSELL, PARTNER_CENTER_SOLUTION, SOLUTION_DETAIL } from "../../../plugins-ts/src/model/schema";
 import { ensureClientBuilt } from "../../../sandbox/web/src";
 import { openRecord } from "../../../sandbox/web/src/driver";
 import { launchChromium } from "../pcf/harness";
@@ -45,6 +45,8 @@ async function readyOpportunity(sb: Sandbox, i: number): Promise<string> {
       estimatedvalue: 50000 + i,
       estimatedclosedate: "2027-02-28",
       [OPPORTUNITY.referralVisibility]: true,
+      // Today's co-sell requires the purchase intent (without it the form script stops the save: the bench hung at "Not synced").
+      [OPPORTUNITY_COSELL.purchaseIntent]: 619300002, // Have not decided
       "customerid_account@odata.bind": `/accounts(${seed.account.id})`,
       "parentcontactid@odata.bind": `/contacts(${seed.contact.id})`,
       "transactioncurrencyid@odata.bind": `/transactioncurrencies(${usd})`,
