@@ -35,7 +35,7 @@ import { addCreate } from "./create";
 import { and, body, call, coalesce, concat, equals, ex, iff, lit, not, objectOf, outputs, prop, propDyn, str, trimmed } from "../wdl";
 import { actionExpression } from "./merge";
 import { partnerCenterError } from "./patch";
-import { addSolutionIds, crmProjectionFields, dealValueOf, OpportunityRows, pcProjectionFields } from "./projection";
+import { addSolutionIds, crmProjectionFields, dealValueOf, OpportunityRows, pcProjectionFields, readBackDiffers } from "./projection";
 import { crmKey, joinedKey, recordText, storedKey, storedRecord } from "./record";
 import { CRM_KEY_COLUMNS } from "../../../plugins-ts/src/rulebook/sync-record";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "./sync";
@@ -316,11 +316,9 @@ export function addOutboundSync(steps: Steps, options: OutboundOptions): string 
   const back = body("Read_the_referral_back");
   // What Partner Center changed between the patch and the read-back (no If-Match): each examined field
   // the read-back holds other than this sync sent or read (chaos seed 9009: hidden in the agreed version).
-  const backFields = pcProjectionFields(back, lit(""), C("contact"));
-  const expected = (f: SyncField) => iff(equals(prop(actions, f), lit("send")), C(f), prop(compare, "pc", f));
-  const solutionsOf = (r: string) => call("string", prop(r, "details", "requirements", "solutions"));
-  const differs = (f: SyncField) =>
-    f === "solutions" ? and(not(equals(prop(actions, f), lit("send"))), not(equals(solutionsOf(back), solutionsOf(R)))) : not(equals(backFields[f], expected(f)));
+  const changed = readBackDiffers(back, R, (f) => iff(equals(prop(actions, f), lit("send")), C(f), prop(compare, "pc", f)), C("contact"));
+  // Solutions the sync sent are not compared with the ones it read.
+  const differs = (f: SyncField) => (f === "solutions" ? and(not(equals(prop(actions, f), lit("send"))), changed(f)) : changed(f));
   send.add("Result_of_the_sync", outcome({ meanwhile: ex(fieldList(SYNC_FIELDS.filter(examined).map((f) => [differs(f), FIELD_LABELS[f]] as const))) }));
   const plan = outputs("Result_of_the_sync");
   const meanwhile = prop(plan, "meanwhile");

@@ -129,6 +129,19 @@ export function pcProjectionFields(referral: string, solutions: string, crmConta
 }
 
 /** Adds a Select of sorted-ready solution ids (upper case, trimmed) from `from`; returns the joined, sorted ids. */
+/**
+ * A test for each field of a referral read back after the sync wrote to it: true when it differs from
+ * what the sync expects it to hold, i.e. Partner Center changed it between the sync's read and the
+ * read-back (PatchReferralById has no If-Match). `expected` gives the projection value of every field
+ * but the solutions, which compare with the ones read (`read`), as Partner Center lists them. Used
+ * after an outbound patch (blocks/outbound.ts) and after a new referral's CRM id is sent (helper.ts).
+ */
+export function readBackDiffers(back: string, read: string, expected: (f: SyncField) => string, crmContact: string): (f: SyncField) => string {
+  const backFields = pcProjectionFields(back, lit(""), crmContact);
+  const solutionsText = (r: string) => call("string", prop(r, "details", "requirements", "solutions"));
+  return (f) => (f === "solutions" ? not(equals(solutionsText(back), solutionsText(read))) : not(equals(backFields[f], expected(f))));
+}
+
 export function addSolutionIds(steps: Steps, name: string, from: string, id: (item: string) => string): string {
   steps.add(name, select(ex(coalesce(from, "json('[]')")), ex(call("toUpper", trimmed(id("item()"))))));
   // Duplicates merged (union) and an empty id dropped (sorted first), as the rulebook does.

@@ -18,7 +18,7 @@ import { buttonTrigger, childFlow, completed, compose, condition, dataverse, Flo
 import { FLOWS } from "../ids";
 import { addInboundSync, beingWrittenRecord, OPPORTUNITY_EXPAND, REFERRAL_LINK_BASE } from "../blocks/inbound";
 import { writeOpportunity } from "../blocks/outbound";
-import { addSolutionIds, pcProjectionFields } from "../blocks/projection";
+import { addSolutionIds, pcProjectionFields, readBackDiffers } from "../blocks/projection";
 import { crmKey, projectionOf, recordText, storedRecord } from "../blocks/record";
 import { SYNC_FIELDS } from "../../../plugins-ts/src/rulebook/sync-hash";
 import { auditColumn, auditLine, nameWithMark, referralStatusLabel } from "../blocks/sync";
@@ -106,9 +106,17 @@ export function addBringIn(steps: Steps, referralId: string, options: BringInOpt
       syncRecord: ex(beingWrittenRecord("json('{}')")),
     });
 
+  // An opportunity carries it by its id: brought in here (the helper), or handed to the helper (flow 6,
+  // where one recorded, or made from a lead, since flow 6 looked is a rare race).
+  const carried = (handOver: string, here: (s: Steps) => void): Steps => {
+    const s = new Steps();
+    if (options.carried === "here") here(s);
+    else s.add(handOver, childFlow(FLOWS.helper.id, { referralId: ex(referralId), changedOn: "" }));
+    return s;
+  };
+
   // ---- an opportunity the sync knows carries it --------------------------------------------------------
-  const known = new Steps();
-  addInboundSync(known, { referral: R, opportunity: opp });
+  const known = carried("Bring_it_in_with_the_helper", (s) => addInboundSync(s, { referral: R, opportunity: opp }));
 
   // ---- a second referral for an opportunity that carries another (a create repeated blind elsewhere):
   // reported on the opportunity, nothing of it taken; a person closes it in Partner Center.
@@ -126,9 +134,10 @@ export function addBringIn(steps: Steps, referralId: string, options: BringInOpt
   );
 
   // ---- one made from a lead (the entity map copies the referral id, not the sync record): completed from the referral
-  const complete = new Steps();
-  complete.add("Complete_the_opportunity", newRecord("opportunity", str(prop(opp, OPPORTUNITY.primaryId))));
-  recordOpportunity(complete, "Record_the_completed_opportunity", body("Complete_the_opportunity"), R, projection, "completed from the referral", "completed");
+  const complete = carried("Complete_it_with_the_helper", (s) => {
+    s.add("Complete_the_opportunity", newRecord("opportunity", str(prop(opp, OPPORTUNITY.primaryId))));
+    recordOpportunity(s, "Record_the_completed_opportunity", body("Complete_the_opportunity"), R, projection, "completed from the referral", "completed");
+  });
 
   // ---- no opportunity carries it ----------------------------------------------------------------------
   const other = new Steps();
@@ -196,12 +205,6 @@ export function addBringIn(steps: Steps, referralId: string, options: BringInOpt
       Qualify: { value: "qualify", steps: qualify },
     }),
   );
-  // Flow 6 only: an opportunity that carries it was recorded (or made from a lead) since flow 6 looked: the helper brings it in.
-  const helperCall = () => childFlow(FLOWS.helper.id, { referralId: ex(referralId), changedOn: "" });
-  const toHelper = new Steps();
-  toHelper.add("Bring_it_in_with_the_helper", helperCall());
-  const toHelperToo = new Steps();
-  toHelperToo.add("Complete_it_with_the_helper", helperCall());
   const sees = prop(storedRecord(prop(opp, OPPORTUNITY.syncHash)), "pc");
   steps.add(
     "Route_the_referral",
@@ -218,9 +221,12 @@ export function addBringIn(steps: Steps, referralId: string, options: BringInOpt
           ),
         ),
       ),
-      options.carried === "here"
-        ? { Known: { value: "known", steps: known }, Complete: { value: "complete", steps: complete }, Orphan: { value: "orphan", steps: orphan }, Other: { value: "other", steps: other } }
-        : { Known: { value: "known", steps: toHelper }, Complete: { value: "complete", steps: toHelperToo }, Orphan: { value: "orphan", steps: orphan }, Other: { value: "other", steps: other } },
+      {
+        Known: { value: "known", steps: known },
+        Complete: { value: "complete", steps: complete },
+        Orphan: { value: "orphan", steps: orphan },
+        Other: { value: "other", steps: other },
+      },
     ),
   );
 }
@@ -244,22 +250,22 @@ function recordOpportunity(steps: Steps, name: string, written: string, R: strin
   // Typed attributes the CRM has no row (or choice) for: the opportunity is made without them, and the Audit says which.
   const unknownNote = iff(isEmpty(prop(written, "unknown")), lit(""), concat(lit(" Not in the CRM, so left empty (add the row, then set it): "), str(prop(written, "unknown")), lit(".")));
   // meanwhile: a boolean expression, true when Partner Center changed the referral after it was read.
-  const columns = (back: string, key: string, pc: string, sent: string, meanwhile = "false") => [
+  const columns = (back: string, key: string, pc: string, sent: string, meanwhile?: string) => [
     [OPPORTUNITY.referralIdentifier, prop(R, "id")],
     [OPPORTUNITY.referralLink, concat(lit(REFERRAL_LINK_BASE), prop(R, "id"))],
     [OPPORTUNITY.referralEtag, prop(back, "eTag")],
     [OPPORTUNITY.lastSyncedOn, prop(back, "updatedDateTime")],
     [OPPORTUNITY.referralStatus, referralStatusLabel(R)],
-    [OPPORTUNITY.syncStatus, meanwhile === "false" ? String(SyncStatus.Synced) : iff(meanwhile, String(SyncStatus.Pending), String(SyncStatus.Synced))],
+    [OPPORTUNITY.syncStatus, meanwhile ? iff(meanwhile, String(SyncStatus.Pending), String(SyncStatus.Synced)) : String(SyncStatus.Synced)],
     [
       OPPORTUNITY.syncAudit,
       auditColumn(
         prop(row, OPPORTUNITY.syncAudit),
-        auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(`).${sent}`), unknownNote, ...(meanwhile === "false" ? [] : [iff(meanwhile, lit(" Changed in Partner Center meanwhile, being brought in."), lit(""))]))),
+        auditLine("PC->CRM", "Success", "inbound", concat(lit("Referral "), prop(R, "id"), lit(` from Partner Center: opportunity ${verb} (`), referralStatusLabel(R), lit(`).${sent}`), unknownNote, ...(meanwhile ? [iff(meanwhile, lit(" Changed in Partner Center meanwhile, being brought in."), lit(""))] : []))),
       ),
     ],
     // Changed meanwhile: the version stays the one read, so that change is not taken for one the CRM holds.
-    [OPPORTUNITY.syncHash, recordText({ pc, crm: key, updated: meanwhile === "false" ? prop(back, "updatedDateTime") : iff(meanwhile, prop(R, "updatedDateTime"), prop(back, "updatedDateTime")), rows: prop(written, "rows") })],
+    [OPPORTUNITY.syncHash, recordText({ pc, crm: key, updated: meanwhile ? iff(meanwhile, prop(R, "updatedDateTime"), prop(back, "updatedDateTime")) : prop(back, "updatedDateTime"), rows: prop(written, "rows") })],
     ["name", nameWithMark(prop(row, "name"), true)],
   ] as const;
   const send = `Send_the_CRM_id_${suffix}`;
@@ -272,13 +278,10 @@ function recordOpportunity(steps: Steps, name: string, written: string, R: strin
   sendIt.add(back, referrals.get(ex(prop(R, "id"))));
   // What Partner Center changed between the read and the read-back (Microsoft editing a referral it just
   // shared; chaos seeds 7003, 7017): each synced field of the read-back against the projection written.
-  const backFields = pcProjectionFields(body(back), lit(""), lit(""));
-  const solutionsOf = (r: string) => call("string", prop(r, "details", "requirements", "solutions"));
+  const changed = readBackDiffers(body(back), R, (f) => prop(projection, f), lit(""));
   const check = `Changed_in_Partner_Center_meanwhile_${suffix}`;
-  sendIt.add(
-    check,
-    compose(ex(call("or", not(equals(solutionsOf(body(back)), solutionsOf(R))), ...SYNC_FIELDS.filter((f) => f !== "solutions" && f !== "externalReferenceId").map((f) => not(equals(backFields[f], prop(projection, f))))))),
-  );
+  // The CRM id itself was just sent: not compared.
+  sendIt.add(check, compose(ex(call("or", ...(["solutions", ...SYNC_FIELDS.filter((f) => f !== "solutions" && f !== "externalReferenceId")] as const).map(changed)))));
   sendIt.add(name, writeOpportunity(recordId, columns(body(back), crmKey(row), withId, " Its CRM id was sent back.", equals(outputs(check), "true"))));
   // Partner Center has it already (a repeated event, or a lead's opportunity completed again): no call, no echo.
   const known = new Steps();

@@ -93,29 +93,28 @@ export const membershipKey = (fact: FactName, list: ListName): string => `${fact
 /** The facts object's key for "list fact `fact` includes `value`" (an includes / excludes check, computed once). */
 export const includesKey = (fact: FactName, value: string | number | boolean): string => `${fact}Has${String(value)}`;
 
-/** Every (fact, value) pair an includes / excludes check of the table reads. */
-function includesChecks(table: RuleTable): Array<[FactName, string | number | boolean]> {
-  const out = new Map<string, [FactName, string | number | boolean]>();
+/** The distinct values `pick` gives for the table's checks (its gate's included, `any` groups opened), by key. */
+function distinctChecks<T>(table: RuleTable, pick: (c: Exclude<Check, { any: unknown }>) => [string, T] | undefined): T[] {
+  const out = new Map<string, T>();
   const visit = (c: Check): void => {
     if ("any" in c) c.any.forEach(visit);
-    else if (c.is === "includes" || c.is === "excludes") out.set(includesKey(c.fact, c.value), [c.fact, c.value]);
+    else {
+      const picked = pick(c);
+      if (picked) out.set(picked[0], picked[1]);
+    }
   };
   for (const rule of table.rules) rule.when.forEach(visit);
   table.appliesWhen.forEach(visit);
   return [...out.values()];
 }
 
+/** Every (fact, value) pair an includes / excludes check of the table reads. */
+const includesChecks = (table: RuleTable): Array<[FactName, string | number | boolean]> =>
+  distinctChecks(table, (c) => (c.is === "includes" || c.is === "excludes" ? [includesKey(c.fact, c.value), [c.fact, c.value]] : undefined));
+
 /** Every (fact, list) pair a rule of the table checks. */
-function listChecks(table: RuleTable): Array<[FactName, ListName]> {
-  const out = new Map<string, [FactName, ListName]>();
-  const visit = (c: Check): void => {
-    if ("any" in c) c.any.forEach(visit);
-    else if (c.is === "in" || c.is === "notIn") out.set(membershipKey(c.fact, c.list), [c.fact, c.list]);
-  };
-  for (const rule of table.rules) rule.when.forEach(visit);
-  table.appliesWhen.forEach(visit);
-  return [...out.values()];
-}
+const listChecks = (table: RuleTable): Array<[FactName, ListName]> =>
+  distinctChecks(table, (c) => (c.is === "in" || c.is === "notIn" ? [membershipKey(c.fact, c.list), [c.fact, c.list]] : undefined));
 
 /**
  * The facts object: [key, expression] for every fact the table reads (lookups aside, in FACTS order)
